@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Makes sure Redis and a MongoDB-compatible server answer at REDIS_URL and MONGODB_URI.
+# Idempotent and quick when they already answer. Otherwise, for a local address only, it
+# starts them: redis-server (installed from Debian when missing), and mongod when on PATH,
+# else FerretDB built from tools/ferretdb (no registry reachable here ships mongod).
+# Data lives under $DATA_DIR (default .data/, ignored by git).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+data=${DATA_DIR:-$root/.data}
+mongodb_uri=${MONGODB_URI:-mongodb://127.0.0.1:27017/todo}
+redis_url=${REDIS_URL:-redis://127.0.0.1:6379}
+
+log() { printf '[stores] %s\n' "$*" >&2; }
+
+# host:port of the first host in a URI (credentials, path and options stripped).
+endpoint() {
+  local rest=${1#*://}
+  rest=${rest##*@}
+  rest=${rest%%/*}
+  rest=${rest%%\?*}
+  rest=${rest%%,*}
+  case $rest in *:*) echo "$rest" ;; *) echo "$rest:$2" ;; esac
+}
+
+is_local() { case ${1%%:*} in 127.* | localhost | ::1) return 0 ;; *) return 1 ;; esac; }
+
+answers_tcp() { timeout 1 bash -c "exec 3<>/dev/tcp/${1%%:*}/${1##*:}" 2>/dev/null; }
+
+# Redis answers PING with +PONG, or with -NOAUTH when it wants a password: both mean "up".
+answers_redis() {
+  timeout 1 bash -c "exec 3<>/dev/tcp/${1%%:*}/${1##*:}; printf 'PING\r\n' >&3; IFS= read -r line <&3; [[ \$line == +PONG* || \$line == -NOAUTH* ]]" 2>/dev/null
+}
+
+wait_for() { # name check endpoint seconds
+  local i
+  for ((i = 0; i < $4 * 10; i++)); do
+    if "$2" "$3"; then return 0; fi
+    sleep 0.1
+  done
+  log "$1 did not answer on $3 within $4 s"
+  return 1
+}
+
+apt_install() {
+  log "installing $* from Debian"
+  [ "$(id -u)" = 0 ] || { log "need root to apt-get install $*"; exit 1; }
+  if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" ]; then
+    apt-get update -qq >&2
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
+}
+
+start_redis() {
+  local ep=$1 port=${1##*:} dir="$data/redis-${1##*:}"
+  command -v redis-server >/dev/null || apt_install redis-server
+  # Installing the Debian package may have started its own server on the default port.
+  answers_redis "$ep" && return 0
+  mkdir -p "$dir"
+  log "starting redis-server on $ep (AOF, noeviction; data in $dir)"
+  redis-server --bind "${ep%%:*}" --port "$port" --daemonize yes --dir "$dir" \
+    --appendonly yes --appendfsync everysec --maxmemory-policy noeviction --save '' \
+    --logfile "$dir/redis.log" --pidfile "$dir/redis.pid" >&2
+  wait_for redis answers_redis "$ep" 10
+}
+
+ferretdb_binary() {
+  local bin="$data/bin/ferretdb" src="$root/tools/ferretdb"
+  if [ ! -x "$bin" ] || [ -n "$(find "$src" -newer "$bin" -type f | head -1)" ]; then
+    command -v go >/dev/null || { log "Go is needed to build FerretDB"; exit 1; }
+    log "building FerretDB from the Go module proxy (about a minute the first time)"
+    mkdir -p "$data/bin"
+    (cd "$src" && go build -trimpath -o "$bin" .) >&2
+  fi
+  echo "$bin"
+}
+
+start_mongo() {
+  local ep=$1 dir="$data/mongo-${1##*:}"
+  mkdir -p "$dir"
+  if command -v mongod >/dev/null; then
+    log "starting mongod on $ep (data in $dir)"
+    mongod --bind_ip "${ep%%:*}" --port "${ep##*:}" --dbpath "$dir" --fork --logpath "$dir/mongod.log" >&2
+  else
+    local bin
+    bin=$(ferretdb_binary)
+    log "starting FerretDB on $ep (SQLite backend; data in $dir)"
+    setsid nohup "$bin" -listen "$ep" -data "$dir" >>"$dir/ferretdb.log" 2>&1 </dev/null &
+    echo $! >"$dir/ferretdb.pid"
+  fi
+  wait_for mongodb answers_tcp "$ep" 30
+}
+
+redis_ep=$(endpoint "$redis_url" 6379)
+mongo_ep=$(endpoint "$mongodb_uri" 27017)
+
+if ! answers_redis "$redis_ep"; then
+  is_local "$redis_ep" || { log "Redis at $redis_ep does not answer (REDIS_URL)"; exit 1; }
+  start_redis "$redis_ep"
+fi
+if ! answers_tcp "$mongo_ep"; then
+  is_local "$mongo_ep" || { log "MongoDB at $mongo_ep does not answer (MONGODB_URI)"; exit 1; }
+  start_mongo "$mongo_ep"
+fi
+log "redis on $redis_ep and mongodb on $mongo_ep are up"

@@ -1,0 +1,49 @@
+import { STATUS_CODES } from 'node:http';
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string | string[];
+}
+
+const isMessage = (value: unknown): value is string | string[] =>
+  typeof value === 'string' ||
+  (Array.isArray(value) && value.every((item) => typeof item === 'string'));
+
+/**
+ * Gives every error one shape, `{statusCode, error, message}`. Nest's own filter omits
+ * `error` for exceptions built from a plain string, which is what Fastify's body-parser
+ * errors (invalid JSON, 413) become; anything that is not an HttpException is logged
+ * and answered with a generic 500 that reveals no stack or driver message.
+ */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const body = toErrorBody(exception);
+    if (!(exception instanceof HttpException)) {
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : exception);
+    }
+    if (!reply.sent) void reply.status(body.statusCode).send(body);
+  }
+}
+
+export function toErrorBody(exception: unknown): ErrorBody {
+  if (!(exception instanceof HttpException)) {
+    return { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' };
+  }
+  const statusCode = exception.getStatus();
+  const fallback = STATUS_CODES[statusCode] ?? 'Error';
+  const response = exception.getResponse();
+  if (typeof response === 'string') return { statusCode, error: fallback, message: response };
+  const { error, message } = response as { error?: unknown; message?: unknown };
+  return {
+    statusCode,
+    error: typeof error === 'string' ? error : fallback,
+    message: isMessage(message) ? message : fallback,
+  };
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/**
+ * The environment the service reads, validated once at boot. Defaults are the local
+ * development values; every variable is listed with its default in `.env.example`.
+ */
+const port = z.coerce.number().int().min(1).max(65535);
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\/.+/, 'must be a mongodb:// or mongodb+srv:// URI')
+    .default('mongodb://127.0.0.1:27017/todo'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL')
+    .default('redis://127.0.0.1:6379'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  WORKER_HEALTH_PORT: port.default(3001),
+  /** Signs pagination cursors so a tampered cursor is refused instead of trusted. */
+  CURSOR_SECRET: z.string().min(16).default('dev-only-cursor-secret-change-me'),
+  /** Whether the Mongoose schemas build their indexes at boot (off in production, a Job syncs them). */
+  MONGODB_AUTO_INDEX: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true')),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Typed configuration, injected by class token so consumers get types without casts. */
+export class AppConfig {
+  readonly env!: Env['NODE_ENV'];
+  readonly port!: number;
+  readonly host!: string;
+  readonly mongodbUri!: string;
+  readonly mongodbAutoIndex!: boolean;
+  readonly redisUrl!: string;
+  readonly logLevel!: Env['LOG_LEVEL'];
+  readonly cacheTtlSeconds!: number;
+  readonly workerConcurrency!: number;
+  readonly workerHealthPort!: number;
+  readonly cursorSecret!: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; on failure throws one line naming each bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      const got = source[name];
+      return `${name}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const env = parsed.data;
+  return Object.freeze({
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    mongodbUri: env.MONGODB_URI,
+    mongodbAutoIndex: env.MONGODB_AUTO_INDEX ?? env.NODE_ENV !== 'production',
+    redisUrl: env.REDIS_URL,
+    logLevel: env.LOG_LEVEL,
+    cacheTtlSeconds: env.CACHE_TTL_SECONDS,
+    workerConcurrency: env.WORKER_CONCURRENCY,
+    workerHealthPort: env.WORKER_HEALTH_PORT,
+    cursorSecret: env.CURSOR_SECRET,
+  });
+}

@@ -1,0 +1,40 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ToBoolean, ToInteger } from './transforms.js';
+
+export const DEFAULT_PAGE_SIZE = 10;
+export const MAX_PAGE_SIZE = 100;
+export const MAX_OFFSET = 10_000;
+
+export class ListTodosQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @ToInteger()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit: number = DEFAULT_PAGE_SIZE;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: MAX_OFFSET,
+    description: 'Offset into the list. Cannot be combined with `cursor`; prefer `cursor` for deep pages.',
+  })
+  @IsOptional()
+  @ToInteger()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_OFFSET)
+  start?: number;
+
+  @ApiPropertyOptional({ description: 'The `next_cursor` of the previous page.', maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+
+  @ApiPropertyOptional({ description: 'Only finished (`true`) or unfinished (`false`) todos.' })
+  @IsOptional()
+  @ToBoolean()
+  @IsBoolean()
+  finished?: boolean;
+}

@@ -1,0 +1,55 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { TodoRecord } from '../todo.schema.js';
+
+/** A todo as the API returns it. */
+export class TodoDto {
+  @ApiProperty({ example: '6650f1c2a1b2c3d4e5f60718', pattern: '^[0-9a-f]{24}$' })
+  id!: string;
+
+  @ApiProperty({ example: 'Buy milk', minLength: 1, maxLength: 1000 })
+  content!: string;
+
+  @ApiProperty({ example: false })
+  is_finished!: boolean;
+
+  @ApiProperty({ example: '2026-11-27T10:00:00.000Z', format: 'date-time' })
+  created_at!: string;
+
+  @ApiProperty({ example: null, format: 'date-time', type: String, nullable: true })
+  finished_at!: string | null;
+
+  @ApiProperty({ example: null, format: 'date-time', type: String, nullable: true })
+  remind_at!: string | null;
+
+  @ApiProperty({ example: null, format: 'date-time', type: String, nullable: true })
+  reminded_at!: string | null;
+}
+
+/** One page of todos, newest first. */
+export class TodoPageDto {
+  @ApiProperty({ type: [TodoDto] })
+  items!: TodoDto[];
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` to get the next page; null on the last page.',
+    example: 'MTc2NDIzNzYwMDAwMC42NjUwZjFjMmExYjJjM2Q0ZTVmNjA3MTg.q2Vt0xQ0W1yJ1ZK2fYc8_A',
+  })
+  next_cursor!: string | null;
+}
+
+const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
+
+/** The one mapping from a stored todo to its API form. */
+export function toTodoDto(record: TodoRecord): TodoDto {
+  return {
+    id: record._id.toHexString(),
+    content: record.content,
+    is_finished: record.is_finished,
+    created_at: record.created_at.toISOString(),
+    finished_at: iso(record.finished_at),
+    remind_at: iso(record.remind_at),
+    reminded_at: iso(record.reminded_at),
+  };
+}

@@ -1,0 +1,34 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsISO8601, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
+import { IsFutureDate } from './is-future-date.validator.js';
+import { Trim } from './transforms.js';
+
+export class UpdateTodoDto {
+  @ApiPropertyOptional({ example: 'Buy oat milk', minLength: 1, maxLength: 1000 })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, 1000)
+  content?: string;
+
+  @ApiPropertyOptional({
+    example: true,
+    description: '`true` sets `finished_at` to now, `false` clears it.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  is_finished?: boolean;
+
+  @ApiPropertyOptional({
+    example: '2030-01-01T09:00:00.000Z',
+    format: 'date-time',
+    type: String,
+    nullable: true,
+    description: 'A future time to be reminded at, or null to cancel the reminder.',
+  })
+  @ValidateIf((_, value) => value !== null)
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsFutureDate()
+  remind_at?: string | null;
+}

@@ -1,0 +1,42 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { HydratedDocument, Types } from 'mongoose';
+
+/**
+ * Field names are snake_case on purpose: they are the names the original service stored,
+ * so its data needs no migration, and the API returns them unchanged.
+ */
+// strictQuery: a filter on a field the schema does not declare is dropped, never sent.
+@Schema({ collection: 'todos', versionKey: false, strict: 'throw', strictQuery: true })
+export class Todo {
+  @Prop({ type: String, required: true, maxlength: 1000 })
+  content!: string;
+
+  @Prop({ type: Date, required: true, default: () => new Date() })
+  created_at!: Date;
+
+  @Prop({ type: Boolean, required: true, default: false })
+  is_finished!: boolean;
+
+  @Prop({ type: Date, default: null })
+  finished_at!: Date | null;
+
+  @Prop({ type: Date, default: null })
+  remind_at!: Date | null;
+
+  @Prop({ type: Date, default: null })
+  reminded_at!: Date | null;
+}
+
+export type TodoDocument = HydratedDocument<Todo>;
+/** What `lean()` returns: the stored fields and the id, no Mongoose document around them. */
+export type TodoRecord = Todo & { _id: Types.ObjectId };
+
+export const TodoSchema = SchemaFactory.createForClass(Todo);
+
+// The original design's index, kept for any query that sorts by creation time alone.
+TodoSchema.index({ created_at: -1 });
+// Keyset pagination sorts by (created_at desc, _id desc); this index serves both the sort
+// and the `created_at < t OR (created_at = t AND _id < id)` range without a scan.
+TodoSchema.index({ created_at: -1, _id: -1 });
+// The same order within one `finished` state, for `GET /todos?finished=`.
+TodoSchema.index({ is_finished: 1, created_at: -1, _id: -1 });

@@ -1,0 +1,73 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ErrorResponseDto } from '../common/error-response.dto.js';
+import { ParseObjectIdPipe } from '../common/parse-object-id.pipe.js';
+import { CreateTodoDto } from './dto/create-todo.dto.js';
+import { ListTodosQueryDto } from './dto/list-todos-query.dto.js';
+import { TodoDto, TodoPageDto } from './dto/todo.dto.js';
+import { UpdateTodoDto } from './dto/update-todo.dto.js';
+import { TodosService } from './todos.service.js';
+
+@ApiTags('todos')
+@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid input.' })
+@Controller('todos')
+export class TodosController {
+  constructor(private readonly todos: TodosService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List todos, newest first, by offset (`start`) or by `cursor`' })
+  @ApiOkResponse({ type: TodoPageDto })
+  list(@Query() query: ListTodosQueryDto): Promise<TodoPageDto> {
+    return this.todos.list(query);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a todo (JSON or form body)' })
+  @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
+  @ApiCreatedResponse({ type: TodoDto, headers: { Location: { description: 'URL of the new todo' } } })
+  @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Body over 64 KiB.' })
+  async create(
+    @Body() body: CreateTodoDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TodoDto> {
+    const todo = await this.todos.create(body);
+    void reply.header('Location', `/todos/${todo.id}`);
+    return todo;
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get one todo' })
+  @ApiOkResponse({ type: TodoDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  get(@Param('id', ParseObjectIdPipe) id: string): Promise<TodoDto> {
+    return this.todos.get(id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change content, finish/unfinish, or (re)schedule the reminder' })
+  @ApiOkResponse({ type: TodoDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  update(@Param('id', ParseObjectIdPipe) id: string, @Body() body: UpdateTodoDto): Promise<TodoDto> {
+    return this.todos.update(id, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a todo' })
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  remove(@Param('id', ParseObjectIdPipe) id: string): Promise<void> {
+    return this.todos.remove(id);
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { LegacyTodoController } from './legacy-todo.controller.js';
+import { PageCursorCodec } from './page-cursor.js';
+import { Todo, TodoSchema } from './todo.schema.js';
+import { TodosController } from './todos.controller.js';
+import { TodosService } from './todos.service.js';
+
+@Module({
+  imports: [MongooseModule.forFeature([{ name: Todo.name, schema: TodoSchema }])],
+  controllers: [TodosController, LegacyTodoController],
+  providers: [TodosService, PageCursorCodec],
+  exports: [TodosService, MongooseModule],
+})
+export class TodosModule {}

@@ -1,0 +1,107 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types, type QueryFilter, type UpdateQuery } from 'mongoose';
+import type { CreateTodoDto } from './dto/create-todo.dto.js';
+import type { ListTodosQueryDto } from './dto/list-todos-query.dto.js';
+import { toTodoDto, type TodoDto, type TodoPageDto } from './dto/todo.dto.js';
+import type { UpdateTodoDto } from './dto/update-todo.dto.js';
+import { PageCursorCodec } from './page-cursor.js';
+import { Todo, type TodoRecord } from './todo.schema.js';
+
+/** Newest first; `_id` breaks ties between todos created in the same millisecond. */
+const NEWEST_FIRST = { created_at: -1, _id: -1 } as const;
+
+@Injectable()
+export class TodosService {
+  constructor(
+    @InjectModel(Todo.name) private readonly todos: Model<Todo>,
+    private readonly cursors: PageCursorCodec,
+  ) {}
+
+  async list(query: ListTodosQueryDto): Promise<TodoPageDto> {
+    if (query.start !== undefined && query.cursor !== undefined) {
+      throw new BadRequestException('start and cursor cannot be used together');
+    }
+    const filter: QueryFilter<Todo> = {};
+    if (query.finished !== undefined) filter.is_finished = query.finished;
+    if (query.cursor !== undefined) Object.assign(filter, this.after(query.cursor));
+
+    // One extra row tells whether another page exists without a count query.
+    const rows = await this.todos
+      .find(filter)
+      .sort(NEWEST_FIRST)
+      .skip(query.start ?? 0)
+      .limit(query.limit + 1)
+      .lean<TodoRecord[]>()
+      .exec();
+    const items = rows.slice(0, query.limit);
+    const last = items.at(-1);
+    const more = rows.length > query.limit && last !== undefined;
+    return {
+      items: items.map(toTodoDto),
+      next_cursor: more
+        ? this.cursors.encode({ createdAt: last.created_at, id: last._id.toHexString() })
+        : null,
+    };
+  }
+
+  async get(id: string): Promise<TodoDto> {
+    const todo = await this.todos.findById(id).lean<TodoRecord>().exec();
+    if (!todo) throw this.notFound(id);
+    return toTodoDto(todo);
+  }
+
+  async create(input: CreateTodoDto): Promise<TodoDto> {
+    const todo = await this.todos.create({
+      content: input.content,
+      remind_at: input.remind_at === undefined ? null : new Date(input.remind_at),
+    });
+    return toTodoDto(todo.toObject<TodoRecord>());
+  }
+
+  async update(id: string, input: UpdateTodoDto): Promise<TodoDto> {
+    const todo = await this.todos
+      .findByIdAndUpdate(id, this.changes(input), { returnDocument: 'after' })
+      .lean<TodoRecord>()
+      .exec();
+    if (!todo) throw this.notFound(id);
+    return toTodoDto(todo);
+  }
+
+  async remove(id: string): Promise<void> {
+    const { deletedCount } = await this.todos.deleteOne({ _id: id }).exec();
+    if (deletedCount === 0) throw this.notFound(id);
+  }
+
+  private changes(input: UpdateTodoDto): UpdateQuery<Todo> {
+    const set: Partial<Todo> = {};
+    if (input.content !== undefined) set.content = input.content;
+    if (input.is_finished !== undefined) {
+      set.is_finished = input.is_finished;
+      set.finished_at = input.is_finished ? new Date() : null;
+    }
+    if (input.remind_at !== undefined) {
+      set.remind_at = input.remind_at === null ? null : new Date(input.remind_at);
+    }
+    if (Object.keys(set).length === 0) {
+      throw new BadRequestException('send at least one of content, is_finished, remind_at');
+    }
+    return { $set: set };
+  }
+
+  /** The keyset condition for "strictly after this position" in newest-first order. */
+  private after(cursor: string): QueryFilter<Todo> {
+    const position = this.cursors.decode(cursor);
+    if (!position) throw new BadRequestException('cursor is malformed or was not issued by this service');
+    return {
+      $or: [
+        { created_at: { $lt: position.createdAt } },
+        { created_at: position.createdAt, _id: { $lt: new Types.ObjectId(position.id) } },
+      ],
+    };
+  }
+
+  private notFound(id: string): NotFoundException {
+    return new NotFoundException(`todo ${id} not found`);
+  }
+}
