@@ -1,4 +1,4 @@
-import { ValidationPipe } from '@nestjs/common';
+import { ValidationPipe, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -12,11 +12,11 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
  * Builds the API application exactly as it runs in production; the entrypoint and the
  * e2e tests both use it, so the tests exercise the real pipes, limits and documents.
  */
-export async function createApiApp(): Promise<NestFastifyApplication> {
+export async function createApiApp(
+  logger: LogLevel[] = ['error', 'warn', 'log'],
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
-    logger: ['error', 'warn', 'log'],
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger });
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

@@ -1,0 +1,37 @@
+import { ConfigError, loadConfig } from './configuration.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      mongodbUri: 'mongodb://127.0.0.1:27017/todo',
+      redisUrl: 'redis://127.0.0.1:6379',
+      mongodbAutoIndex: true,
+      workerHealthPort: 3001,
+    });
+  });
+
+  it('turns index building off by default in production, and lets it be forced', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).mongodbAutoIndex).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', MONGODB_AUTO_INDEX: 'true' }).mongodbAutoIndex).toBe(true);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['MONGODB_URI', 'http://localhost'],
+    ['REDIS_URL', 'localhost:6379'],
+    ['LOG_LEVEL', 'loud'],
+    ['CACHE_TTL_SECONDS', '0'],
+    ['CURSOR_SECRET', 'short'],
+  ])('refuses %s=%s with one line that names the variable', (name, value) => {
+    const attempt = () => loadConfig({ [name]: value });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(new RegExp(`^Invalid configuration: ${name}: .*\\(got "${value}"\\)$`));
+  });
+
+  it('names every bad variable at once', () => {
+    expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' })).toThrow(/PORT: .*; LOG_LEVEL: /);
+  });
+});

@@ -1,0 +1,12 @@
+// End-to-end tests: `test/**/*.e2e-spec.ts`, against the real MongoDB-compatible server and
+// Redis that `npm test` starts. Each file uses a database of its own.
+import { base } from '../jest.config.js';
+
+/** @type {import('jest').Config} */
+export default {
+  ...base,
+  rootDir: '..',
+  roots: ['<rootDir>/test'],
+  testRegex: '.*\\.e2e-spec\\.ts$',
+  testTimeout: 30_000,
+};

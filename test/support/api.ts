@@ -1,0 +1,92 @@
+import { getModelToken } from '@nestjs/mongoose';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Model } from 'mongoose';
+import { createApiApp } from '../../src/app.setup.js';
+import { Todo } from '../../src/todos/todo.schema.js';
+
+export interface ApiResponse<T> {
+  status: number;
+  headers: Headers;
+  text: string;
+  body: T;
+}
+
+export interface RequestOptions {
+  json?: unknown;
+  form?: Record<string, string>;
+  /** Sent as is, with the given content type. */
+  raw?: { body: string; type: string };
+  headers?: Record<string, string>;
+}
+
+export interface TestApi {
+  app: NestFastifyApplication;
+  url: string;
+  todos: Model<Todo>;
+  request<T = unknown>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
+  close(): Promise<void>;
+}
+
+/** `MONGODB_URI` (or the default) with its database replaced, so each test file has its own. */
+export function databaseUri(database: string): string {
+  const base = new URL(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/todo');
+  base.pathname = `/${database}`;
+  return base.toString();
+}
+
+/** Starts the real API on a free port, on a database of its own that `close()` drops. */
+export async function startApi(database: string): Promise<TestApi> {
+  process.env.MONGODB_URI = databaseUri(database);
+  const app = await createApiApp(['error', 'warn']);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = await app.getUrl();
+  const todos = app.get<Model<Todo>>(getModelToken(Todo.name));
+  await todos.deleteMany({});
+  return {
+    app,
+    url,
+    todos,
+    request: (method, path, options) => send(url, method, path, options),
+    async close() {
+      await todos.db.dropDatabase();
+      await app.close();
+    },
+  };
+}
+
+export async function send<T>(
+  url: string,
+  method: string,
+  path: string,
+  options: RequestOptions = {},
+): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  let body: string | undefined;
+  if (options.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(options.json);
+  } else if (options.form !== undefined) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    body = new URLSearchParams(options.form).toString();
+  } else if (options.raw !== undefined) {
+    headers['content-type'] = options.raw.type;
+    body = options.raw.body;
+  }
+  const response = await fetch(url + path, { method, headers, body });
+  const text = await response.text();
+  const isJson = response.headers.get('content-type')?.includes('json') && text.length > 0;
+  return { status: response.status, headers: response.headers, text, body: (isJson ? JSON.parse(text) : text) as T };
+}
+
+/** Asserts an error response in the service's one error shape. */
+export function expectError(response: ApiResponse<unknown>, status: number): void {
+  expect({ status: response.status, body: response.body }).toEqual({
+    status,
+    body: {
+      statusCode: status,
+      error: expect.any(String) as unknown,
+      message: expect.anything() as unknown,
+    },
+  });
+  expect(response.text).not.toMatch(/\bat \S+ \(|node_modules|Mongo(Server)?Error/);
+}
