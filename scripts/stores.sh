@@ -5,12 +5,11 @@
 # else FerretDB built from tools/ferretdb (no registry reachable here ships mongod).
 # Data lives under $DATA_DIR (default .data/, ignored by git).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
 data=${DATA_DIR:-$root/.data}
 mongodb_uri=${MONGODB_URI:-mongodb://127.0.0.1:27017/todo}
 redis_url=${REDIS_URL:-redis://127.0.0.1:6379}
-
-log() { printf '[stores] %s\n' "$*" >&2; }
 
 # host:port of the first host in a URI (credentials, path and options stripped).
 endpoint() {
@@ -39,15 +38,6 @@ wait_for() { # name check endpoint seconds
   done
   log "$1 did not answer on $3 within $4 s"
   return 1
-}
-
-apt_install() {
-  log "installing $* from Debian"
-  [ "$(id -u)" = 0 ] || { log "need root to apt-get install $*"; exit 1; }
-  if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" ]; then
-    apt-get update -qq >&2
-  fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
 }
 
 start_redis() {

@@ -28,7 +28,6 @@ export async function createApiApp(
   );
   app.useGlobalFilters(new HttpExceptionFilter());
   setUpSwagger(app);
-  app.enableShutdownHooks();
   return app;
 }
 

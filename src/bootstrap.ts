@@ -1,4 +1,14 @@
+import type { INestApplicationContext } from '@nestjs/common';
 import { AppConfig, ConfigError, loadConfig } from './config/configuration.js';
+
+/**
+ * On SIGTERM/SIGINT, close the application (its hooks close servers and connections in
+ * order), then exit 0. Nest's default re-raises the signal after closing, which ends the
+ * process with 143 and reads as a crash to supervisors.
+ */
+export function enableGracefulShutdown(app: INestApplicationContext): void {
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+}
 
 /**
  * Validates the configuration before anything starts, so a bad variable stops the process
@@ -16,7 +26,9 @@ export async function bootOrExit(start: (config: AppConfig) => Promise<void>): P
   try {
     await start(config);
   } catch (error) {
-    process.stderr.write(`Failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `Failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   }
 }

@@ -30,7 +30,10 @@ await bootOrExit(async () => {
   const todos = app.get<Model<Todo>>(getModelToken(Todo.name));
   await todos.init(); // indexes first, so the first page is fast as soon as seeding ends
 
-  const bar = new SingleBar({ format: 'seeding [{bar}] {value}/{total} todos {eta}s left' }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: 'seeding [{bar}] {value}/{total} todos {eta}s left' },
+    Presets.shades_classic,
+  );
   const started = Date.now();
   const newest = Date.now();
   bar.start(total, 0);
@@ -51,6 +54,8 @@ await bootOrExit(async () => {
     bar.update(done + size);
   }
   bar.stop();
-  process.stdout.write(`inserted ${total} todos in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(
+    `inserted ${total} todos in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   await app.close();
 });

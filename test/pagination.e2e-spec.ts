@@ -18,11 +18,19 @@ async function seed(api: TestApi, count: number, base = Date.UTC(2026, 0, 1)): P
   }));
   await api.todos.insertMany(docs);
   return docs
-    .sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || (b._id.toHexString() < a._id.toHexString() ? -1 : 1))
+    .sort(
+      (a, b) =>
+        b.created_at.getTime() - a.created_at.getTime() ||
+        (b._id.toHexString() < a._id.toHexString() ? -1 : 1),
+    )
     .map((d) => d._id.toHexString());
 }
 
-async function walk(api: TestApi, limit: number, between?: (page: number) => Promise<void>): Promise<string[]> {
+async function walk(
+  api: TestApi,
+  limit: number,
+  between?: (page: number) => Promise<void>,
+): Promise<string[]> {
   const seen: string[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < 1000; page++) {
@@ -87,7 +95,9 @@ describe('pagination (e2e)', () => {
     const seen = await walk(api, 8, async (page) => {
       // Newer todos land before the cursor: they must not shift later pages.
       for (let i = 0; i < 3; i++) {
-        const created = await api.request<{ id: string }>('POST', '/todos', { json: { content: `new ${page}.${i}` } });
+        const created = await api.request<{ id: string }>('POST', '/todos', {
+          json: { content: `new ${page}.${i}` },
+        });
         inserted.add(created.body.id);
       }
       // Delete one already seen (must not shift later pages) and one not yet seen.

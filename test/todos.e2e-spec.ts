@@ -15,7 +15,9 @@ describe('todos API (e2e)', () => {
   });
 
   it('creates, reads, lists, finishes, unfinishes and deletes a todo', async () => {
-    const created = await api.request<TodoDto>('POST', '/todos', { json: { content: '  Buy milk  ' } });
+    const created = await api.request<TodoDto>('POST', '/todos', {
+      json: { content: '  Buy milk  ' },
+    });
     expect(created.status).toBe(201);
     const todo = created.body;
     expect(todo).toEqual({
@@ -38,15 +40,23 @@ describe('todos API (e2e)', () => {
     expect(list.status).toBe(200);
     expect(list.body).toEqual({ items: [todo], next_cursor: null });
 
-    const finished = await api.request<TodoDto>('PATCH', `/todos/${todo.id}`, { json: { is_finished: true } });
+    const finished = await api.request<TodoDto>('PATCH', `/todos/${todo.id}`, {
+      json: { is_finished: true },
+    });
     expect(finished.status).toBe(200);
     expect(finished.body.is_finished).toBe(true);
-    expect(Date.parse(finished.body.finished_at ?? '')).toBeGreaterThanOrEqual(Date.parse(todo.created_at));
+    expect(Date.parse(finished.body.finished_at ?? '')).toBeGreaterThanOrEqual(
+      Date.parse(todo.created_at),
+    );
 
     const unfinished = await api.request<TodoDto>('PATCH', `/todos/${todo.id}`, {
       json: { is_finished: false, content: 'Buy oat milk' },
     });
-    expect(unfinished.body).toMatchObject({ is_finished: false, finished_at: null, content: 'Buy oat milk' });
+    expect(unfinished.body).toMatchObject({
+      is_finished: false,
+      finished_at: null,
+      content: 'Buy oat milk',
+    });
 
     expect((await api.request('DELETE', `/todos/${todo.id}`)).status).toBe(204);
     expectError(await api.request('GET', `/todos/${todo.id}`), 404);
@@ -56,16 +66,22 @@ describe('todos API (e2e)', () => {
   });
 
   it('creates from a form body too', async () => {
-    const created = await api.request<TodoDto>('POST', '/todos', { form: { content: 'from a form' } });
+    const created = await api.request<TodoDto>('POST', '/todos', {
+      form: { content: 'from a form' },
+    });
     expect(created.status).toBe(201);
     expect(created.body.content).toBe('from a form');
   });
 
   it('stores and clears a future remind_at', async () => {
     const at = new Date(Date.now() + 3_600_000).toISOString();
-    const created = await api.request<TodoDto>('POST', '/todos', { json: { content: 'call', remind_at: at } });
+    const created = await api.request<TodoDto>('POST', '/todos', {
+      json: { content: 'call', remind_at: at },
+    });
     expect(created.body.remind_at).toBe(at);
-    const cleared = await api.request<TodoDto>('PATCH', `/todos/${created.body.id}`, { json: { remind_at: null } });
+    const cleared = await api.request<TodoDto>('PATCH', `/todos/${created.body.id}`, {
+      json: { remind_at: null },
+    });
     expect(cleared.body.remind_at).toBeNull();
   });
 

@@ -20,7 +20,9 @@ describe('bad input (e2e)', () => {
   const snapshot = async () => JSON.stringify(await api.todos.find().sort({ _id: 1 }).lean());
 
   const json = (body: unknown): RequestOptions => ({ json: body });
-  const raw = (body: string, type = 'application/json'): RequestOptions => ({ raw: { body, type } });
+  const raw = (body: string, type = 'application/json'): RequestOptions => ({
+    raw: { body, type },
+  });
   const id = () => todo.id;
 
   const badCreates: BadRequest[] = [
@@ -32,27 +34,45 @@ describe('bad input (e2e)', () => {
     ['over-long content', 'POST', '/todos', json({ content: 'x'.repeat(1001) })],
     ['unknown field', 'POST', '/todos', json({ content: 'a', owner: 'me' })],
     ['operator object as content', 'POST', '/todos', json({ content: { $gt: '' } })],
-    ['form operator injection', 'POST', '/todos', raw('content[$ne]=', 'application/x-www-form-urlencoded')],
+    [
+      'form operator injection',
+      'POST',
+      '/todos',
+      raw('content[$ne]=', 'application/x-www-form-urlencoded'),
+    ],
     ['body that is an array', 'POST', '/todos', json([{ content: 'a' }])],
     ['body that is a string', 'POST', '/todos', json('content')],
     ['body that is null', 'POST', '/todos', raw('null')],
     ['invalid JSON', 'POST', '/todos', raw('{"content": ')],
     ['__proto__ key', 'POST', '/todos', raw('{"content":"a","__proto__":{"polluted":true}}')],
-    ['constructor key', 'POST', '/todos', raw('{"content":"a","constructor":{"prototype":{"polluted":true}}}')],
+    [
+      'constructor key',
+      'POST',
+      '/todos',
+      raw('{"content":"a","constructor":{"prototype":{"polluted":true}}}'),
+    ],
     ['past remind_at', 'POST', '/todos', json({ content: 'a', remind_at: '2001-01-01T00:00:00Z' })],
     ['malformed remind_at', 'POST', '/todos', json({ content: 'a', remind_at: 'tomorrow' })],
     ['legacy create without content', 'POST', '/todo', { form: {} }],
   ];
   const badReads: BadRequest[] = [
-    ...['0', '101', '-1', 'abc', '1.5', '1e2', ''].map(
-      (v): BadRequest => [`limit=${v}`, 'GET', `/todos?limit=${v}`, {}],
-    ),
+    ...['0', '101', '-1', 'abc', '1.5', '1e2', ''].map((v): BadRequest => [
+      `limit=${v}`,
+      'GET',
+      `/todos?limit=${v}`,
+      {},
+    ]),
     ['limit twice', 'GET', '/todos?limit=1&limit=2', {}],
     ['start=-1', 'GET', '/todos?start=-1', {}],
     ['start=10001', 'GET', '/todos?start=10001', {}],
     ['start with cursor', 'GET', '/todos?start=0&cursor=abc', {}],
     ['garbage cursor', 'GET', '/todos?cursor=not-a-cursor', {}],
-    ['forged cursor', 'GET', `/todos?cursor=${Buffer.from('1.aaaaaaaaaaaaaaaaaaaaaaaa').toString('base64url')}.AAAA`, {}],
+    [
+      'forged cursor',
+      'GET',
+      `/todos?cursor=${Buffer.from('1.aaaaaaaaaaaaaaaaaaaaaaaa').toString('base64url')}.AAAA`,
+      {},
+    ],
     ['operator in query', 'GET', '/todos?limit[$gt]=1', {}],
     ['unknown query parameter', 'GET', '/todos?sort=content', {}],
     ['finished=yes', 'GET', '/todos?finished=yes', {}],
@@ -71,11 +91,14 @@ describe('bad input (e2e)', () => {
     ['malformed id on delete', 'DELETE', '/todos/123', {}],
   ];
 
-  it.each([...badCreates, ...badReads])('answers 400 to %s', async (_name, method, path, options) => {
-    const before = await snapshot();
-    expectError(await api.request(method, path, options), 400);
-    expect(await snapshot()).toBe(before);
-  });
+  it.each([...badCreates, ...badReads])(
+    'answers 400 to %s',
+    async (_name, method, path, options) => {
+      const before = await snapshot();
+      expectError(await api.request(method, path, options), 400);
+      expect(await snapshot()).toBe(before);
+    },
+  );
 
   it('answers 400 to bad updates and leaves the todo as it was', async () => {
     const before = await snapshot();
@@ -91,7 +114,10 @@ describe('bad input (e2e)', () => {
   it('answers 413 to a body over 64 KiB', async () => {
     const before = await snapshot();
     expectError(await api.request('POST', '/todos', json({ content: 'x'.repeat(65 * 1024) })), 413);
-    expectError(await api.request('POST', '/todo', { form: { content: 'x'.repeat(100 * 1024) } }), 413);
+    expectError(
+      await api.request('POST', '/todo', { form: { content: 'x'.repeat(100 * 1024) } }),
+      413,
+    );
     expect(await snapshot()).toBe(before);
   });
 

@@ -41,7 +41,11 @@ describe('HttpExceptionFilter', () => {
   it('adds the status text as `error` to exceptions built from a string', () => {
     const { host, sent } = fakeHost();
     filter.catch(new HttpException('Request body is too large', 413), host);
-    expect(sent.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'Request body is too large' });
+    expect(sent.body).toEqual({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      message: 'Request body is too large',
+    });
   });
 
   it('keeps a custom message of a 404', () => {

@@ -9,10 +9,14 @@ describe('ParseObjectIdPipe', () => {
   });
 
   // A 12-character string is a valid ObjectId to Mongoose, but never an id this API issued.
-  it.each(['hello-world!', 'zzzzzzzzzzzzzzzzzzzzzzzz', '6650f1c2a1b2c3d4e5f6071', '', undefined, 42])(
-    'refuses %p',
-    (value) => {
-      expect(() => pipe.transform(value)).toThrow(BadRequestException);
-    },
-  );
+  it.each([
+    'hello-world!',
+    'zzzzzzzzzzzzzzzzzzzzzzzz',
+    '6650f1c2a1b2c3d4e5f6071',
+    '',
+    undefined,
+    42,
+  ])('refuses %p', (value) => {
+    expect(() => pipe.transform(value)).toThrow(BadRequestException);
+  });
 });

@@ -14,7 +14,9 @@ describe('loadConfig', () => {
 
   it('turns index building off by default in production, and lets it be forced', () => {
     expect(loadConfig({ NODE_ENV: 'production' }).mongodbAutoIndex).toBe(false);
-    expect(loadConfig({ NODE_ENV: 'production', MONGODB_AUTO_INDEX: 'true' }).mongodbAutoIndex).toBe(true);
+    expect(
+      loadConfig({ NODE_ENV: 'production', MONGODB_AUTO_INDEX: 'true' }).mongodbAutoIndex,
+    ).toBe(true);
   });
 
   it.each([

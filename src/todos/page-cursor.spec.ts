@@ -5,7 +5,10 @@ const codec = (secret = 'a-secret-of-sixteen-plus') =>
   new PageCursorCodec({ cursorSecret: secret } as AppConfig);
 
 describe('PageCursorCodec', () => {
-  const position = { createdAt: new Date('2026-11-27T10:00:00.123Z'), id: '6650f1c2a1b2c3d4e5f60718' };
+  const position = {
+    createdAt: new Date('2026-11-27T10:00:00.123Z'),
+    id: '6650f1c2a1b2c3d4e5f60718',
+  };
 
   it('round-trips a position', () => {
     expect(codec().decode(codec().encode(position))).toEqual(position);

@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConsumes,
@@ -35,7 +46,10 @@ export class TodosController {
   @Post()
   @ApiOperation({ summary: 'Create a todo (JSON or form body)' })
   @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
-  @ApiCreatedResponse({ type: TodoDto, headers: { Location: { description: 'URL of the new todo' } } })
+  @ApiCreatedResponse({
+    type: TodoDto,
+    headers: { Location: { description: 'URL of the new todo' } },
+  })
   @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Body over 64 KiB.' })
   async create(
     @Body() body: CreateTodoDto,
@@ -58,7 +72,10 @@ export class TodosController {
   @ApiOperation({ summary: 'Change content, finish/unfinish, or (re)schedule the reminder' })
   @ApiOkResponse({ type: TodoDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  update(@Param('id', ParseObjectIdPipe) id: string, @Body() body: UpdateTodoDto): Promise<TodoDto> {
+  update(
+    @Param('id', ParseObjectIdPipe) id: string,
+    @Body() body: UpdateTodoDto,
+  ): Promise<TodoDto> {
     return this.todos.update(id, body);
   }
 

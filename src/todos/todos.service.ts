@@ -92,7 +92,8 @@ export class TodosService {
   /** The keyset condition for "strictly after this position" in newest-first order. */
   private after(cursor: string): QueryFilter<Todo> {
     const position = this.cursors.decode(cursor);
-    if (!position) throw new BadRequestException('cursor is malformed or was not issued by this service');
+    if (!position)
+      throw new BadRequestException('cursor is malformed or was not issued by this service');
     return {
       $or: [
         { created_at: { $lt: position.createdAt } },

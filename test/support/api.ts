@@ -23,7 +23,11 @@ export interface TestApi {
   app: NestFastifyApplication;
   url: string;
   todos: Model<Todo>;
-  request<T = unknown>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
+  request<T = unknown>(
+    method: string,
+    path: string,
+    options?: RequestOptions,
+  ): Promise<ApiResponse<T>>;
   close(): Promise<void>;
 }
 
@@ -75,7 +79,12 @@ export async function send<T>(
   const response = await fetch(url + path, { method, headers, body });
   const text = await response.text();
   const isJson = response.headers.get('content-type')?.includes('json') && text.length > 0;
-  return { status: response.status, headers: response.headers, text, body: (isJson ? JSON.parse(text) : text) as T };
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    body: (isJson ? JSON.parse(text) : text) as T,
+  };
 }
 
 /** Asserts an error response in the service's one error shape. */

@@ -6,9 +6,8 @@ export const IsFutureDate = (options?: ValidationOptions) =>
     {
       name: 'isFutureDate',
       validator: {
-        validate: (value: unknown) =>
-          typeof value === 'string' && Date.parse(value) > Date.now(),
-        defaultMessage: (args) => `${args?.property ?? "value"} must be a time in the future`,
+        validate: (value: unknown) => typeof value === 'string' && Date.parse(value) > Date.now(),
+        defaultMessage: (args) => `${args?.property ?? 'value'} must be a time in the future`,
       },
     },
     options,

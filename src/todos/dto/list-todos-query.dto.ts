@@ -7,7 +7,12 @@ export const MAX_PAGE_SIZE = 100;
 export const MAX_OFFSET = 10_000;
 
 export class ListTodosQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_PAGE_SIZE,
+    default: DEFAULT_PAGE_SIZE,
+  })
   @ToInteger()
   @IsInt()
   @Min(1)
@@ -15,9 +20,11 @@ export class ListTodosQueryDto {
   limit: number = DEFAULT_PAGE_SIZE;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 0,
     maximum: MAX_OFFSET,
-    description: 'Offset into the list. Cannot be combined with `cursor`; prefer `cursor` for deep pages.',
+    description:
+      'Offset into the list. Cannot be combined with `cursor`; prefer `cursor` for deep pages.',
   })
   @IsOptional()
   @ToInteger()

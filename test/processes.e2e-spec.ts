@@ -1,0 +1,56 @@
+import { createConnection } from 'mongoose';
+import { databaseUri } from './support/api.js';
+import { freePort, runEntrypoint } from './support/process.js';
+
+describe('entrypoints (e2e)', () => {
+  it.each([
+    ['main', 'PORT', 'not-a-port'],
+    ['main', 'MONGODB_URI', 'http://nowhere'],
+    ['worker', 'WORKER_CONCURRENCY', '0'],
+  ])('%s refuses %s=%s with one line naming it, exit 78', async (entry, name, value) => {
+    const run = runEntrypoint(entry, { [name]: value });
+    expect(await run.exited).toEqual({ code: 78, signal: null });
+    const lines = run.stderr().trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^Invalid configuration: ${name}: `));
+  });
+
+  it('the API serves, then on SIGTERM closes and exits 0', async () => {
+    const port = await freePort();
+    const api = runEntrypoint('main', {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      MONGODB_URI: databaseUri('todo_e2e_processes'),
+    });
+    await api.waitFor('API listening');
+    const response = await fetch(`http://127.0.0.1:${port}/todos`);
+    expect(response.status).toBe(200);
+    api.child.kill('SIGTERM');
+    expect(await api.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('the worker boots the shared modules, idles, and exits 0 on SIGTERM', async () => {
+    const worker = runEntrypoint('worker', { MONGODB_URI: databaseUri('todo_e2e_processes') });
+    await worker.waitFor('worker started');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(worker.child.exitCode).toBeNull();
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('seed inserts N todos in batches with distinct creation times, and exits 0', async () => {
+    const uri = databaseUri('todo_e2e_seed');
+    const seed = runEntrypoint('seed', { MONGODB_URI: uri });
+    expect(await seed.exited).toEqual({ code: 0, signal: null });
+    expect(seed.output()).toMatch(/inserted 10000 todos/);
+    const connection = await createConnection(uri).asPromise();
+    try {
+      const todos = connection.collection('todos');
+      expect(await todos.countDocuments()).toBe(10_000);
+      expect((await todos.distinct('created_at')).length).toBe(10_000);
+      await connection.dropDatabase();
+    } finally {
+      await connection.close();
+    }
+  });
+});

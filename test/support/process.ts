@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface RunningProcess {
+  child: ChildProcess;
+  output: () => string;
+  stderr: () => string;
+  exited: Promise<Exit>;
+  /** Resolves when the output contains `text`; rejects if the process exits first or after `ms`. */
+  waitFor(text: string, ms?: number): Promise<void>;
+}
+
+/** Runs a built entrypoint (`dist/*.js`, built by `npm test` before the e2e suite). */
+export function runEntrypoint(entry: string, env: Record<string, string>): RunningProcess {
+  const file = `dist/${entry}.js`;
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
+  const child = spawn(process.execPath, [file], {
+    env: { ...process.env, NODE_ENV: 'test', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<Exit>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    child,
+    output: () => out + err,
+    stderr: () => err,
+    exited,
+    waitFor: (text, ms = 20_000) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no "${text}" in ${ms} ms:\n${out}${err}`)),
+          ms,
+        );
+        const check = () => {
+          if ((out + err).includes(text)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        child.stdout?.on('data', check);
+        child.stderr?.on('data', check);
+        void exited.then(() => {
+          clearTimeout(timer);
+          reject(new Error(`exited before "${text}":\n${out}${err}`));
+        });
+        check();
+      }),
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
