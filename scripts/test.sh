@@ -15,7 +15,21 @@ step() { log "$1"; shift; "$@"; }
 step "lint" npm run -s lint
 step "type check" npx tsc -p tsconfig.json
 step "build" npm run -s build
-step "unit tests" npm run -s test:unit
-step "e2e tests" npm run -s test:e2e
-step "browser tests" npm run -s test:browser
-log "all tests passed"
+results=.data/test-results
+rm -rf "$results" && mkdir -p "$results"
+step "unit tests" npm run -s test:unit -- --json --outputFile="$results/unit.json"
+step "e2e tests" npm run -s test:e2e -- --json --outputFile="$results/e2e.json"
+step "browser tests" npm run -s test:browser -- --json --outputFile="$results/browser.json"
+
+# One closing line over all suites, e.g. "tests: 91 passed, 0 failed".
+node -e '
+  const fs = require("node:fs");
+  const dir = process.argv[1];
+  let passed = 0, failed = 0;
+  for (const f of fs.readdirSync(dir)) {
+    const r = JSON.parse(fs.readFileSync(`${dir}/${f}`, "utf8"));
+    passed += r.numPassedTests;
+    failed += r.numFailedTests;
+  }
+  console.log(`tests: ${passed} passed, ${failed} failed`);
+' "$results"
