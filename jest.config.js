@@ -18,7 +18,11 @@ export const base = {
         sourceMaps: 'inline',
       },
     ],
+    'node_modules/content-disposition/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
   },
+  // The one ESM-only package that a CommonJS dependency require()s (@fastify/static →
+  // content-disposition 3): Jest cannot require ESM on Node < 24.9, so it is compiled to CJS.
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   // Sources import siblings as `./x.js` (NodeNext); map them back to the `.ts` files.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
 };

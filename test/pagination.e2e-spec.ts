@@ -17,6 +17,7 @@ async function seed(api: TestApi, count: number, base = Date.UTC(2026, 0, 1)): P
     reminded_at: null,
   }));
   await api.todos.insertMany(docs);
+  await api.views.invalidate();
   return docs
     .sort(
       (a, b) =>
@@ -53,7 +54,7 @@ describe('pagination (e2e)', () => {
     api = await startApi('todo_e2e_pagination');
   });
   beforeEach(async () => {
-    await api.todos.deleteMany({});
+    await api.reset();
   });
   afterAll(async () => {
     await api.close();

@@ -8,7 +8,7 @@ describe('todos API (e2e)', () => {
     api = await startApi('todo_e2e_todos');
   });
   beforeEach(async () => {
-    await api.todos.deleteMany({});
+    await api.reset();
   });
   afterAll(async () => {
     await api.close();

@@ -20,6 +20,17 @@ export const envSchema = z.object({
     .default('redis://127.0.0.1:6379'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  CACHE_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** Prefix of every cache key, so several deployments (or test files) can share one Redis. */
+  CACHE_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, 'must be 1-64 letters, digits, _ . -')
+    .default('todo-service'),
+  /** Longest wait for one cache operation before the request goes on without the cache. */
+  CACHE_TIMEOUT_MS: z.coerce.number().int().min(10).max(1_000).default(250),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
   WORKER_HEALTH_PORT: port.default(3001),
   /** Signs pagination cursors so a tampered cursor is refused instead of trusted. */
@@ -43,6 +54,9 @@ export class AppConfig {
   readonly redisUrl!: string;
   readonly logLevel!: Env['LOG_LEVEL'];
   readonly cacheTtlSeconds!: number;
+  readonly cacheEnabled!: boolean;
+  readonly cacheKeyPrefix!: string;
+  readonly cacheTimeoutMs!: number;
   readonly workerConcurrency!: number;
   readonly workerHealthPort!: number;
   readonly cursorSecret!: string;
@@ -71,6 +85,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl: env.REDIS_URL,
     logLevel: env.LOG_LEVEL,
     cacheTtlSeconds: env.CACHE_TTL_SECONDS,
+    cacheEnabled: env.CACHE_ENABLED,
+    cacheKeyPrefix: env.CACHE_KEY_PREFIX,
+    cacheTimeoutMs: env.CACHE_TIMEOUT_MS,
     workerConcurrency: env.WORKER_CONCURRENCY,
     workerHealthPort: env.WORKER_HEALTH_PORT,
     cursorSecret: env.CURSOR_SECRET,

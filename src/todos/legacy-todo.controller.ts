@@ -6,6 +6,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { X_CACHE_HEADER } from '../cache/cache.constants.js';
+import { CacheView } from '../cache/cache-view.decorator.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { CreateTodoDto } from './dto/create-todo.dto.js';
 import { LegacyListQueryDto } from './dto/legacy-list-query.dto.js';
@@ -25,7 +27,8 @@ export class LegacyTodoController {
 
   @Get()
   @ApiOperation({ summary: 'Original route: a page of 10 todos, newest first, as a bare array' })
-  @ApiOkResponse({ type: [TodoDto] })
+  @ApiOkResponse({ type: [TodoDto], headers: X_CACHE_HEADER })
+  @CacheView({ name: 'legacy', query: LegacyListQueryDto, defaults: { start: 0 } })
   async list(@Query() query: LegacyListQueryDto): Promise<TodoDto[]> {
     const page = await this.todos.list({ limit: DEFAULT_PAGE_SIZE, start: query.start });
     return page.items;

@@ -22,6 +22,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { X_CACHE_HEADER } from '../cache/cache.constants.js';
+import { CacheView } from '../cache/cache-view.decorator.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { ParseObjectIdPipe } from '../common/parse-object-id.pipe.js';
 import { CreateTodoDto } from './dto/create-todo.dto.js';
@@ -38,7 +40,8 @@ export class TodosController {
 
   @Get()
   @ApiOperation({ summary: 'List todos, newest first, by offset (`start`) or by `cursor`' })
-  @ApiOkResponse({ type: TodoPageDto })
+  @ApiOkResponse({ type: TodoPageDto, headers: X_CACHE_HEADER })
+  @CacheView({ name: 'list', query: ListTodosQueryDto, defaults: { start: 0 } })
   list(@Query() query: ListTodosQueryDto): Promise<TodoPageDto> {
     return this.todos.list(query);
   }
@@ -62,7 +65,8 @@ export class TodosController {
 
   @Get(':id')
   @ApiOperation({ summary: 'Get one todo' })
-  @ApiOkResponse({ type: TodoDto })
+  @ApiOkResponse({ type: TodoDto, headers: X_CACHE_HEADER })
+  @CacheView({ name: 'item', idParam: 'id' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   get(@Param('id', ParseObjectIdPipe) id: string): Promise<TodoDto> {
     return this.todos.get(id);

@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types, type QueryFilter, type UpdateQuery } from 'mongoose';
+import { ResponseCache } from '../cache/response-cache.service.js';
 import type { CreateTodoDto } from './dto/create-todo.dto.js';
 import type { ListTodosQueryDto } from './dto/list-todos-query.dto.js';
 import { toTodoDto, type TodoDto, type TodoPageDto } from './dto/todo.dto.js';
@@ -16,6 +17,7 @@ export class TodosService {
   constructor(
     @InjectModel(Todo.name) private readonly todos: Model<Todo>,
     private readonly cursors: PageCursorCodec,
+    private readonly views: ResponseCache,
   ) {}
 
   async list(query: ListTodosQueryDto): Promise<TodoPageDto> {
@@ -56,6 +58,8 @@ export class TodosService {
       content: input.content,
       remind_at: input.remind_at === undefined ? null : new Date(input.remind_at),
     });
+    // Every write invalidates the cached views before its response is sent.
+    await this.views.invalidate();
     return toTodoDto(todo.toObject<TodoRecord>());
   }
 
@@ -65,12 +69,14 @@ export class TodosService {
       .lean<TodoRecord>()
       .exec();
     if (!todo) throw this.notFound(id);
+    await this.views.invalidate();
     return toTodoDto(todo);
   }
 
   async remove(id: string): Promise<void> {
     const { deletedCount } = await this.todos.deleteOne({ _id: id }).exec();
     if (deletedCount === 0) throw this.notFound(id);
+    await this.views.invalidate();
   }
 
   private changes(input: UpdateTodoDto): UpdateQuery<Todo> {

@@ -2,6 +2,7 @@ import { getModelToken } from '@nestjs/mongoose';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Model } from 'mongoose';
 import { createApiApp } from '../../src/app.setup.js';
+import { ResponseCache } from '../../src/cache/response-cache.service.js';
 import { Todo } from '../../src/todos/todo.schema.js';
 
 export interface ApiResponse<T> {
@@ -23,6 +24,10 @@ export interface TestApi {
   app: NestFastifyApplication;
   url: string;
   todos: Model<Todo>;
+  /** The API's response cache: invalidate it after writing to `todos` directly. */
+  views: ResponseCache;
+  /** Empties the collection and invalidates the cached views. */
+  reset(): Promise<void>;
   request<T = unknown>(
     method: string,
     path: string,
@@ -38,18 +43,35 @@ export function databaseUri(database: string): string {
   return base.toString();
 }
 
-/** Starts the real API on a free port, on a database of its own that `close()` drops. */
-export async function startApi(database: string): Promise<TestApi> {
-  process.env.MONGODB_URI = databaseUri(database);
+/**
+ * Starts the real API on a free port, on a database and a cache key prefix of its own (both
+ * named `database`); `close()` drops the database. `env` overrides configuration.
+ */
+export async function startApi(
+  database: string,
+  env: Record<string, string> = {},
+): Promise<TestApi> {
+  Object.assign(process.env, {
+    MONGODB_URI: databaseUri(database),
+    CACHE_KEY_PREFIX: database,
+    ...env,
+  });
   const app = await createApiApp(['error', 'warn']);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = await app.getUrl();
   const todos = app.get<Model<Todo>>(getModelToken(Todo.name));
-  await todos.deleteMany({});
+  const views = app.get(ResponseCache);
+  const reset = async () => {
+    await todos.deleteMany({});
+    await views.invalidate();
+  };
+  await reset();
   return {
     app,
     url,
     todos,
+    views,
+    reset,
     request: (method, path, options) => send(url, method, path, options),
     async close() {
       await todos.db.dropDatabase();

@@ -1,0 +1,56 @@
+import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { ParseObjectIdPipe } from '../common/parse-object-id.pipe.js';
+import { createValidationPipe } from '../common/validation.js';
+import { CACHE_VIEW } from './cache.constants.js';
+import type { CacheViewOptions } from './cache-view.decorator.js';
+
+/** Most distinct request URLs whose cache key is remembered. */
+const MEMO_SIZE = 10_000;
+
+/**
+ * Builds the cache key of a request from its validated query, so parameter order and
+ * defaults do not split the cache, and a request that would be a 400 never reaches it
+ * (the validation throws the same 400 the handler would). Keys of valid URLs are
+ * remembered, so a hit skips validation.
+ */
+@Injectable()
+export class CacheKeyFactory {
+  private readonly pipe = createValidationPipe();
+  private readonly ids = new ParseObjectIdPipe();
+  private readonly memo = new Map<string, string>();
+
+  constructor(private readonly reflector: Reflector) {}
+
+  async forRequest(context: ExecutionContext): Promise<string> {
+    const options = this.reflector.get<CacheViewOptions>(CACHE_VIEW, context.getHandler());
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const memoKey = `${options.name} ${request.url}`;
+    const known = this.memo.get(memoKey);
+    if (known !== undefined) return known;
+
+    const params = request.params as Record<string, unknown>;
+    const id = options.idParam === undefined ? '' : this.ids.transform(params[options.idParam]);
+    const query: object = options.query
+      ? ((await this.pipe.transform(request.query, {
+          type: 'query',
+          metatype: options.query,
+        })) as object)
+      : {};
+    const key = `${options.name}:${id}?${canonicalQuery(query, options.defaults)}`;
+
+    if (this.memo.size >= MEMO_SIZE) this.memo.delete(this.memo.keys().next().value as string);
+    this.memo.set(memoKey, key);
+    return key;
+  }
+}
+
+/** `b=2&a=1` and `a=1&b=2` give the same string; absent and default values are left out. */
+export function canonicalQuery(query: object, defaults: Record<string, unknown> = {}): string {
+  return Object.entries(query)
+    .filter(([name, value]) => value !== undefined && value !== defaults[name])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, value]) => `${name}=${encodeURIComponent(String(value))}`)
+    .join('&');
+}

@@ -1,0 +1,12 @@
+import { Injectable } from '@nestjs/common';
+
+/** Counters of the response cache, for the metrics endpoint and for tests. */
+@Injectable()
+export class CacheStats {
+  hits = 0;
+  misses = 0;
+  errors = 0;
+  invalidations = 0;
+  /** Requests answered without the cache because Redis was failing. */
+  bypassed = 0;
+}

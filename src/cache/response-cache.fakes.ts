@@ -1,0 +1,51 @@
+import { EventEmitter } from 'node:events';
+import type { Cache } from 'cache-manager';
+import type { AppConfig } from '../config/configuration.js';
+import { CacheStats } from './cache-stats.js';
+import type { CacheRedisClient } from './redis-keyv.js';
+import { ResponseCache } from './response-cache.service.js';
+
+/**
+ * An in-memory stand-in for cache-manager over Redis, for unit tests only. Like the real
+ * one, a failing store emits an event carrying the error and answers as if it were a miss.
+ */
+export class FakeCache extends EventEmitter {
+  readonly data = new Map<string, string>();
+  mode: 'up' | 'failing' | 'frozen' = 'up';
+
+  async mget(keys: string[]): Promise<Array<string | undefined>> {
+    if (this.mode === 'frozen') return new Promise(() => undefined);
+    if (this.mode === 'failing') {
+      this.emit('mget', { keys, error: new Error('connection refused') });
+      return keys.map(() => undefined);
+    }
+    return Promise.resolve(keys.map((key) => this.data.get(key)));
+  }
+
+  async set(key: string, value: string): Promise<string> {
+    if (this.mode === 'frozen') return new Promise(() => undefined);
+    if (this.mode === 'failing')
+      this.emit('set', { key, value, error: new Error('connection refused') });
+    else this.data.set(key, value);
+    return Promise.resolve(value);
+  }
+}
+
+export function createTestCache(options: Partial<AppConfig> = {}) {
+  const cache = new FakeCache();
+  const client = new EventEmitter();
+  const config = {
+    cacheEnabled: true,
+    cacheKeyPrefix: 'test',
+    cacheTimeoutMs: 50,
+    ...options,
+  } as AppConfig;
+  const responses = new ResponseCache(
+    cache as unknown as Cache,
+    client as unknown as CacheRedisClient,
+    config,
+    new CacheStats(),
+  );
+  responses.onModuleInit();
+  return { cache, client, responses };
+}

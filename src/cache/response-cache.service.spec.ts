@@ -1,0 +1,116 @@
+import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import { createTestCache } from './response-cache.fakes.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('ResponseCache', () => {
+  let setup: ReturnType<typeof createTestCache>;
+  let loads: number;
+  let version: string;
+  const load = async () => {
+    loads++;
+    await sleep(5);
+    return `{"v":"${version}"}`;
+  };
+
+  beforeEach(() => {
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    setup = createTestCache();
+    loads = 0;
+    version = 'a';
+  });
+  afterEach(() => setup.responses.onModuleDestroy());
+
+  it('misses, stores, then hits without loading', async () => {
+    expect(await setup.responses.serve('list', load)).toEqual({ body: '{"v":"a"}', hit: false });
+    await sleep(1);
+    expect(await setup.responses.serve('list', load)).toEqual({ body: '{"v":"a"}', hit: true });
+    expect(loads).toBe(1);
+    expect(setup.responses.stats).toMatchObject({ hits: 1, misses: 1, errors: 0 });
+  });
+
+  it('serves nothing cached before an invalidation', async () => {
+    await setup.responses.serve('list', load);
+    version = 'b';
+    await setup.responses.invalidate();
+    expect(await setup.responses.serve('list', load)).toEqual({ body: '{"v":"b"}', hit: false });
+    expect(setup.responses.stats.invalidations).toBe(1);
+  });
+
+  it('never serves a view loaded before a write that finished while it loaded', async () => {
+    let release!: () => void;
+    const held = setup.responses.serve('list', async () => {
+      const body = await load(); // read "a" from the database...
+      await new Promise<void>((resolve) => (release = resolve)); // ...and hold before storing
+      return body;
+    });
+    await sleep(10);
+    version = 'b';
+    await setup.responses.invalidate(); // the write finishes meanwhile
+    release();
+    expect((await held).body).toBe('{"v":"a"}'); // it began before the write: allowed
+    await sleep(1);
+    expect(await setup.responses.serve('list', load)).toEqual({ body: '{"v":"b"}', hit: false });
+  });
+
+  it('runs one load for concurrent misses of one view', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => setup.responses.serve('list', load)),
+    );
+    expect(loads).toBe(1);
+    expect(new Set(answers.map((a) => a.body))).toEqual(new Set(['{"v":"a"}']));
+  });
+
+  it('does not share a load across an invalidation', async () => {
+    const first = setup.responses.serve('list', load);
+    await sleep(1);
+    await setup.responses.invalidate();
+    version = 'b';
+    const second = setup.responses.serve('list', load);
+    expect((await second).body).toBe('{"v":"b"}');
+    await first;
+    expect(loads).toBe(2);
+  });
+
+  it('answers from the loader, within its deadline, while Redis is frozen', async () => {
+    setup.cache.mode = 'frozen';
+    const started = Date.now();
+    expect(await setup.responses.serve('list', load)).toEqual({ body: '{"v":"a"}', hit: false });
+    expect(Date.now() - started).toBeLessThan(500);
+    // Now known to be failing: no more waiting on Redis at all.
+    const again = Date.now();
+    await setup.responses.serve('list', load);
+    await setup.responses.invalidate();
+    expect(Date.now() - again).toBeLessThan(40);
+    expect(setup.responses.stats.bypassed).toBe(2);
+  });
+
+  it('bypasses a failing Redis, then resumes with a new generation', async () => {
+    await setup.responses.serve('list', load); // cached under the first generation
+    setup.cache.mode = 'failing';
+    version = 'b';
+    await setup.responses.serve('list', load); // fails over
+    await setup.responses.invalidate(); // cannot reach Redis: remembered for recovery
+    setup.cache.mode = 'up';
+    await sleep(700); // one recovery interval
+    const answer = await setup.responses.serve('list', load);
+    expect(answer).toEqual({ body: '{"v":"b"}', hit: false }); // the old entry is disowned
+    await sleep(1);
+    expect((await setup.responses.serve('list', load)).hit).toBe(true);
+  });
+
+  it('treats a dropped connection as a failure even without traffic', () => {
+    setup.client.emit('error', new Error('socket closed'));
+    expect(setup.responses.stats.errors).toBe(1);
+  });
+
+  it('loads every time when disabled', async () => {
+    setup = createTestCache({ cacheEnabled: false });
+    await setup.responses.serve('list', load);
+    await setup.responses.serve('list', load);
+    expect(loads).toBe(2);
+    expect(setup.cache.data.size).toBe(0);
+  });
+});
