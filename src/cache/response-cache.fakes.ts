@@ -12,8 +12,10 @@ import { ResponseCache } from './response-cache.service.js';
 export class FakeCache extends EventEmitter {
   readonly data = new Map<string, string>();
   mode: 'up' | 'failing' | 'frozen' = 'up';
+  readonly calls = { mget: 0, set: 0 };
 
   async mget(keys: string[]): Promise<Array<string | undefined>> {
+    this.calls.mget++;
     if (this.mode === 'frozen') return new Promise(() => undefined);
     if (this.mode === 'failing') {
       this.emit('mget', { keys, error: new Error('connection refused') });
@@ -23,6 +25,7 @@ export class FakeCache extends EventEmitter {
   }
 
   async set(key: string, value: string): Promise<string> {
+    this.calls.set++;
     if (this.mode === 'frozen') return new Promise(() => undefined);
     if (this.mode === 'failing')
       this.emit('set', { key, value, error: new Error('connection refused') });
@@ -33,7 +36,7 @@ export class FakeCache extends EventEmitter {
 
 export function createTestCache(options: Partial<AppConfig> = {}) {
   const cache = new FakeCache();
-  const client = new EventEmitter();
+  const client = Object.assign(new EventEmitter(), { connect: () => Promise.resolve() });
   const config = {
     cacheEnabled: true,
     cacheKeyPrefix: 'test',
@@ -46,6 +49,6 @@ export function createTestCache(options: Partial<AppConfig> = {}) {
     config,
     new CacheStats(),
   );
-  responses.onModuleInit();
+  void responses.onModuleInit();
   return { cache, client, responses };
 }

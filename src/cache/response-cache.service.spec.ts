@@ -74,16 +74,14 @@ describe('ResponseCache', () => {
     expect(loads).toBe(2);
   });
 
-  it('answers from the loader, within its deadline, while Redis is frozen', async () => {
+  it('answers from the loader after the deadline while Redis is frozen, then stops asking it', async () => {
     setup.cache.mode = 'frozen';
     const started = Date.now();
     expect(await setup.responses.serve('list', load)).toEqual({ body: '{"v":"a"}', hit: false });
-    expect(Date.now() - started).toBeLessThan(500);
-    // Now known to be failing: no more waiting on Redis at all.
-    const again = Date.now();
+    expect(Date.now() - started).toBeLessThan(1_000); // the 50 ms deadline, not a hang
+    const asked = setup.cache.calls.mget;
     await setup.responses.serve('list', load);
-    await setup.responses.invalidate();
-    expect(Date.now() - again).toBeLessThan(40);
+    expect(setup.cache.calls.mget).toBe(asked); // known to be failing: reads skip Redis
     expect(setup.responses.stats.bypassed).toBe(2);
   });
 

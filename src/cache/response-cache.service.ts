@@ -64,13 +64,14 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
     this.generationKey = generationKey(config.cacheKeyPrefix);
   }
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     // cache-manager reports store errors as events and answers as if it were a miss.
     const onEvent = ({ error }: { error?: unknown }) => error !== undefined && this.fail(error);
     this.cache.on('mget', onEvent);
     this.cache.on('set', onEvent);
     // A dropped connection marks the cache failed even in a process that is not serving.
     this.client.on('error', (error: unknown) => this.fail(error));
+    if (this.enabled) await this.connect();
   }
 
   onModuleDestroy(): void {
@@ -99,12 +100,15 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
     return { body: await this.loadOnce(key, generation, load), hit: false };
   }
 
-  /** Makes every cached todo view stale; resolves once no process can serve one any more. */
+  /**
+   * Makes every cached todo view stale; resolves once no process can serve one any more.
+   * Tried even while this process sees Redis failing (other processes may still reach it);
+   * if it fails, the recovery replaces the generation again before the cache is used.
+   */
   async invalidate(): Promise<void> {
     if (!this.enabled) return;
     this.stats.invalidations++;
-    // While failing, the generation is replaced on recovery, before the cache is used again.
-    if (this.healthy) await this.replaceGeneration();
+    await this.replaceGeneration();
   }
 
   private async loadOnce(
@@ -115,15 +119,22 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
     const flightKey = `${generation}\n${key}`;
     let flight = this.flights.get(flightKey);
     if (!flight) {
-      flight = load().then((body) => {
-        void this.bounded(this.cache.set(key, wrap(generation, body)));
-        return body;
-      });
+      flight = load();
       this.flights.set(flightKey, flight);
-      const forget = () => this.flights.delete(flightKey);
-      flight.then(forget, forget);
+      // The flight is shared until its result is stored, so a miss arriving in between
+      // takes the loaded body instead of querying again; the store does not delay anyone.
+      const forget = () => void this.flights.delete(flightKey);
+      flight
+        .then((body) => this.bounded(this.cache.set(key, wrap(generation, body))))
+        .then(forget, forget);
     }
     return flight;
+  }
+
+  /** Connects at boot so the first requests do not pay for it; a Redis that is down is not fatal. */
+  private async connect(): Promise<void> {
+    const connecting = this.client.connect().then(() => undefined);
+    await this.bounded(connecting);
   }
 
   private async bypass(load: () => Promise<string>): Promise<CachedResponse> {
