@@ -9,7 +9,10 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { Todo, TodoSchema } from './todos/todo.schema.js';
 
-/** `npm run seed -- N`: inserts N todos (default 10,000) in batches, one millisecond apart. */
+/**
+ * `npm run seed -- N [--fresh]`: inserts N todos (default 10,000) in batches, one millisecond
+ * apart; `--fresh` first deletes every todo of the database.
+ */
 @Module({
   imports: [
     ConfigModule,
@@ -22,12 +25,15 @@ class SeedModule {}
 const BATCH = 1_000;
 
 await bootOrExit(async () => {
-  const total = Number(process.argv[2] ?? 10_000);
+  const args = process.argv.slice(2);
+  const count = args.find((arg) => !arg.startsWith('--'));
+  const total = Number(count ?? 10_000);
   if (!Number.isInteger(total) || total < 1 || total > 10_000_000) {
-    throw new Error(`the count must be an integer from 1 to 10000000, got ${process.argv[2]}`);
+    throw new Error(`the count must be an integer from 1 to 10000000, got ${count}`);
   }
   const app = await NestFactory.createApplicationContext(SeedModule, { logger: ['error', 'warn'] });
   const todos = app.get<Model<Todo>>(getModelToken(Todo.name));
+  if (args.includes('--fresh')) await todos.deleteMany({});
   await todos.init(); // indexes first, so the first page is fast as soon as seeding ends
 
   const bar = new SingleBar(
