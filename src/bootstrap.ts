@@ -2,12 +2,22 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { AppConfig, ConfigError, loadConfig } from './config/configuration.js';
 
 /**
- * On SIGTERM/SIGINT, close the application (its hooks close servers and connections in
- * order), then exit 0. Nest's default re-raises the signal after closing, which ends the
- * process with 143 and reads as a crash to supervisors.
+ * On SIGTERM/SIGINT, close the application (its hooks stop servers and workers, wait for
+ * what is in flight, and close connections), then exit 0. Nest's default re-raises the
+ * signal after closing, which ends the process with 143 and reads as a crash to
+ * supervisors. Whatever is still running after `graceMs` is abandoned: a job left active
+ * is picked up again by another worker once its lock expires.
  */
-export function enableGracefulShutdown(app: INestApplicationContext): void {
+export function enableGracefulShutdown(app: INestApplicationContext, graceMs: number): void {
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  const deadline = () => {
+    setTimeout(() => {
+      process.stderr.write(`shutdown took longer than ${graceMs} ms; exiting anyway\n`);
+      process.exit(0);
+    }, graceMs).unref();
+  };
+  process.once('SIGTERM', deadline);
+  process.once('SIGINT', deadline);
 }
 
 /**

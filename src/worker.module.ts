@@ -1,9 +1,18 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { ProcessorsModule } from './queues/processors/processors.module.js';
+import { QueuesModule } from './queues/queues.module.js';
 
-/** The worker process: the shared modules, and the queue processors as they arrive. */
+/** The worker process: the queue processors, and health probes on its own small port. */
 @Module({
-  imports: [ConfigModule, DatabaseModule],
+  imports: [
+    ConfigModule,
+    DatabaseModule,
+    QueuesModule.forRoot('worker'),
+    ProcessorsModule,
+    HealthModule,
+  ],
 })
 export class WorkerModule {}

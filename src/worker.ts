@@ -1,14 +1,16 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { bootOrExit, enableGracefulShutdown } from './bootstrap.js';
 import { WorkerModule } from './worker.module.js';
 
-await bootOrExit(async () => {
-  const app = await NestFactory.createApplicationContext(WorkerModule, {
+await bootOrExit(async (config) => {
+  // An HTTP application only for the probes: its sole routes are /health/live and /health/ready.
+  const app = await NestFactory.create<NestFastifyApplication>(WorkerModule, new FastifyAdapter(), {
     logger: ['error', 'warn', 'log'],
   });
-  enableGracefulShutdown(app);
-  await app.init();
-  new Logger('Bootstrap').log('worker started');
+  enableGracefulShutdown(app, config.shutdownGraceMs);
+  await app.listen({ port: config.workerHealthPort, host: config.host });
+  new Logger('Bootstrap').log(`worker started; health on port ${config.workerHealthPort}`);
 });

@@ -29,9 +29,18 @@ describe('entrypoints (e2e)', () => {
     expect(await api.exited).toEqual({ code: 0, signal: null });
   });
 
-  it('the worker boots the shared modules, idles, and exits 0 on SIGTERM', async () => {
-    const worker = runEntrypoint('worker', { MONGODB_URI: databaseUri('todo_e2e_processes') });
+  it('the worker serves only its probes, and exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    const worker = runEntrypoint('worker', {
+      MONGODB_URI: databaseUri('todo_e2e_processes'),
+      QUEUE_PREFIX: 'todo_e2e_processes',
+      WORKER_HEALTH_PORT: String(port),
+    });
     await worker.waitFor('worker started');
+    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
+    expect(ready.status).toBe(200);
+    // The worker's port serves the probes and nothing else.
+    expect((await fetch(`http://127.0.0.1:${port}/todos`)).status).toBe(404);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(worker.child.exitCode).toBeNull();
     worker.child.kill('SIGTERM');

@@ -35,6 +35,6 @@ class CacheRedisModule {}
     }),
   ],
   providers: [ResponseCache, CacheStats, CacheKeyFactory, HttpCacheInterceptor],
-  exports: [ResponseCache, CacheStats, CacheKeyFactory, HttpCacheInterceptor],
+  exports: [ResponseCache, CacheStats, CacheKeyFactory, HttpCacheInterceptor, CacheRedisModule],
 })
 export class ResponseCacheModule {}

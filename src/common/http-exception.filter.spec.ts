@@ -13,6 +13,7 @@ function fakeHost() {
   const sent: { status?: number; body?: unknown } = {};
   const reply = {
     sent: false,
+    header: () => reply,
     status(code: number) {
       sent.status = code;
       return reply;

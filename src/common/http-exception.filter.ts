@@ -8,6 +8,8 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 
+const RETRY_AFTER_SECONDS = 5;
+
 export interface ErrorBody {
   statusCode: number;
   error: string;
@@ -36,7 +38,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
         exception instanceof Error ? (exception.stack ?? exception.message) : exception,
       );
     }
-    if (!reply.sent) void reply.status(body.statusCode).send(body);
+    if (reply.sent) return;
+    // A 503 is temporary (a store is away): tell clients when to try again.
+    if (body.statusCode === 503) void reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
+    void reply.status(body.statusCode).send(body);
   }
 }
 

@@ -33,6 +33,24 @@ export const envSchema = z.object({
   CACHE_TIMEOUT_MS: z.coerce.number().int().min(10).max(1_000).default(250),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
   WORKER_HEALTH_PORT: port.default(3001),
+  /** How long a job may run without renewing its lock before it counts as stalled (crashed worker). */
+  WORKER_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  /** On SIGTERM, how long active jobs may take to finish before the process exits anyway. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, 'must be 1-64 letters, digits, _ . -')
+    .default('todo-service'),
+  JOB_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  JOB_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(1_000),
+  /** Finished todos older than this many days are deleted by the maintenance job; unset: never. */
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
+  MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(1_000).default(3_600_000),
+  REMINDER_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Credentials of the job dashboard at /admin/queues; without them it is not mounted. */
+  ADMIN_USER: z.string().min(1).optional(),
+  ADMIN_PASSWORD: z.string().min(12).optional(),
   /** Signs pagination cursors so a tampered cursor is refused instead of trusted. */
   CURSOR_SECRET: z.string().min(16).default('dev-only-cursor-secret-change-me'),
   /** Whether the Mongoose schemas build their indexes at boot (off in production, a Job syncs them). */
@@ -43,6 +61,9 @@ export const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+const adminPair = (env: Env) =>
+  (env.ADMIN_USER === undefined) === (env.ADMIN_PASSWORD === undefined);
 
 /** Typed configuration, injected by class token so consumers get types without casts. */
 export class AppConfig {
@@ -60,13 +81,28 @@ export class AppConfig {
   readonly workerConcurrency!: number;
   readonly workerHealthPort!: number;
   readonly cursorSecret!: string;
+  readonly workerLockMs!: number;
+  readonly workerStalledIntervalMs!: number;
+  readonly shutdownGraceMs!: number;
+  readonly queuePrefix!: string;
+  readonly jobAttempts!: number;
+  readonly jobBackoffMs!: number;
+  readonly retentionDays!: number | undefined;
+  readonly maintenanceIntervalMs!: number;
+  readonly reminderWebhookUrl!: string | undefined;
+  readonly admin!: { user: string; password: string } | undefined;
 }
 
 export class ConfigError extends Error {}
 
 /** Parses the environment; on failure throws one line naming each bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = envSchema.safeParse(source);
+  const parsed = envSchema
+    .refine(adminPair, {
+      path: ['ADMIN_PASSWORD'],
+      message: 'set ADMIN_USER and ADMIN_PASSWORD together',
+    })
+    .safeParse(source);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = issue.path.join('.');
@@ -91,5 +127,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     workerConcurrency: env.WORKER_CONCURRENCY,
     workerHealthPort: env.WORKER_HEALTH_PORT,
     cursorSecret: env.CURSOR_SECRET,
+    workerLockMs: env.WORKER_LOCK_MS,
+    workerStalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    queuePrefix: env.QUEUE_PREFIX,
+    jobAttempts: env.JOB_ATTEMPTS,
+    jobBackoffMs: env.JOB_BACKOFF_MS,
+    retentionDays: env.RETENTION_DAYS,
+    maintenanceIntervalMs: env.MAINTENANCE_INTERVAL_MS,
+    reminderWebhookUrl: env.REMINDER_WEBHOOK_URL,
+    admin:
+      env.ADMIN_USER !== undefined && env.ADMIN_PASSWORD !== undefined
+        ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD }
+        : undefined,
   });
 }

@@ -2,6 +2,7 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types, type QueryFilter, type UpdateQuery } from 'mongoose';
 import { ResponseCache } from '../cache/response-cache.service.js';
+import { RemindersScheduler } from '../reminders/reminders.scheduler.js';
 import type { CreateTodoDto } from './dto/create-todo.dto.js';
 import type { ListTodosQueryDto } from './dto/list-todos-query.dto.js';
 import { toTodoDto, type TodoDto, type TodoPageDto } from './dto/todo.dto.js';
@@ -18,6 +19,7 @@ export class TodosService {
     @InjectModel(Todo.name) private readonly todos: Model<Todo>,
     private readonly cursors: PageCursorCodec,
     private readonly views: ResponseCache,
+    private readonly reminders: RemindersScheduler,
   ) {}
 
   async list(query: ListTodosQueryDto): Promise<TodoPageDto> {
@@ -54,22 +56,30 @@ export class TodosService {
   }
 
   async create(input: CreateTodoDto): Promise<TodoDto> {
-    const todo = await this.todos.create({
-      content: input.content,
-      remind_at: input.remind_at === undefined ? null : new Date(input.remind_at),
-    });
+    const _id = new Types.ObjectId();
+    const remindAt = input.remind_at === undefined ? null : new Date(input.remind_at);
+    // Scheduled first: if the queue is down the request fails (503) before anything is written.
+    if (remindAt) await this.reminders.schedule(_id.toHexString(), remindAt);
+    const todo = await this.todos.create({ _id, content: input.content, remind_at: remindAt });
     // Every write invalidates the cached views before its response is sent.
     await this.views.invalidate();
     return toTodoDto(todo.toObject<TodoRecord>());
   }
 
   async update(id: string, input: UpdateTodoDto): Promise<TodoDto> {
+    const changes = this.changes(input);
+    const reschedule = typeof input.remind_at === 'string' && input.is_finished !== true;
+    if (reschedule) await this.reminders.schedule(id, new Date(input.remind_at as string));
     const todo = await this.todos
-      .findByIdAndUpdate(id, this.changes(input), { returnDocument: 'after' })
+      .findByIdAndUpdate(id, changes, { returnDocument: 'after' })
       .lean<TodoRecord>()
       .exec();
-    if (!todo) throw this.notFound(id);
+    if (!todo) {
+      if (reschedule) await this.reminders.cancel(id);
+      throw this.notFound(id);
+    }
     await this.views.invalidate();
+    if (input.remind_at === null || input.is_finished === true) await this.reminders.cancel(id);
     return toTodoDto(todo);
   }
 
@@ -77,6 +87,7 @@ export class TodosService {
     const { deletedCount } = await this.todos.deleteOne({ _id: id }).exec();
     if (deletedCount === 0) throw this.notFound(id);
     await this.views.invalidate();
+    await this.reminders.cancel(id);
   }
 
   private changes(input: UpdateTodoDto): UpdateQuery<Todo> {
@@ -88,6 +99,8 @@ export class TodosService {
     }
     if (input.remind_at !== undefined) {
       set.remind_at = input.remind_at === null ? null : new Date(input.remind_at);
+      // A new reminder time has not been reminded of yet.
+      if (input.remind_at !== null) set.reminded_at = null;
     }
     if (Object.keys(set).length === 0) {
       throw new BadRequestException('send at least one of content, is_finished, remind_at');

@@ -44,8 +44,8 @@ export function databaseUri(database: string): string {
 }
 
 /**
- * Starts the real API on a free port, on a database and a cache key prefix of its own (both
- * named `database`); `close()` drops the database. `env` overrides configuration.
+ * Starts the real API on a free port, on a database, cache key prefix and queue prefix of its
+ * own (all named `database`); `close()` drops the database. `env` overrides configuration.
  */
 export async function startApi(
   database: string,
@@ -54,6 +54,7 @@ export async function startApi(
   Object.assign(process.env, {
     MONGODB_URI: databaseUri(database),
     CACHE_KEY_PREFIX: database,
+    QUEUE_PREFIX: database,
     ...env,
   });
   const app = await createApiApp(['error', 'warn']);

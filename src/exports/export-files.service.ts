@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { InjectConnection, InjectModel } from '@nestjs/mongoose';
+import { GridFSBucket, type GridFSBucketReadStream } from 'mongodb';
+import type { Connection, Model } from 'mongoose';
+import { pipeline } from 'node:stream/promises';
+import type { ExportJobData, ExportJobResult } from '../queues/queues.constants.js';
+import { Todo } from '../todos/todo.schema.js';
+import { CONTENT_TYPES, formatExport } from './export-format.js';
+
+const BUCKET = 'exports';
+const NEWEST_FIRST = { created_at: -1, _id: -1 } as const;
+
+/**
+ * Export files live in GridFS, so any API process can serve what any worker wrote. A file's
+ * id is derived from its job's id: a job that runs again after a crash replaces the partial
+ * file of the earlier attempt, and exactly one file is left per job.
+ */
+@Injectable()
+export class ExportFilesService {
+  private readonly bucket: GridFSBucket;
+
+  constructor(
+    @InjectModel(Todo.name) private readonly todos: Model<Todo>,
+    @InjectConnection() connection: Connection,
+  ) {
+    // Providers are built after @nestjs/mongoose has connected, so the database is there.
+    if (!connection.db) throw new Error('MongoDB is not connected');
+    this.bucket = new GridFSBucket(connection.db, { bucketName: BUCKET });
+  }
+
+  static fileId(jobId: string): string {
+    return `export-${jobId}`;
+  }
+
+  async write(
+    jobId: string,
+    data: ExportJobData,
+    onProgress: (percent: number) => Promise<void>,
+  ): Promise<ExportJobResult> {
+    const filter = data.finished === undefined ? {} : { is_finished: data.finished };
+    const total = await this.todos.countDocuments(filter).exec();
+    const fileId = ExportFilesService.fileId(jobId);
+    const filename = `todos-${jobId}.${data.format}`;
+    await this.remove(fileId);
+
+    let count = 0;
+    let reported = 0;
+    const records = this.todos.find(filter).sort(NEWEST_FIRST).lean().cursor({ batchSize: 500 });
+    const upload = this.bucket.openUploadStreamWithId(fileId as never, filename, {
+      metadata: { job_id: jobId, format: data.format, content_type: CONTENT_TYPES[data.format] },
+    });
+    const progress: Promise<void>[] = [];
+    await pipeline(
+      formatExport(records, data.format, () => {
+        count++;
+        // Report whole percents only: a few hundred Redis writes at most, whatever the size.
+        const percent = Math.floor((count * 100) / Math.max(total, 1));
+        if (percent > reported && percent < 100) {
+          reported = percent;
+          progress.push(onProgress(percent));
+        }
+      }),
+      upload,
+    );
+    await Promise.all(progress);
+    await onProgress(100);
+    return {
+      file_id: fileId,
+      filename,
+      content_type: CONTENT_TYPES[data.format],
+      count,
+      bytes: upload.length,
+    };
+  }
+
+  /** The stored file, or undefined when it does not exist (any more). */
+  async open(fileId: string): Promise<GridFSBucketReadStream | undefined> {
+    const [file] = await this.bucket
+      .find({ _id: fileId as never })
+      .limit(1)
+      .toArray();
+    return file ? this.bucket.openDownloadStream(file._id) : undefined;
+  }
+
+  /** How many files belong to a job (one after it completed, whatever happened). */
+  async countFor(jobId: string): Promise<number> {
+    return (await this.bucket.find({ 'metadata.job_id': jobId }).toArray()).length;
+  }
+
+  private async remove(fileId: string): Promise<void> {
+    try {
+      await this.bucket.delete(fileId as never);
+    } catch {
+      // No earlier attempt left a file: nothing to remove (its chunks are deleted anyway).
+    }
+  }
+}

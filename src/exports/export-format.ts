@@ -1,0 +1,64 @@
+import { Transform, type Readable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import type { ExportFormat } from '../queues/queues.constants.js';
+import { toTodoDto, type TodoDto } from '../todos/dto/todo.dto.js';
+import type { TodoRecord } from '../todos/todo.schema.js';
+
+export const CONTENT_TYPES: Record<ExportFormat, string> = {
+  json: 'application/json; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+};
+
+const COLUMNS: (keyof TodoDto)[] = [
+  'id',
+  'content',
+  'is_finished',
+  'created_at',
+  'finished_at',
+  'remind_at',
+  'reminded_at',
+];
+
+/** Stored todos → API-shaped todos, calling `onItem` for each (for progress). */
+function toDtos(onItem: () => void): Transform {
+  return new Transform({
+    objectMode: true,
+    transform(record: TodoRecord, _encoding, done) {
+      onItem();
+      done(null, toTodoDto(record));
+    },
+  });
+}
+
+/** A JSON array, written one item at a time so memory stays flat whatever the count. */
+function jsonArray(): Transform {
+  let first = true;
+  return new Transform({
+    writableObjectMode: true,
+    transform(todo: TodoDto, _encoding, done) {
+      done(null, `${first ? '[' : ','}\n${JSON.stringify(todo)}`);
+      first = false;
+    },
+    flush(done) {
+      done(null, first ? '[]\n' : '\n]\n');
+    },
+  });
+}
+
+/** RFC 4180 CSV with a header row; csv-stringify quotes commas, quotes and line breaks. */
+function csvRows(): Transform {
+  return stringify({
+    header: true,
+    columns: COLUMNS,
+    cast: { boolean: (value) => String(value) },
+  });
+}
+
+/** The byte stream of an export of `records` in `format`. */
+export function formatExport(
+  records: Readable,
+  format: ExportFormat,
+  onItem: () => void,
+): Readable {
+  return records.pipe(toDtos(onItem)).pipe(format === 'json' ? jsonArray() : csvRows());
+}

@@ -1,0 +1,54 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Res, StreamableFile } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ErrorResponseDto } from '../common/error-response.dto.js';
+import { ParseJobIdPipe } from '../jobs/parse-job-id.pipe.js';
+import { CreateExportDto, ExportAcceptedDto } from './dto/create-export.dto.js';
+import { ExportsService } from './exports.service.js';
+
+@ApiTags('exports')
+@ApiServiceUnavailableResponse({
+  type: ErrorResponseDto,
+  description: 'The job queue (Redis) is unavailable.',
+})
+@Controller('todos/exports')
+export class ExportsController {
+  constructor(private readonly exports: ExportsService) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Start an export of the todos as a file (a background job)' })
+  @ApiAcceptedResponse({
+    type: ExportAcceptedDto,
+    headers: { Location: { description: 'The job status URL' } },
+  })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  async create(
+    @Body() body: CreateExportDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ExportAcceptedDto> {
+    const accepted = await this.exports.request(body);
+    void reply.header('Location', accepted.status_url);
+    return accepted;
+  }
+
+  @Get(':id/download')
+  @ApiOperation({ summary: 'Download a finished export (streamed)' })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ description: 'The file.', schema: { type: 'string', format: 'binary' } })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such export.' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The export is not finished.' })
+  download(@Param('id', ParseJobIdPipe) id: string): Promise<StreamableFile> {
+    return this.exports.download(id);
+  }
+}

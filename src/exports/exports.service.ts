@@ -1,0 +1,48 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { ConflictException, Injectable, NotFoundException, StreamableFile } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { addJob, withinDeadline } from '../queues/producer.js';
+import {
+  JOBS,
+  QUEUES,
+  type ExportJobData,
+  type ExportJobResult,
+} from '../queues/queues.constants.js';
+import type { CreateExportDto, ExportAcceptedDto } from './dto/create-export.dto.js';
+import { ExportFilesService } from './export-files.service.js';
+
+@Injectable()
+export class ExportsService {
+  constructor(
+    @InjectQueue(QUEUES.exports) private readonly queue: Queue<ExportJobData, ExportJobResult>,
+    private readonly files: ExportFilesService,
+  ) {}
+
+  async request(input: CreateExportDto): Promise<ExportAcceptedDto> {
+    const data: ExportJobData = { format: input.format };
+    if (input.finished !== undefined) data.finished = input.finished;
+    const job = await addJob(this.queue, JOBS.export, data);
+    const id = String(job.id);
+    return {
+      job_id: id,
+      status_url: `/jobs/${QUEUES.exports}/${id}`,
+      download_url: `/todos/exports/${id}/download`,
+    };
+  }
+
+  async download(id: string): Promise<StreamableFile> {
+    const job = await withinDeadline(this.queue.getJob(id), 'look up the export');
+    if (!job) throw new NotFoundException(`export ${id} not found`);
+    const state = await withinDeadline(job.getState(), 'look up the export');
+    if (state !== 'completed')
+      throw new ConflictException(`export ${id} is not finished (${state})`);
+    const result = job.returnvalue;
+    const stream = await this.files.open(result.file_id);
+    if (!stream) throw new NotFoundException(`the file of export ${id} no longer exists`);
+    return new StreamableFile(stream, {
+      type: result.content_type,
+      disposition: `attachment; filename="${result.filename}"`,
+      length: result.bytes,
+    });
+  }
+}

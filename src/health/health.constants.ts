@@ -1,0 +1,4 @@
+/** Each readiness check gives up after this long: well under a second, as probes expect. */
+export const READINESS_TIMEOUT_MS = 800;
+/** The event loop is unhealthy when it was blocked longer than this since the last probe. */
+export const EVENT_LOOP_MAX_DELAY_MS = 1_000;

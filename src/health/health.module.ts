@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { ResponseCacheModule } from '../cache/cache.module.js';
+import { EventLoopIndicator } from './event-loop.indicator.js';
+import { HealthController } from './health.controller.js';
+import { RedisIndicator } from './redis.indicator.js';
+
+/** The same probes in both processes: on the API port, and on the worker's health port. */
+@Module({
+  imports: [TerminusModule.forRoot({ logger: false }), ResponseCacheModule],
+  controllers: [HealthController],
+  providers: [EventLoopIndicator, RedisIndicator],
+})
+export class HealthModule {}

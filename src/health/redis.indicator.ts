@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { CACHE_REDIS_CLIENT } from '../cache/cache.constants.js';
+import type { CacheRedisClient } from '../cache/redis-keyv.js';
+import { AppConfig } from '../config/configuration.js';
+import { READINESS_TIMEOUT_MS } from './health.constants.js';
+
+/** Readiness of Redis: writes a probe key and reads it back (a PING would pass a read-only replica). */
+@Injectable()
+export class RedisIndicator {
+  private readonly probeKey: string;
+
+  constructor(
+    private readonly health: HealthIndicatorService,
+    @Inject(CACHE_REDIS_CLIENT) private readonly client: CacheRedisClient,
+    config: AppConfig,
+  ) {
+    this.probeKey = `${config.cacheKeyPrefix}:health:${randomBytes(6).toString('hex')}`;
+  }
+
+  check(key: 'redis') {
+    return this.health
+      .check(key)
+      .attempt(async () => {
+        const value = String(Date.now());
+        await this.client.set(this.probeKey, value, { expiration: { type: 'PX', value: 10_000 } });
+        if ((await this.client.get(this.probeKey)) !== value)
+          throw new Error('probe key read back wrong');
+      })
+      .withTimeout(READINESS_TIMEOUT_MS);
+  }
+}

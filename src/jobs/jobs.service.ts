@@ -1,0 +1,32 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Queue } from 'bullmq';
+import { withinDeadline } from '../queues/producer.js';
+import { QUEUE_NAMES, type QueueName } from '../queues/queues.constants.js';
+import type { JobViewDto } from './job-view.dto.js';
+
+@Injectable()
+export class JobsService {
+  constructor(private readonly modules: ModuleRef) {}
+
+  async view(queueName: string, id: string): Promise<JobViewDto> {
+    if (!QUEUE_NAMES.includes(queueName as QueueName)) {
+      throw new NotFoundException(`no queue named ${queueName}`);
+    }
+    const queue = this.modules.get<Queue>(getQueueToken(queueName), { strict: false });
+    const job = await withinDeadline(queue.getJob(id), 'look up the job');
+    if (!job) throw new NotFoundException(`no job ${id} in ${queueName}`);
+    const state = await withinDeadline(job.getState(), 'look up the job');
+    const view: JobViewDto = {
+      id,
+      queue: queueName,
+      state,
+      progress: typeof job.progress === 'number' ? job.progress : 0,
+      attempts_made: job.attemptsMade,
+    };
+    if (state === 'completed') view.result = job.returnvalue as unknown;
+    if (state === 'failed') view.failed_reason = job.failedReason;
+    return view;
+  }
+}

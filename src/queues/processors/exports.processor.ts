@@ -1,0 +1,21 @@
+import { Processor } from '@nestjs/bullmq';
+import type { Job } from 'bullmq';
+import { AppConfig } from '../../config/configuration.js';
+import { ExportFilesService } from '../../exports/export-files.service.js';
+import { ConfiguredWorkerHost } from './configured-worker-host.js';
+import { QUEUES, type ExportJobData, type ExportJobResult } from '../queues.constants.js';
+
+/** Streams the matching todos into one GridFS file per job, reporting progress. */
+@Processor(QUEUES.exports, { autorun: false })
+export class ExportsProcessor extends ConfiguredWorkerHost {
+  constructor(
+    private readonly files: ExportFilesService,
+    config: AppConfig,
+  ) {
+    super(config);
+  }
+
+  process(job: Job<ExportJobData, ExportJobResult>): Promise<ExportJobResult> {
+    return this.files.write(String(job.id), job.data, (percent) => job.updateProgress(percent));
+  }
+}

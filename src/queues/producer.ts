@@ -1,0 +1,31 @@
+import { ServiceUnavailableException } from '@nestjs/common';
+import type { Job, JobsOptions, Queue } from 'bullmq';
+import { PRODUCER_TIMEOUT_MS } from './queues.constants.js';
+
+/**
+ * Runs a queue command with a deadline. BullMQ waits for a connection that is down; a
+ * request should not, so it gets a 503 (with Retry-After) instead.
+ */
+export async function withinDeadline<T>(operation: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timed out')), PRODUCER_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([operation, deadline]);
+  } catch {
+    operation.catch(() => undefined);
+    throw new ServiceUnavailableException(`the job queue is unavailable, could not ${what}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function addJob<T>(
+  queue: Queue,
+  name: string,
+  data: T,
+  options?: JobsOptions,
+): Promise<Job> {
+  return withinDeadline(queue.add(name, data, options), `queue ${queue.name} work`);
+}
