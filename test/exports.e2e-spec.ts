@@ -1,0 +1,164 @@
+import { parse } from 'csv-parse/sync';
+import { Types } from 'mongoose';
+import type { ExportAcceptedDto } from '../src/exports/dto/create-export.dto.js';
+import { ExportFilesService } from '../src/exports/export-files.service.js';
+import type { JobViewDto } from '../src/jobs/job-view.dto.js';
+import type { TodoDto } from '../src/todos/dto/todo.dto.js';
+import { expectError, startApi, type TestApi } from './support/api.js';
+import { startWorker, stopWorker, type TestWorker } from './support/worker.js';
+
+const DATABASE = 'todo_e2e_exports';
+const COUNT = 10_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Contents that CSV must quote: commas, quotes, line breaks. */
+const tricky = (i: number) =>
+  [`plain ${i}`, `comma, ${i}`, `"quoted" ${i}`, `line\nbreak ${i}`, `both, "x"\r\n${i}`][i % 5];
+
+describe('exports (e2e, real worker)', () => {
+  let api: TestApi;
+  let worker: TestWorker | undefined;
+  let files: ExportFilesService;
+  const finishedIds = new Set<string>();
+
+  beforeAll(async () => {
+    api = await startApi(DATABASE);
+    files = api.app.get(ExportFilesService);
+    const docs = Array.from({ length: COUNT }, (_, i) => {
+      const finished = i % 3 === 0;
+      return {
+        _id: new Types.ObjectId(),
+        content: tricky(i),
+        created_at: new Date(Date.UTC(2026, 0, 1) + i),
+        is_finished: finished,
+        finished_at: finished ? new Date(Date.UTC(2026, 1, 1)) : null,
+        remind_at: null,
+        reminded_at: null,
+      };
+    });
+    for (let i = 0; i < docs.length; i += 2_000)
+      await api.todos.insertMany(docs.slice(i, i + 2_000));
+    docs.filter((d) => d.is_finished).forEach((d) => finishedIds.add(d._id.toHexString()));
+    await api.views.invalidate();
+    worker = await startWorker(DATABASE);
+  });
+  afterAll(async () => {
+    await stopWorker(worker);
+    await api.close();
+  });
+
+  const requestExport = async (body: object) => {
+    const response = await api.request<ExportAcceptedDto>('POST', '/todos/exports', { json: body });
+    expect(response.status).toBe(202);
+    expect(response.headers.get('location')).toBe(`/jobs/exports/${response.body.job_id}`);
+    return response.body.job_id;
+  };
+  const view = async (id: string) =>
+    (await api.request<JobViewDto>('GET', `/jobs/exports/${id}`)).body;
+
+  /** Polls the job until it settles, recording every progress value seen. */
+  const settle = async (id: string, seen: number[] = [], ms = 60_000) => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const job = await view(id);
+      seen.push(job.progress);
+      if (job.state === 'completed' || job.state === 'failed') return job;
+      if (Date.now() > deadline) throw new Error(`job ${id} still ${job.state}`);
+      await sleep(20);
+    }
+  };
+
+  it(`exports ${COUNT} todos as JSON with monotonic progress, and the file holds exactly them`, async () => {
+    const id = await requestExport({ format: 'json' });
+    const seen: number[] = [];
+    const job = await settle(id, seen);
+    expect(job).toMatchObject({ state: 'completed', progress: 100, attempts_made: 1 });
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(new Set(seen).size).toBeGreaterThan(2); // progress was reported along the way
+
+    const file = await api.request<TodoDto[]>('GET', `/todos/exports/${id}/download`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(file.headers.get('content-disposition')).toBe(`attachment; filename="todos-${id}.json"`);
+    expect(file.body).toHaveLength(COUNT);
+    expect(new Set(file.body.map((t) => t.id)).size).toBe(COUNT);
+    const stored = await api.todos.find().lean();
+    const contentById = new Map(stored.map((t) => [t._id.toHexString(), t.content]));
+    expect(file.body.every((t) => t.content === contentById.get(t.id))).toBe(true);
+    expect(await files.countFor(id)).toBe(1);
+  });
+
+  it('exports only the matching todos as CSV, escaping commas, quotes and line breaks', async () => {
+    const id = await requestExport({ format: 'csv', finished: true });
+    expect((await settle(id)).state).toBe('completed');
+    const file = await api.request<string>('GET', `/todos/exports/${id}/download`);
+    expect(file.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const rows = parse(file.text, { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(finishedIds.size);
+    expect(new Set(rows.map((r) => r.id))).toEqual(finishedIds);
+    const stored = await api.todos.find({ is_finished: true }).lean();
+    const contentById = new Map(stored.map((t) => [t._id.toHexString(), t.content]));
+    expect(rows.every((r) => r.content === contentById.get(r.id) && r.is_finished === 'true')).toBe(
+      true,
+    );
+    expect(
+      rows.some(
+        (r) => r.content.includes('"') && r.content.includes(',') && r.content.includes('\n'),
+      ),
+    ).toBe(true);
+  });
+
+  it('answers 409 while an export runs and 404 for an unknown one', async () => {
+    await stopWorker(worker);
+    worker = undefined;
+    const id = await requestExport({ format: 'json' });
+    expectError(await api.request('GET', `/todos/exports/${id}/download`), 409);
+    expectError(await api.request('GET', '/todos/exports/987654/download'), 404);
+    worker = await startWorker(DATABASE);
+    expect((await settle(id)).state).toBe('completed');
+  });
+
+  it('completes an export whose worker was killed with SIGKILL, leaving exactly one file', async () => {
+    const id = await requestExport({ format: 'csv' });
+    for (let i = 0; (await view(id)).progress === 0; i++) {
+      if (i > 3000) throw new Error('the export never started');
+      await sleep(5);
+    }
+    const progressAtKill = (await view(id)).progress;
+    await stopWorker(worker, 'SIGKILL');
+    worker = await startWorker(DATABASE);
+    const job = await settle(id);
+    expect(progressAtKill).toBeLessThan(100);
+    expect(job.state).toBe('completed');
+    expect(await files.countFor(id)).toBe(1);
+    const file = await api.request<string>('GET', `/todos/exports/${id}/download`);
+    expect(parse(file.text, { columns: true })).toHaveLength(COUNT);
+  });
+
+  it('lets the running export finish on SIGTERM, then exits 0', async () => {
+    const id = await requestExport({ format: 'json' });
+    while ((await view(id)).state !== 'active') await sleep(5);
+    const exited = stopWorker(worker);
+    expect(await exited).toEqual({ code: 0, signal: null });
+    worker = undefined;
+    const job = await view(id);
+    expect(job).toMatchObject({ state: 'completed', progress: 100, attempts_made: 1 });
+    worker = await startWorker(DATABASE);
+  });
+
+  it.each([
+    ['an unknown format', { format: 'xml' }],
+    ['no format', {}],
+    ['a non-boolean filter', { format: 'json', finished: 'yes' }],
+    ['an unknown field', { format: 'json', limit: 5 }],
+  ])('refuses %s with 400', async (_name, body) => {
+    expectError(await api.request('POST', '/todos/exports', { json: body }), 400);
+  });
+
+  it('answers 404 for unknown queues and jobs, 400 for malformed job ids', async () => {
+    expectError(await api.request('GET', '/jobs/exports/424242'), 404);
+    expectError(await api.request('GET', '/jobs/nope/1'), 404);
+    expectError(await api.request('GET', '/jobs/exports/a%20b'), 400);
+    expectError(await api.request('GET', '/todos/exports/$where/download'), 400);
+  });
+});
