@@ -1,0 +1,68 @@
+import { expectError, startApi, type TestApi } from './support/api.js';
+import { PrivateRedis } from './support/redis-server.js';
+
+describe('producers when Redis is down (e2e)', () => {
+  let redis: PrivateRedis;
+  let api: TestApi;
+
+  beforeAll(async () => {
+    redis = await PrivateRedis.start();
+    api = await startApi('todo_e2e_queues_down', { REDIS_URL: redis.url });
+    expect((await api.request('POST', '/todos/exports', { json: { format: 'json' } })).status).toBe(
+      202,
+    );
+    await redis.kill();
+  });
+  afterAll(async () => {
+    // BullMQ closes its queues with QUIT, which waits for Redis: let it come back first.
+    await redis.restart();
+    await api.close();
+    await redis.kill();
+  });
+
+  const timed = async (run: () => Promise<{ status: number; headers: Headers }>) => {
+    const started = performance.now();
+    const response = await run();
+    return { response, ms: performance.now() - started };
+  };
+
+  it('answers an export request with 503 and Retry-After within a second', async () => {
+    const { response, ms } = await timed(() =>
+      api.request('POST', '/todos/exports', { json: { format: 'csv' } }),
+    );
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('5');
+    expect(ms).toBeLessThan(1_500);
+  });
+
+  it('refuses a todo with a reminder it cannot schedule, writing nothing', async () => {
+    const before = await api.todos.countDocuments();
+    const remindAt = new Date(Date.now() + 60_000).toISOString();
+    const response = await api.request('POST', '/todos', {
+      json: { content: 'x', remind_at: remindAt },
+    });
+    expectError(response, 503);
+    expect(await api.todos.countDocuments()).toBe(before);
+  });
+
+  it('still serves reads and plain writes from MongoDB', async () => {
+    expect((await api.request('POST', '/todos', { json: { content: 'no reminder' } })).status).toBe(
+      201,
+    );
+    expect((await api.request('GET', '/todos')).status).toBe(200);
+  });
+
+  it('reports the job view as unavailable, not as a crash', async () => {
+    expectError(await api.request('GET', '/jobs/exports/1'), 503);
+  });
+
+  it('takes export requests again once Redis is back, without a restart', async () => {
+    await redis.restart();
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 202; i++) {
+      status = (await api.request('POST', '/todos/exports', { json: { format: 'csv' } })).status;
+      if (status !== 202) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(status).toBe(202);
+  });
+});

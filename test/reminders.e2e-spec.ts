@@ -1,0 +1,152 @@
+import type { JobViewDto } from '../src/jobs/job-view.dto.js';
+import type { TodoDto } from '../src/todos/dto/todo.dto.js';
+import { expectError, startApi, type TestApi } from './support/api.js';
+import { WebhookReceiver } from './support/webhook.js';
+import { startWorker, stopWorker, type TestWorker } from './support/worker.js';
+
+const DATABASE = 'todo_e2e_reminders';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const inMs = (ms: number) => new Date(Date.now() + ms).toISOString();
+const DAY = 24 * 3600 * 1000;
+
+describe('reminders and maintenance (e2e, real worker)', () => {
+  let api: TestApi;
+  let worker: TestWorker;
+  const webhook = new WebhookReceiver();
+
+  beforeAll(async () => {
+    await webhook.start();
+    const env = { JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '100' };
+    api = await startApi(DATABASE, env);
+    worker = await startWorker(DATABASE, {
+      ...env,
+      REMINDER_WEBHOOK_URL: webhook.url,
+      RETENTION_DAYS: '30',
+      MAINTENANCE_INTERVAL_MS: '1000',
+    });
+  });
+  afterAll(async () => {
+    await stopWorker(worker);
+    await api.close();
+    await webhook.stop();
+  });
+
+  const create = async (remindAt?: string) =>
+    (
+      await api.request<TodoDto>('POST', '/todos', {
+        json: { content: 'call mum', remind_at: remindAt },
+      })
+    ).body;
+  const get = async (id: string) => (await api.request<TodoDto>('GET', `/todos/${id}`)).body;
+  const job = async (id: string) =>
+    (await api.request<JobViewDto>('GET', `/jobs/reminders/reminder-${id}`)).body;
+  const until = async <T>(what: () => Promise<T>, ok: (value: T) => boolean, ms = 10_000) => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const value = await what();
+      if (ok(value)) return value;
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting; last value ${JSON.stringify(value)}`);
+      await sleep(25);
+    }
+  };
+
+  it('fires within a second of its time, sets reminded_at, and the cached views see it', async () => {
+    const todo = await create(inMs(1_500));
+    expect((await api.request('GET', `/todos/${todo.id}`)).headers.get('x-cache')).toBe('MISS');
+    expect((await api.request('GET', `/todos/${todo.id}`)).headers.get('x-cache')).toBe('HIT');
+    const reminded = await until(
+      () => get(todo.id),
+      (t) => t.reminded_at !== null,
+    );
+    const lateMs = Date.parse(reminded.reminded_at ?? '') - Date.parse(todo.remind_at ?? '');
+    expect(lateMs).toBeGreaterThanOrEqual(0);
+    expect(lateMs).toBeLessThan(1_000);
+    expect(webhook.callsFor(todo.id)).toHaveLength(1);
+    expect(webhook.callsFor(todo.id)[0].idempotencyKey).toContain(`reminder-${todo.id}`);
+  });
+
+  it('replaces the reminder when rescheduled', async () => {
+    const todo = await create(inMs(60_000));
+    expect((await job(todo.id)).state).toBe('delayed');
+    const moved = await api.request<TodoDto>('PATCH', `/todos/${todo.id}`, {
+      json: { remind_at: inMs(1_000) },
+    });
+    expect(moved.status).toBe(200);
+    const reminded = await until(
+      () => get(todo.id),
+      (t) => t.reminded_at !== null,
+    );
+    expect(
+      Date.parse(reminded.reminded_at ?? '') - Date.parse(moved.body.remind_at ?? ''),
+    ).toBeLessThan(1_000);
+    expect(webhook.callsFor(todo.id)).toHaveLength(1);
+  });
+
+  it('cancels the reminder when the todo is finished or deleted', async () => {
+    const finished = await create(inMs(1_000));
+    const deleted = await create(inMs(1_000));
+    await api.request('PATCH', `/todos/${finished.id}`, { json: { is_finished: true } });
+    await api.request('DELETE', `/todos/${deleted.id}`);
+    expect((await api.request('GET', `/jobs/reminders/reminder-${finished.id}`)).status).toBe(404);
+    expect((await api.request('GET', `/jobs/reminders/reminder-${deleted.id}`)).status).toBe(404);
+    await sleep(2_000);
+    expect((await get(finished.id)).reminded_at).toBeNull();
+    expect(webhook.callsFor(finished.id)).toHaveLength(0);
+    expect(webhook.callsFor(deleted.id)).toHaveLength(0);
+  });
+
+  it('retries a failing webhook: two failures then success is three attempts', async () => {
+    const todo = await create(inMs(500));
+    webhook.plans.set(todo.id, [500, 503]);
+    const done = await until(
+      () => job(todo.id),
+      (j) => j.state === 'completed',
+    );
+    expect(done.attempts_made).toBe(3);
+    expect(webhook.callsFor(todo.id).map((c) => c.status)).toEqual([500, 503, 200]);
+    expect((await get(todo.id)).reminded_at).not.toBeNull();
+  });
+
+  it('keeps a job that always fails in the failed set, with its reason', async () => {
+    const todo = await create(inMs(500));
+    webhook.plans.set(todo.id, [500, 500, 500, 500]);
+    const failed = await until(
+      () => job(todo.id),
+      (j) => j.state === 'failed',
+    );
+    expect(failed).toMatchObject({ attempts_made: 3, failed_reason: 'webhook answered 500' });
+  });
+
+  it('refuses a past or malformed remind_at, writing nothing', async () => {
+    const before = await api.todos.countDocuments();
+    expectError(
+      await api.request('POST', '/todos', { json: { content: 'x', remind_at: inMs(-60_000) } }),
+      400,
+    );
+    expectError(
+      await api.request('POST', '/todos', { json: { content: 'x', remind_at: 'soon' } }),
+      400,
+    );
+    expectError(
+      await api.request('POST', '/todos', { json: { content: 'x', remind_at: 12 } }),
+      400,
+    );
+    expect(await api.todos.countDocuments()).toBe(before);
+  });
+
+  it('deletes finished todos past the retention period, in the background', async () => {
+    const old = new Date(Date.now() - 40 * DAY);
+    const [stale, recent, open] = await api.todos.insertMany([
+      { content: 'stale', created_at: old, is_finished: true, finished_at: old },
+      { content: 'recent', created_at: old, is_finished: true, finished_at: new Date() },
+      { content: 'open', created_at: old, is_finished: false, finished_at: null },
+    ]);
+    await until(
+      () => api.todos.exists({ _id: stale._id }),
+      (exists) => exists === null,
+    );
+    expect(await api.todos.exists({ _id: recent._id })).not.toBeNull();
+    expect(await api.todos.exists({ _id: open._id })).not.toBeNull();
+  });
+});
