@@ -93,7 +93,7 @@ describe('exports (e2e, real worker)', () => {
     expect((await settle(id)).state).toBe('completed');
     const file = await api.request<string>('GET', `/todos/exports/${id}/download`);
     expect(file.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    const rows = parse(file.text, { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(file.text, { columns: true });
     expect(rows).toHaveLength(finishedIds.size);
     expect(new Set(rows.map((r) => r.id))).toEqual(finishedIds);
     const stored = await api.todos.find({ is_finished: true }).lean();
