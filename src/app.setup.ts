@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { createValidationPipe } from './common/validation.js';
+import { loadConfig } from './config/configuration.js';
 
 /** Request bodies larger than this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -17,7 +18,13 @@ export async function createApiApp(
   logger: LogLevel[] = ['error', 'warn', 'log'],
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.register(loadConfig()),
+    adapter,
+    {
+      logger,
+    },
+  );
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   setUpSwagger(app);

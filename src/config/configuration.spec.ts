@@ -33,6 +33,19 @@ describe('loadConfig', () => {
     expect(attempt).toThrow(new RegExp(`^Invalid configuration: ${name}: .*\\(got "${value}"\\)$`));
   });
 
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', ADMIN_USER: '', ADMIN_PASSWORD: '' })).toMatchObject({
+      port: 3000,
+      admin: undefined,
+    });
+  });
+
+  it('wants the admin user and password together', () => {
+    expect(() => loadConfig({ ADMIN_USER: 'admin' })).toThrow(
+      /ADMIN_PASSWORD: set ADMIN_USER and ADMIN_PASSWORD together/,
+    );
+  });
+
   it('names every bad variable at once', () => {
     expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' })).toThrow(/PORT: .*; LOG_LEVEL: /);
   });

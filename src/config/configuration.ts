@@ -95,8 +95,14 @@ export class AppConfig {
 
 export class ConfigError extends Error {}
 
-/** Parses the environment; on failure throws one line naming each bad variable. */
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+/**
+ * Parses the environment; on failure throws one line naming each bad variable. An empty
+ * variable counts as unset (`ADMIN_USER=` in an env file means "no admin").
+ */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppConfig {
+  const source = Object.fromEntries(
+    Object.entries(environment).filter(([, value]) => value !== ''),
+  );
   const parsed = envSchema
     .refine(adminPair, {
       path: ['ADMIN_PASSWORD'],
