@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `npm run bench`: everything the benchmark needs, then bench/run.mjs. Not a test: it prints
+# `npm run bench` / `npm run bench:worker`: everything a benchmark needs, then the benchmark.
+# Not a test: it prints
 # figures (and writes them under bench/results/), it asserts nothing.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -10,4 +11,6 @@ command -v wrk >/dev/null || apt_install wrk
 bash scripts/stores.sh
 npm run -s build
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+# `npm run bench` runs the HTTP benchmark; `npm run bench:worker` the worker's.
+if [ "${1:-}" = worker ]; then exec node bench/worker.mjs; fi
 exec node bench/run.mjs "$@"

@@ -33,8 +33,11 @@ await bootOrExit(async () => {
   }
   const app = await NestFactory.createApplicationContext(SeedModule, { logger: ['error', 'warn'] });
   const todos = app.get<Model<Todo>>(getModelToken(Todo.name));
-  if (args.includes('--fresh')) await todos.deleteMany({});
-  await todos.init(); // indexes first, so the first page is fast as soon as seeding ends
+  if (args.includes('--fresh')) {
+    // Dropping is quicker than deleting, and FerretDB cannot delete 100k documents at once.
+    await todos.collection.drop().catch(() => undefined);
+  }
+  await todos.createIndexes(); // first, so the first page is fast as soon as seeding ends
 
   const bar = new SingleBar(
     { format: 'seeding [{bar}] {value}/{total} todos {eta}s left' },

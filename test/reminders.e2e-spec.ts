@@ -62,7 +62,11 @@ describe('reminders and maintenance (e2e, real worker)', () => {
     const lateMs = Date.parse(reminded.reminded_at ?? '') - Date.parse(todo.remind_at ?? '');
     expect(lateMs).toBeGreaterThanOrEqual(0);
     expect(lateMs).toBeLessThan(1_000);
-    expect(webhook.callsFor(todo.id)).toHaveLength(1);
+    // reminded_at is set just before the webhook call: wait for the call to land.
+    await until(
+      () => Promise.resolve(webhook.callsFor(todo.id).length),
+      (calls) => calls === 1,
+    );
     expect(webhook.callsFor(todo.id)[0].idempotencyKey).toContain(`reminder-${todo.id}`);
   });
 

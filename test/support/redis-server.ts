@@ -25,8 +25,9 @@ export class PrivateRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  /** Starts it again on the same port (after `kill()`), with AOF like production. */
+  /** Starts it again on the same port after `kill()` (a no-op while it runs), with AOF like production. */
   async restart(): Promise<void> {
+    if (this.process && this.process.exitCode === null && this.process.signalCode === null) return;
     this.process = spawn(
       'redis-server',
       [

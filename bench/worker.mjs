@@ -1,0 +1,109 @@
+// `npm run bench:worker`: the worker in production form, measured on its own. Prints the
+// time and peak RSS of exporting 100,000 todos (JSON and CSV) and the rate of trivial jobs
+// at the configured concurrency, and writes the table under bench/results/.
+//   BENCH_TODOS (100000)   BENCH_JOBS (5000)   WORKER_CONCURRENCY (the service default)
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Queue } from 'bullmq';
+
+const TODOS = Number(process.env.BENCH_TODOS ?? 100_000);
+const JOBS = Number(process.env.BENCH_JOBS ?? 5_000);
+const DATABASE = 'todo_bench_worker';
+const PREFIX = `bench-worker-${process.pid}`;
+const url = new URL(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/todo');
+url.pathname = `/${DATABASE}`;
+const redis = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const connection = { host: redis.hostname, port: Number(redis.port || 6379) };
+const env = {
+  ...process.env,
+  NODE_ENV: 'production',
+  MONGODB_URI: url.toString(),
+  QUEUE_PREFIX: PREFIX,
+};
+
+/** Peak resident set size of a process so far (VmHWM), in MB. */
+const peakRssMb = (pid) =>
+  Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+
+console.log(`seeding ${TODOS} todos into ${DATABASE}`);
+execFileSync(process.execPath, ['dist/seed.js', String(TODOS), '--fresh'], {
+  env,
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+
+const worker = spawn(process.execPath, ['dist/worker.js'], {
+  env: { ...env, WORKER_HEALTH_PORT: '3909' },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+process.on('exit', () => worker.kill('SIGTERM'));
+for (let i = 0; i < 300; i++) {
+  const ok = await fetch('http://127.0.0.1:3909/health/ready').then(
+    (r) => r.ok,
+    () => false,
+  );
+  if (ok) break;
+  await sleep(100);
+}
+
+const exportsQueue = new Queue('exports', { connection, prefix: PREFIX });
+const rows = [
+  { measure: 'worker started, idle', value: '–', peak: `${peakRssMb(worker.pid).toFixed(0)} MB` },
+];
+for (const format of ['json', 'csv']) {
+  const started = performance.now();
+  const job = await exportsQueue.add('export', { format });
+  let state;
+  while ((state = await job.getState()) !== 'completed') {
+    if (state === 'failed')
+      throw new Error(`export failed: ${(await exportsQueue.getJob(job.id)).failedReason}`);
+    await sleep(50);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const result = (await exportsQueue.getJob(job.id)).returnvalue;
+  rows.push({
+    measure: `export ${TODOS} todos as ${format}`,
+    value: `${seconds.toFixed(1)} s (${Math.round(result.count / seconds)} todos/s, ${(result.bytes / 1e6).toFixed(1)} MB)`,
+    peak: `${peakRssMb(worker.pid).toFixed(0)} MB`,
+  });
+  console.log(rows.at(-1));
+}
+
+const maintenance = new Queue('maintenance', { connection, prefix: PREFIX });
+const started = performance.now();
+// With RETENTION_DAYS unset the maintenance processor returns at once: a trivial job.
+await maintenance.addBulk(
+  Array.from({ length: JOBS }, () => ({
+    name: 'purge-finished',
+    data: {},
+    opts: { removeOnComplete: true },
+  })),
+);
+for (;;) {
+  const counts = await maintenance.getJobCounts('waiting', 'active', 'failed');
+  if (counts.failed > 0) throw new Error('trivial jobs failed');
+  if (counts.waiting + counts.active === 0) break;
+  await sleep(20);
+}
+const seconds = (performance.now() - started) / 1000;
+rows.push({
+  measure: `${JOBS} trivial jobs, concurrency ${process.env.WORKER_CONCURRENCY ?? 'default (4)'}`,
+  value: `${(JOBS / seconds).toFixed(0)} jobs/s (${seconds.toFixed(1)} s)`,
+  peak: `${peakRssMb(worker.pid).toFixed(0)} MB`,
+});
+
+const table = [
+  '| measure | result | worker peak RSS |',
+  '| --- | --- | --- |',
+  ...rows.map((r) => `| ${r.measure} | ${r.value} | ${r.peak} |`),
+].join('\n');
+console.log(`\n${table}`);
+mkdirSync('bench/results', { recursive: true });
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+writeFileSync(`bench/results/worker-${stamp}.md`, `${table}\n`);
+await Promise.all([
+  exportsQueue.obliterate({ force: true }),
+  maintenance.obliterate({ force: true }),
+]);
+await Promise.all([exportsQueue.close(), maintenance.close()]);
+process.exit(0);
