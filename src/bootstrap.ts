@@ -1,23 +1,34 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { ShutdownState } from './health/shutdown.state.js';
 import { AppConfig, ConfigError, loadConfig } from './config/configuration.js';
 
 /**
- * On SIGTERM/SIGINT, close the application (its hooks stop servers and workers, wait for
- * what is in flight, and close connections), then exit 0. Nest's default re-raises the
- * signal after closing, which ends the process with 143 and reads as a crash to
- * supervisors. Whatever is still running after `graceMs` is abandoned: a job left active
- * is picked up again by another worker once its lock expires.
+ * On SIGTERM/SIGINT: readiness turns 503 at once, and after `shutdownDelayMs` (time for load
+ * balancers to stop sending) the application closes — the HTTP server stops accepting and
+ * lets in-flight requests finish, workers let active jobs finish, then connections close —
+ * and the process exits 0. Nest's own shutdown hooks cannot flip readiness before anything
+ * closes, and re-raise the signal (exit status 143, a crash to supervisors). Whatever still
+ * runs after `shutdownGraceMs` is abandoned: a job left active is taken over by another
+ * worker once its lock expires.
  */
-export function enableGracefulShutdown(app: INestApplicationContext, graceMs: number): void {
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
-  const deadline = () => {
+export function enableGracefulShutdown(app: INestApplicationContext, config: AppConfig): void {
+  let started = false;
+  const shutdown = async () => {
+    if (started) return;
+    started = true;
     setTimeout(() => {
-      process.stderr.write(`shutdown took longer than ${graceMs} ms; exiting anyway\n`);
+      process.stderr.write(
+        `shutdown took longer than ${config.shutdownGraceMs} ms; exiting anyway\n`,
+      );
       process.exit(0);
-    }, graceMs).unref();
+    }, config.shutdownGraceMs).unref();
+    app.get(ShutdownState, { strict: false }).draining = true;
+    await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+    await app.close();
+    process.exit(0);
   };
-  process.once('SIGTERM', deadline);
-  process.once('SIGINT', deadline);
+  process.once('SIGTERM', () => void shutdown());
+  process.once('SIGINT', () => void shutdown());
 }
 
 /**

@@ -5,7 +5,7 @@ import { bootOrExit, enableGracefulShutdown } from './bootstrap.js';
 
 await bootOrExit(async (config) => {
   const app = await createApiApp();
-  enableGracefulShutdown(app, config.shutdownGraceMs);
+  enableGracefulShutdown(app, config);
   await app.listen({ port: config.port, host: config.host });
   const url = `http://127.0.0.1:${config.port}`;
   new Logger('Bootstrap').log(`API listening on ${url} — Swagger UI at ${url}/docs`);

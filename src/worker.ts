@@ -7,10 +7,14 @@ import { WorkerModule } from './worker.module.js';
 
 await bootOrExit(async (config) => {
   // An HTTP application only for the probes: its sole routes are /health/live and /health/ready.
-  const app = await NestFactory.create<NestFastifyApplication>(WorkerModule, new FastifyAdapter(), {
-    logger: ['error', 'warn', 'log'],
-  });
-  enableGracefulShutdown(app, config.shutdownGraceMs);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    WorkerModule,
+    new FastifyAdapter({ keepAliveTimeout: config.keepAliveTimeoutMs }),
+    {
+      logger: ['error', 'warn', 'log'],
+    },
+  );
+  enableGracefulShutdown(app, config);
   await app.listen({ port: config.workerHealthPort, host: config.host });
   new Logger('Bootstrap').log(`worker started; health on port ${config.workerHealthPort}`);
 });

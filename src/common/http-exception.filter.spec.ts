@@ -55,6 +55,13 @@ describe('HttpExceptionFilter', () => {
     expect(sent.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'todo x not found' });
   });
 
+  it('keeps a body of another shape, such as a health report', () => {
+    const { host, sent } = fakeHost();
+    const report = { status: 'error', error: { redis: { status: 'down' } } };
+    filter.catch(new HttpException(report, 503), host);
+    expect(sent).toEqual({ status: 503, body: report });
+  });
+
   it('logs anything else and answers it with a 500 that reveals nothing', () => {
     const { host, sent } = fakeHost();
     const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);

@@ -33,6 +33,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = toErrorBody(exception);
+    const statusCode = exception instanceof HttpException ? exception.getStatus() : 500;
     if (!(exception instanceof HttpException)) {
       this.logger.error(
         exception instanceof Error ? (exception.stack ?? exception.message) : exception,
@@ -40,12 +41,16 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     if (reply.sent) return;
     // A 503 is temporary (a store is away): tell clients when to try again.
-    if (body.statusCode === 503) void reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
-    void reply.status(body.statusCode).send(body);
+    if (statusCode === 503) void reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
+    void reply.status(statusCode).send(body);
   }
 }
 
-export function toErrorBody(exception: unknown): ErrorBody {
+/**
+ * The error body: Nest's shape, completed. An exception built with a body of another shape
+ * (Terminus's health report) keeps it, since that body is the answer.
+ */
+export function toErrorBody(exception: unknown): ErrorBody | object {
   if (!(exception instanceof HttpException)) {
     return { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' };
   }
@@ -53,6 +58,7 @@ export function toErrorBody(exception: unknown): ErrorBody {
   const fallback = STATUS_CODES[statusCode] ?? 'Error';
   const response = exception.getResponse();
   if (typeof response === 'string') return { statusCode, error: fallback, message: response };
+  if (!('message' in response)) return response;
   const { error, message } = response as { error?: unknown; message?: unknown };
   return {
     statusCode,

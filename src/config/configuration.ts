@@ -38,6 +38,10 @@ export const envSchema = z.object({
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   /** On SIGTERM, how long active jobs may take to finish before the process exits anyway. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  /** On SIGTERM, how long readiness reports 503 before the server stops taking requests. */
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+  /** Longer than the upstream keep-alive of the nginx config (60 s), so nginx closes first. */
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(75_000),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[\w.-]{1,64}$/, 'must be 1-64 letters, digits, _ . -')
@@ -84,6 +88,8 @@ export class AppConfig {
   readonly workerLockMs!: number;
   readonly workerStalledIntervalMs!: number;
   readonly shutdownGraceMs!: number;
+  readonly shutdownDelayMs!: number;
+  readonly keepAliveTimeoutMs!: number;
   readonly queuePrefix!: string;
   readonly jobAttempts!: number;
   readonly jobBackoffMs!: number;
@@ -136,6 +142,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     workerLockMs: env.WORKER_LOCK_MS,
     workerStalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
+    keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,
     queuePrefix: env.QUEUE_PREFIX,
     jobAttempts: env.JOB_ATTEMPTS,
     jobBackoffMs: env.JOB_BACKOFF_MS,

@@ -1,9 +1,16 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, MongooseHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  MongooseHealthIndicator,
+} from '@nestjs/terminus';
 import { READINESS_TIMEOUT_MS } from './health.constants.js';
 import { EventLoopIndicator } from './event-loop.indicator.js';
+import { QueueIndicator } from './queue.indicator.js';
 import { RedisIndicator } from './redis.indicator.js';
+import { ShutdownState } from './shutdown.state.js';
 
 /** Kubernetes probes: liveness never looks past the process; readiness checks its stores. */
 @ApiTags('health')
@@ -14,6 +21,9 @@ export class HealthController {
     private readonly eventLoop: EventLoopIndicator,
     private readonly mongoose: MongooseHealthIndicator,
     private readonly redis: RedisIndicator,
+    private readonly queue: QueueIndicator,
+    private readonly shutdown: ShutdownState,
+    private readonly indicators: HealthIndicatorService,
   ) {}
 
   @Get('live')
@@ -25,12 +35,20 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: MongoDB and Redis answer within 800 ms each' })
+  @ApiOperation({
+    summary:
+      'Readiness: MongoDB, Redis and the job queue answer within 800 ms each; 503 while shutting down',
+  })
   @ApiServiceUnavailableResponse({ description: 'A check failed; the body names it.' })
   ready() {
     return this.health.check([
+      () => {
+        const check = this.indicators.check('shutdown');
+        return this.shutdown.draining ? check.down('shutting down') : check.up();
+      },
       () => this.mongoose.pingCheck('mongodb', { timeout: READINESS_TIMEOUT_MS }),
       () => this.redis.check('redis'),
+      () => this.queue.check('queue'),
     ]);
   }
 }

@@ -3,12 +3,15 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ResponseCacheModule } from '../cache/cache.module.js';
 import { EventLoopIndicator } from './event-loop.indicator.js';
 import { HealthController } from './health.controller.js';
+import { QueueIndicator } from './queue.indicator.js';
 import { RedisIndicator } from './redis.indicator.js';
+import { ShutdownState } from './shutdown.state.js';
 
 /** The same probes in both processes: on the API port, and on the worker's health port. */
 @Module({
   imports: [TerminusModule.forRoot({ logger: false }), ResponseCacheModule],
   controllers: [HealthController],
-  providers: [EventLoopIndicator, RedisIndicator],
+  providers: [EventLoopIndicator, RedisIndicator, QueueIndicator, ShutdownState],
+  exports: [ShutdownState],
 })
 export class HealthModule {}

@@ -1,0 +1,74 @@
+import { databaseUri } from './support/api.js';
+import { freePort, runEntrypoint } from './support/process.js';
+
+interface Outcome {
+  sentAt: number;
+  status: number | 'error';
+}
+
+describe('graceful shutdown under load (e2e)', () => {
+  it('finishes every request accepted before SIGTERM, reports 503 readiness while draining, exits 0', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const api = runEntrypoint('main', {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      MONGODB_URI: databaseUri('todo_e2e_shutdown'),
+      CACHE_KEY_PREFIX: 'todo_e2e_shutdown',
+      QUEUE_PREFIX: 'todo_e2e_shutdown',
+      SHUTDOWN_DELAY_MS: '1000',
+    });
+    await api.waitFor('API listening');
+
+    const outcomes: Outcome[] = [];
+    const readiness: number[] = [];
+    let signalledAt = Number.POSITIVE_INFINITY;
+    let stop = false;
+    // 16 clients on keep-alive connections (fetch pools and reuses them), without pause.
+    const clients = Array.from({ length: 16 }, async (_, i) => {
+      while (!stop) {
+        const sentAt = performance.now();
+        try {
+          const response = await fetch(`${base}/todos?limit=${(i % 5) + 1}`);
+          await response.arrayBuffer();
+          outcomes.push({ sentAt, status: response.status });
+        } catch {
+          outcomes.push({ sentAt, status: 'error' });
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      }
+    });
+    const prober = (async () => {
+      while (!stop) {
+        if (performance.now() > signalledAt) {
+          readiness.push(
+            await fetch(`${base}/health/ready`).then(
+              (r) => r.status,
+              () => 0,
+            ),
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    signalledAt = performance.now();
+    api.child.kill('SIGTERM');
+    const exit = await api.exited;
+    stop = true;
+    await Promise.all([...clients, prober]);
+
+    const before = outcomes.filter((o) => o.sentAt < signalledAt);
+    const failedBefore = before.filter((o) => o.status !== 200);
+    process.stdout.write(
+      `shutdown: ${before.length} requests before SIGTERM (${failedBefore.length} failed), ` +
+        `${outcomes.length - before.length} after; readiness after SIGTERM: ${JSON.stringify([...new Set(readiness)])}\n`,
+    );
+    expect(before.length).toBeGreaterThan(100);
+    expect(failedBefore).toEqual([]);
+    expect(readiness).toContain(503);
+    expect(readiness).not.toContain(200);
+    expect(exit).toEqual({ code: 0, signal: null });
+  });
+});
