@@ -6,6 +6,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { ExportsModule } from './exports/exports.module.js';
 import { HealthModule } from './health/health.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { MetricsModule } from './observability/metrics.module.js';
 import { QueuesModule } from './queues/queues.module.js';
 import { TodosModule } from './todos/todos.module.js';
 
@@ -24,6 +25,7 @@ export class AppModule {
         ExportsModule,
         JobsModule,
         HealthModule,
+        MetricsModule.forRoot('api'),
         ...(config.admin ? [AdminModule.register(config.admin)] : []),
       ],
     };
