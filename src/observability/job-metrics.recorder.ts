@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { WorkerHost } from '@nestjs/bullmq';
-import type { Job } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import { jobDuration, jobFailures } from './metrics.js';
 import { MetricsService } from './metrics.service.js';
 
@@ -18,7 +18,7 @@ export class JobMetricsRecorder implements OnApplicationBootstrap {
     const failures = jobFailures(this.metrics.registry);
     for (const { instance } of this.discovery.getProviders()) {
       if (!(instance instanceof WorkerHost)) continue;
-      const worker = instance.worker;
+      const worker: Worker = (instance as WorkerHost).worker;
       const seconds = (job: { processedOn?: number; finishedOn?: number }) =>
         ((job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now())) / 1000;
       worker.on('completed', (job: Job) =>
