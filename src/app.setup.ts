@@ -1,4 +1,3 @@
-import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -6,6 +5,12 @@ import { AppModule } from './app.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import { loadConfig } from './config/configuration.js';
+import {
+  createRootLogger,
+  installRequestLogging,
+  PinoLoggerService,
+  requestIdOf,
+} from './observability/logging.js';
 
 /** Request bodies larger than this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -14,15 +19,20 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
  * Builds the API application exactly as it runs in production; the entrypoint and the
  * e2e tests both use it, so the tests exercise the real pipes, limits and documents.
  */
-export async function createApiApp(
-  logger: LogLevel[] = ['error', 'warn', 'log'],
-): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
+export async function createApiApp(): Promise<NestFastifyApplication> {
+  const config = loadConfig();
+  const root = createRootLogger(config.logLevel);
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    genReqId: requestIdOf,
+  });
+  installRequestLogging(adapter.getInstance(), root);
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.register(loadConfig()),
+    AppModule.register(config),
     adapter,
     {
-      logger,
+      logger: new PinoLoggerService(root),
     },
   );
   app.useGlobalPipes(createValidationPipe());

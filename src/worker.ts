@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { bootOrExit, enableGracefulShutdown } from './bootstrap.js';
+import { createRootLogger, PinoLoggerService } from './observability/logging.js';
 import { WorkerModule } from './worker.module.js';
 
 await bootOrExit(async (config) => {
@@ -10,9 +11,7 @@ await bootOrExit(async (config) => {
   const app = await NestFactory.create<NestFastifyApplication>(
     WorkerModule,
     new FastifyAdapter({ keepAliveTimeout: config.keepAliveTimeoutMs }),
-    {
-      logger: ['error', 'warn', 'log'],
-    },
+    { logger: new PinoLoggerService(createRootLogger(config.logLevel)) },
   );
   enableGracefulShutdown(app, config);
   await app.listen({ port: config.workerHealthPort, host: config.host });

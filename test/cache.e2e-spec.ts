@@ -118,7 +118,7 @@ describe('response cache (e2e)', () => {
         CACHE_KEY_PREFIX: DATABASE,
         LOG_LEVEL: 'warn',
       });
-      await other.waitFor('API listening');
+      await other.waitForHttp(`http://127.0.0.1:${port}/health/live`);
       otherUrl = `http://127.0.0.1:${port}`;
     });
     afterAll(async () => {

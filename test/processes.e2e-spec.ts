@@ -22,7 +22,7 @@ describe('entrypoints (e2e)', () => {
       HOST: '127.0.0.1',
       MONGODB_URI: databaseUri('todo_e2e_processes'),
     });
-    await api.waitFor('API listening');
+    await api.waitForHttp(`http://127.0.0.1:${port}/health/live`);
     const response = await fetch(`http://127.0.0.1:${port}/todos`);
     expect(response.status).toBe(200);
     api.child.kill('SIGTERM');
@@ -36,7 +36,7 @@ describe('entrypoints (e2e)', () => {
       QUEUE_PREFIX: 'todo_e2e_processes',
       WORKER_HEALTH_PORT: String(port),
     });
-    await worker.waitFor('worker started');
+    await worker.waitForHttp(`http://127.0.0.1:${port}/health/live`);
     const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
     expect(ready.status).toBe(200);
     // The worker's port serves the probes and nothing else.

@@ -18,7 +18,7 @@ describe('graceful shutdown under load (e2e)', () => {
       QUEUE_PREFIX: 'todo_e2e_shutdown',
       SHUTDOWN_DELAY_MS: '1000',
     });
-    await api.waitFor('API listening');
+    await api.waitForHttp(`${base}/health/live`);
 
     const outcomes: Outcome[] = [];
     const readiness: number[] = [];

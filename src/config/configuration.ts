@@ -18,7 +18,7 @@ export const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL')
     .default('redis://127.0.0.1:6379'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   CACHE_ENABLED: z
     .enum(['true', 'false'])

@@ -55,9 +55,10 @@ export async function startApi(
     MONGODB_URI: databaseUri(database),
     CACHE_KEY_PREFIX: database,
     QUEUE_PREFIX: database,
+    LOG_LEVEL: 'warn',
     ...env,
   });
-  const app = await createApiApp(['error', 'warn']);
+  const app = await createApiApp();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = await app.getUrl();
   const todos = app.get<Model<Todo>>(getModelToken(Todo.name));

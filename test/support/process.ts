@@ -12,8 +12,11 @@ export interface RunningProcess {
   output: () => string;
   stderr: () => string;
   exited: Promise<Exit>;
-  /** Resolves when the output contains `text`; rejects if the process exits first or after `ms`. */
-  waitFor(text: string, ms?: number): Promise<void>;
+  /**
+   * Resolves once `url` answers 200 (whatever the log level); rejects, and kills the
+   * process, if it exits first or after `ms`.
+   */
+  waitForHttp(url: string, ms?: number): Promise<void>;
 }
 
 /** Runs a built entrypoint (`dist/*.js`, built by `npm test` before the e2e suite). */
@@ -36,26 +39,24 @@ export function runEntrypoint(entry: string, env: Record<string, string>): Runni
     output: () => out + err,
     stderr: () => err,
     exited,
-    waitFor: (text, ms = 20_000) =>
-      new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`no "${text}" in ${ms} ms:\n${out}${err}`)),
-          ms,
+    async waitForHttp(url, ms = 20_000) {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          throw new Error(`exited before ${url} answered:\n${out}${err}`);
+        }
+        const ok = await fetch(url).then(
+          (response) => response.ok,
+          () => false,
         );
-        const check = () => {
-          if ((out + err).includes(text)) {
-            clearTimeout(timer);
-            resolve();
-          }
-        };
-        child.stdout?.on('data', check);
-        child.stderr?.on('data', check);
-        void exited.then(() => {
-          clearTimeout(timer);
-          reject(new Error(`exited before "${text}":\n${out}${err}`));
-        });
-        check();
-      }),
+        if (ok) return;
+        if (Date.now() > deadline) {
+          child.kill('SIGKILL');
+          throw new Error(`${url} did not answer in ${ms} ms:\n${out}${err}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
   };
 }
 

@@ -25,7 +25,7 @@ export async function startWorker(
     WORKER_STALLED_INTERVAL_MS: '1000',
     ...env,
   });
-  await process.waitFor('worker started');
+  await process.waitForHttp(`http://127.0.0.1:${port}/health/live`);
   return { process, healthUrl: `http://127.0.0.1:${port}` };
 }
 

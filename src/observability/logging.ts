@@ -1,0 +1,85 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { LoggerService } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+
+/** Requests whose lines would drown the rest: probes and scrapes. */
+const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** The logger of the current request (with its id bound), for any code running on its behalf. */
+const requestContext = new AsyncLocalStorage<Logger>();
+
+/** JSON lines on stdout; never request bodies, never credentials. */
+export function createRootLogger(level: string): Logger {
+  return pino({
+    level,
+    base: { pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: ['req.headers.authorization', 'req.headers.cookie'],
+  });
+}
+
+/** Takes a well-formed `X-Request-Id` from the client (or a proxy), or makes one. */
+export function requestIdOf(request: IncomingMessage): string {
+  const sent = request.headers['x-request-id'];
+  return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
+}
+
+/**
+ * Echoes the request id on every response, binds it to every log line written while the
+ * request is handled, and logs one line per finished request (probes and scrapes excepted).
+ */
+export function installRequestLogging(fastify: FastifyInstance, root: Logger): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    requestContext.run(root.child({ req_id: request.id }), done);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url;
+    if (!QUIET_ROUTES.has(route ?? '') && root.isLevelEnabled('info')) {
+      (requestContext.getStore() ?? root).info(
+        {
+          method: request.method,
+          url: request.url,
+          route,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 100) / 100,
+          remote: request.ip,
+        },
+        'request completed',
+      );
+    }
+    done();
+  });
+}
+
+/** Nest's logger interface over pino, picking up the request's id when there is one. */
+export class PinoLoggerService implements LoggerService {
+  constructor(private readonly root: Logger) {}
+
+  private get logger(): Logger {
+    return requestContext.getStore() ?? this.root;
+  }
+
+  log(message: unknown, context?: string): void {
+    this.logger.info({ context }, String(message));
+  }
+  error(message: unknown, trace?: string, context?: string): void {
+    this.logger.error({ context, trace }, String(message));
+  }
+  warn(message: unknown, context?: string): void {
+    this.logger.warn({ context }, String(message));
+  }
+  debug(message: unknown, context?: string): void {
+    this.logger.debug({ context }, String(message));
+  }
+  verbose(message: unknown, context?: string): void {
+    this.logger.trace({ context }, String(message));
+  }
+  fatal(message: unknown, context?: string): void {
+    this.logger.fatal({ context }, String(message));
+  }
+}

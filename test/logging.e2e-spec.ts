@@ -1,0 +1,68 @@
+import { databaseUri } from './support/api.js';
+import { freePort, runEntrypoint } from './support/process.js';
+
+interface Line {
+  level: number;
+  msg: string;
+  req_id?: string;
+  url?: string;
+  status?: number;
+}
+
+describe('structured logs (e2e)', () => {
+  it('writes JSON lines with the request id, no bodies, and no probe or scrape lines', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const api = runEntrypoint('main', {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      MONGODB_URI: databaseUri('todo_e2e_logging'),
+      CACHE_KEY_PREFIX: 'todo_e2e_logging',
+      QUEUE_PREFIX: 'todo_e2e_logging',
+    });
+    try {
+      await api.waitForHttp(`${base}/health/live`);
+      const given = await fetch(`${base}/todos`, {
+        headers: { 'x-request-id': 'client-chosen-42' },
+      });
+      const made = await fetch(`${base}/todos`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ content: 'a body that must not be logged' }),
+      });
+      const forged = await fetch(`${base}/todos`, {
+        headers: { 'x-request-id': 'bad id with spaces' },
+      });
+      await fetch(`${base}/health/live`);
+      await fetch(`${base}/health/ready`);
+      await fetch(`${base}/metrics`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+
+      expect(given.headers.get('x-request-id')).toBe('client-chosen-42');
+      const madeId = made.headers.get('x-request-id') ?? '';
+      const forgedId = forged.headers.get('x-request-id') ?? '';
+      expect(madeId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(forgedId).toMatch(/^[0-9a-f-]{36}$/);
+
+      const lines = api
+        .output()
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => JSON.parse(line) as Line);
+      const requests = lines.filter((line) => line.msg === 'request completed');
+      expect(requests.map((line) => [line.req_id, line.url, line.status])).toEqual([
+        ['client-chosen-42', '/todos', 200],
+        [madeId, '/todos', 201],
+        [forgedId, '/todos', 200],
+      ]);
+      expect(api.output()).not.toContain('must not be logged');
+      expect(lines.some((line) => line.url?.startsWith('/health') || line.url === '/metrics')).toBe(
+        false,
+      );
+    } finally {
+      api.child.kill('SIGTERM');
+      await api.exited;
+    }
+  });
+});
