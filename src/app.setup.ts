@@ -3,6 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { installRateLimit } from './common/rate-limit.js';
 import { createValidationPipe } from './common/validation.js';
 import { loadConfig } from './config/configuration.js';
 import {
@@ -26,8 +27,11 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
     bodyLimit: BODY_LIMIT_BYTES,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     genReqId: requestIdOf,
+    // Fastify also takes a hop count here, which Nest's option type leaves out.
+    trustProxy: config.trustProxy as boolean | string[],
   });
   installRequestLogging(adapter.getInstance(), root);
+  await installRateLimit(adapter.getInstance(), config);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(config),
     adapter,

@@ -52,6 +52,14 @@ export const envSchema = z.object({
   RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
   MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(1_000).default(3_600_000),
   REMINDER_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Requests per client IP per window, shared by all API processes through Redis; 0 turns it off. */
+  RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(1_200),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1_000).default(60_000),
+  /**
+   * Which proxies may set the client address (X-Forwarded-For): unset trusts none; `true`, a
+   * hop count, or comma-separated addresses/CIDRs, as Fastify's `trustProxy` takes them.
+   */
+  TRUST_PROXY: z.string().optional(),
   /** Credentials of the job dashboard at /admin/queues; without them it is not mounted. */
   ADMIN_USER: z.string().min(1).optional(),
   ADMIN_PASSWORD: z.string().min(12).optional(),
@@ -96,10 +104,20 @@ export class AppConfig {
   readonly retentionDays!: number | undefined;
   readonly maintenanceIntervalMs!: number;
   readonly reminderWebhookUrl!: string | undefined;
+  readonly rateLimitMax!: number;
+  readonly rateLimitWindowMs!: number;
+  readonly trustProxy!: boolean | number | string[];
   readonly admin!: { user: string; password: string } | undefined;
 }
 
 export class ConfigError extends Error {}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((item) => item.trim());
+}
 
 /**
  * Parses the environment; on failure throws one line naming each bad variable. An empty
@@ -150,6 +168,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     retentionDays: env.RETENTION_DAYS,
     maintenanceIntervalMs: env.MAINTENANCE_INTERVAL_MS,
     reminderWebhookUrl: env.REMINDER_WEBHOOK_URL,
+    rateLimitMax: env.RATE_LIMIT_MAX,
+    rateLimitWindowMs: env.RATE_LIMIT_WINDOW_MS,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     admin:
       env.ADMIN_USER !== undefined && env.ADMIN_PASSWORD !== undefined
         ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD }

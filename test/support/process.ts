@@ -24,7 +24,7 @@ export function runEntrypoint(entry: string, env: Record<string, string>): Runni
   const file = `dist/${entry}.js`;
   if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
   const child = spawn(process.execPath, [file], {
-    env: { ...process.env, NODE_ENV: 'test', ...env },
+    env: { ...process.env, NODE_ENV: 'test', RATE_LIMIT_MAX: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,0 +1,89 @@
+import { databaseUri, send, startApi, type TestApi } from './support/api.js';
+import { freePort, runEntrypoint, type RunningProcess } from './support/process.js';
+
+const DATABASE = 'todo_e2e_rate_limit';
+const LIMIT = { RATE_LIMIT_MAX: '10', RATE_LIMIT_WINDOW_MS: '60000' };
+
+async function spawnApi(prefix: string, env: Record<string, string> = {}) {
+  const port = await freePort();
+  const process = runEntrypoint('main', {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    MONGODB_URI: databaseUri(DATABASE),
+    CACHE_KEY_PREFIX: prefix,
+    QUEUE_PREFIX: prefix,
+    LOG_LEVEL: 'warn',
+    ...LIMIT,
+    ...env,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await process.waitForHttp(`${url}/health/live`);
+  return { process, url };
+}
+
+describe('rate limit (e2e)', () => {
+  const prefix = `${DATABASE}_${Date.now()}`;
+  let api: TestApi;
+  let other: { process: RunningProcess; url: string };
+  let proxied: { process: RunningProcess; url: string };
+
+  beforeAll(async () => {
+    api = await startApi(DATABASE, { ...LIMIT, CACHE_KEY_PREFIX: prefix });
+    other = await spawnApi(prefix);
+    proxied = await spawnApi(`${prefix}_proxied`, { TRUST_PROXY: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    for (const { process } of [other, proxied]) {
+      process.child.kill('SIGTERM');
+      await process.exited;
+    }
+    await api.close();
+  });
+
+  it('holds across two API processes, answering 429 with Retry-After past it', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const response = await send(i % 2 ? other.url : api.url, 'GET', '/todos');
+      statuses.push(response.status);
+      if (response.status === 429) {
+        expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+        expect(response.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
+      }
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+    expect(statuses.slice(10)).toEqual([429, 429]);
+  });
+
+  it('is not escaped with a spoofed X-Forwarded-For when no proxy is trusted', async () => {
+    const spoofed = await send(api.url, 'GET', '/todos', {
+      headers: { 'x-forwarded-for': '203.0.113.7' },
+    });
+    expect(spoofed.status).toBe(429);
+  });
+
+  it('keys by the forwarded client address when the proxy is trusted', async () => {
+    for (let i = 0; i < 10; i++) {
+      expect(
+        (
+          await send(proxied.url, 'GET', '/todos', {
+            headers: { 'x-forwarded-for': '203.0.113.7' },
+          })
+        ).status,
+      ).toBe(200);
+    }
+    expect(
+      (await send(proxied.url, 'GET', '/todos', { headers: { 'x-forwarded-for': '203.0.113.7' } }))
+        .status,
+    ).toBe(429);
+    expect(
+      (await send(proxied.url, 'GET', '/todos', { headers: { 'x-forwarded-for': '203.0.113.8' } }))
+        .status,
+    ).toBe(200);
+  });
+
+  it('never limits probes, metrics or docs', async () => {
+    for (const path of ['/health/live', '/health/ready', '/metrics', '/docs-json']) {
+      expect((await send(api.url, 'GET', path)).status).toBe(200);
+    }
+  });
+});
