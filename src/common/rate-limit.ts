@@ -36,6 +36,9 @@ export async function installRateLimit(fastify: FastifyInstance, config: AppConf
     allowList: (request) => EXEMPT.test(request.routeOptions.url ?? request.url),
     // Thrown into Nest's error layer, which answers it in the usual error shape.
     errorResponseBuilder: (_request, context) =>
-      new HttpException(`rate limit exceeded, retry in ${context.after}`, HttpStatus.TOO_MANY_REQUESTS),
+      new HttpException(
+        `rate limit exceeded, retry in ${context.after}`,
+        HttpStatus.TOO_MANY_REQUESTS,
+      ),
   });
 }
