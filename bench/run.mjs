@@ -111,7 +111,8 @@ execFileSync(process.execPath, ['dist/seed.js', String(TODOS), '--fresh'], {
 });
 
 const targets = [
-  nestTarget('nest, cache on', 3901, { CACHE_ENABLED: 'true' }),
+  nestTarget('nest, cache on', 3901, { CACHE_ENABLED: 'true', LOG_LEVEL: 'info' }),
+  nestTarget('nest, cache on, logs off', 3903, { CACHE_ENABLED: 'true', LOG_LEVEL: 'silent' }),
   nestTarget('nest, cache off', 3902, { CACHE_ENABLED: 'false' }),
 ];
 await Promise.all(targets.map((t) => waitFor(`${t.base}/todos`)));
