@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import type { TodoDto, TodoPageDto } from '../src/todos/dto/todo.dto.js';
-import { databaseUri, send, startApi, type TestApi } from './support/api.js';
-import { freePort, runEntrypoint, type RunningProcess } from './support/process.js';
+import { send, startApi, type TestApi } from './support/api.js';
+import { spawnApi, type SpawnedApi } from './support/spawned-api.js';
 
 const DATABASE = 'todo_e2e_cache';
 
@@ -106,24 +106,15 @@ describe('response cache (e2e)', () => {
   });
 
   describe('with two API processes sharing Redis', () => {
-    let other: RunningProcess;
+    let other: SpawnedApi;
     let otherUrl: string;
 
     beforeAll(async () => {
-      const port = await freePort();
-      other = runEntrypoint('main', {
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        MONGODB_URI: databaseUri(DATABASE),
-        CACHE_KEY_PREFIX: DATABASE,
-        LOG_LEVEL: 'warn',
-      });
-      await other.waitForHttp(`http://127.0.0.1:${port}/health/live`);
-      otherUrl = `http://127.0.0.1:${port}`;
+      other = await spawnApi(DATABASE);
+      otherUrl = other.url;
     });
     afterAll(async () => {
-      other.child.kill('SIGTERM');
-      await other.exited;
+      await other.stop();
     });
 
     it('reads its writes across processes for hundreds of rounds under concurrent readers', async () => {

@@ -1,5 +1,4 @@
-import { databaseUri } from './support/api.js';
-import { freePort, runEntrypoint } from './support/process.js';
+import { spawnApi } from './support/spawned-api.js';
 
 interface Line {
   level: number;
@@ -11,18 +10,9 @@ interface Line {
 
 describe('structured logs (e2e)', () => {
   it('writes JSON lines with the request id, no bodies, and no probe or scrape lines', async () => {
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const api = runEntrypoint('main', {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      MONGODB_URI: databaseUri('todo_e2e_logging'),
-      CACHE_KEY_PREFIX: 'todo_e2e_logging',
-      QUEUE_PREFIX: 'todo_e2e_logging',
-    });
+    const spawned = await spawnApi('todo_e2e_logging', { LOG_LEVEL: 'info' });
+    const { process: api, url: base } = spawned;
     try {
-      await api.waitForHttp(`${base}/health/live`);
       const given = await fetch(`${base}/todos`, {
         headers: { 'x-request-id': 'client-chosen-42' },
       });
@@ -61,8 +51,7 @@ describe('structured logs (e2e)', () => {
         false,
       );
     } finally {
-      api.child.kill('SIGTERM');
-      await api.exited;
+      await spawned.stop();
     }
   });
 });

@@ -1,42 +1,26 @@
-import { databaseUri, send, startApi, type TestApi } from './support/api.js';
-import { freePort, runEntrypoint, type RunningProcess } from './support/process.js';
+import { send, startApi, type TestApi } from './support/api.js';
+import { spawnApi, type SpawnedApi } from './support/spawned-api.js';
 
 const DATABASE = 'todo_e2e_rate_limit';
 const LIMIT = { RATE_LIMIT_MAX: '10', RATE_LIMIT_WINDOW_MS: '60000' };
 
-async function spawnApi(prefix: string, env: Record<string, string> = {}) {
-  const port = await freePort();
-  const process = runEntrypoint('main', {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    MONGODB_URI: databaseUri(DATABASE),
-    CACHE_KEY_PREFIX: prefix,
-    QUEUE_PREFIX: prefix,
-    LOG_LEVEL: 'warn',
-    ...LIMIT,
-    ...env,
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await process.waitForHttp(`${url}/health/live`);
-  return { process, url };
-}
-
 describe('rate limit (e2e)', () => {
   const prefix = `${DATABASE}_${Date.now()}`;
   let api: TestApi;
-  let other: { process: RunningProcess; url: string };
-  let proxied: { process: RunningProcess; url: string };
+  let other: SpawnedApi;
+  let proxied: SpawnedApi;
 
   beforeAll(async () => {
     api = await startApi(DATABASE, { ...LIMIT, CACHE_KEY_PREFIX: prefix });
-    other = await spawnApi(prefix);
-    proxied = await spawnApi(`${prefix}_proxied`, { TRUST_PROXY: '127.0.0.1' });
+    other = await spawnApi(DATABASE, { ...LIMIT, CACHE_KEY_PREFIX: prefix });
+    proxied = await spawnApi(DATABASE, {
+      ...LIMIT,
+      CACHE_KEY_PREFIX: `${prefix}_proxied`,
+      TRUST_PROXY: '127.0.0.1',
+    });
   });
   afterAll(async () => {
-    for (const { process } of [other, proxied]) {
-      process.child.kill('SIGTERM');
-      await process.exited;
-    }
+    await Promise.all([other.stop(), proxied.stop()]);
     await api.close();
   });
 

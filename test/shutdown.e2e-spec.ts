@@ -1,5 +1,4 @@
-import { databaseUri } from './support/api.js';
-import { freePort, runEntrypoint } from './support/process.js';
+import { spawnApi } from './support/spawned-api.js';
 
 interface Outcome {
   sentAt: number;
@@ -8,17 +7,9 @@ interface Outcome {
 
 describe('graceful shutdown under load (e2e)', () => {
   it('finishes every request accepted before SIGTERM, reports 503 readiness while draining, exits 0', async () => {
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const api = runEntrypoint('main', {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      MONGODB_URI: databaseUri('todo_e2e_shutdown'),
-      CACHE_KEY_PREFIX: 'todo_e2e_shutdown',
-      QUEUE_PREFIX: 'todo_e2e_shutdown',
+    const { process: api, url: base } = await spawnApi('todo_e2e_shutdown', {
       SHUTDOWN_DELAY_MS: '1000',
     });
-    await api.waitForHttp(`${base}/health/live`);
 
     const outcomes: Outcome[] = [];
     const readiness: number[] = [];

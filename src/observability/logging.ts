@@ -9,8 +9,8 @@ import { pino, type Logger } from 'pino';
 const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-/** The logger of the current request (with its id bound), for any code running on its behalf. */
-const requestContext = new AsyncLocalStorage<Logger>();
+/** The id of the current request, for any code running on its behalf. */
+const requestContext = new AsyncLocalStorage<string>();
 
 /** JSON lines on stdout; never request bodies, never credentials. */
 export function createRootLogger(level: string): Logger {
@@ -35,13 +35,14 @@ export function requestIdOf(request: IncomingMessage): string {
 export function installRequestLogging(fastify: FastifyInstance, root: Logger): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    requestContext.run(root.child({ req_id: request.id }), done);
+    requestContext.run(request.id, done);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url;
     if (!QUIET_ROUTES.has(route ?? '') && root.isLevelEnabled('info')) {
-      (requestContext.getStore() ?? root).info(
+      root.info(
         {
+          req_id: request.id,
           method: request.method,
           url: request.url,
           route,
@@ -60,8 +61,10 @@ export function installRequestLogging(fastify: FastifyInstance, root: Logger): v
 export class PinoLoggerService implements LoggerService {
   constructor(private readonly root: Logger) {}
 
+  /** A child logger only when a line is written during a request: rare, so not made per request. */
   private get logger(): Logger {
-    return requestContext.getStore() ?? this.root;
+    const id = requestContext.getStore();
+    return id === undefined ? this.root : this.root.child({ req_id: id });
   }
 
   log(message: unknown, context?: string): void {

@@ -1,0 +1,39 @@
+import { databaseUri } from './api.js';
+import { freePort, runEntrypoint, type Exit, type RunningProcess } from './process.js';
+
+export interface SpawnedApi {
+  process: RunningProcess;
+  url: string;
+  /** SIGTERM, then the exit status. */
+  stop(): Promise<Exit>;
+}
+
+/**
+ * Runs the built API (`dist/main.js`) as its own process on a free port, on the database and
+ * prefixes named `database` (as `startApi` uses them), once it answers its liveness probe.
+ */
+export async function spawnApi(
+  database: string,
+  env: Record<string, string> = {},
+): Promise<SpawnedApi> {
+  const port = await freePort();
+  const process = runEntrypoint('main', {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    MONGODB_URI: databaseUri(database),
+    CACHE_KEY_PREFIX: database,
+    QUEUE_PREFIX: database,
+    LOG_LEVEL: 'warn',
+    ...env,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await process.waitForHttp(`${url}/health/live`);
+  return {
+    process,
+    url,
+    stop: () => {
+      process.child.kill('SIGTERM');
+      return process.exited;
+    },
+  };
+}
