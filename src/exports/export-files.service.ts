@@ -4,11 +4,10 @@ import { GridFSBucket, type GridFSBucketReadStream } from 'mongodb';
 import type { Connection, Model } from 'mongoose';
 import { pipeline } from 'node:stream/promises';
 import type { ExportJobData, ExportJobResult } from '../queues/queues.constants.js';
-import { Todo } from '../todos/todo.schema.js';
+import { NEWEST_FIRST, Todo } from '../todos/todo.schema.js';
 import { CONTENT_TYPES, formatExport } from './export-format.js';
 
 const BUCKET = 'exports';
-const NEWEST_FIRST = { created_at: -1, _id: -1 } as const;
 
 /**
  * Export files live in GridFS, so any API process can serve what any worker wrote. A file's

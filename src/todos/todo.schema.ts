@@ -35,8 +35,11 @@ export const TodoSchema = SchemaFactory.createForClass(Todo);
 
 // The original design's index, kept for any query that sorts by creation time alone.
 TodoSchema.index({ created_at: -1 });
-// Keyset pagination sorts by (created_at desc, _id desc); this index serves both the sort
-// and the `created_at < t OR (created_at = t AND _id < id)` range without a scan.
-TodoSchema.index({ created_at: -1, _id: -1 });
+/** Newest first; `_id` breaks ties between todos created in the same millisecond. */
+export const NEWEST_FIRST = { created_at: -1, _id: -1 } as const;
+
+// Keyset pagination sorts by NEWEST_FIRST; this index serves both the sort and the
+// `created_at < t OR (created_at = t AND _id < id)` range without a scan.
+TodoSchema.index(NEWEST_FIRST);
 // The same order within one `finished` state, for `GET /todos?finished=`.
 TodoSchema.index({ is_finished: 1, created_at: -1, _id: -1 });

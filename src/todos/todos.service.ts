@@ -8,10 +8,7 @@ import type { ListTodosQueryDto } from './dto/list-todos-query.dto.js';
 import { toTodoDto, type TodoDto, type TodoPageDto } from './dto/todo.dto.js';
 import type { UpdateTodoDto } from './dto/update-todo.dto.js';
 import { PageCursorCodec } from './page-cursor.js';
-import { Todo, type TodoRecord } from './todo.schema.js';
-
-/** Newest first; `_id` breaks ties between todos created in the same millisecond. */
-const NEWEST_FIRST = { created_at: -1, _id: -1 } as const;
+import { NEWEST_FIRST, Todo, type TodoRecord } from './todo.schema.js';
 
 @Injectable()
 export class TodosService {
