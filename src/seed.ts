@@ -1,24 +1,21 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { getModelToken, MongooseModule } from '@nestjs/mongoose';
+import { getModelToken } from '@nestjs/mongoose';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Model } from 'mongoose';
 import { bootOrExit } from './bootstrap.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
-import { Todo, TodoSchema } from './todos/todo.schema.js';
+import { TodoModelModule } from './todos/todo-model.module.js';
+import { Todo } from './todos/todo.schema.js';
 
 /**
  * `npm run seed -- N [--fresh]`: inserts N todos (default 10,000) in batches, one millisecond
  * apart; `--fresh` first deletes every todo of the database.
  */
 @Module({
-  imports: [
-    ConfigModule,
-    DatabaseModule,
-    MongooseModule.forFeature([{ name: Todo.name, schema: TodoSchema }]),
-  ],
+  imports: [ConfigModule, DatabaseModule, TodoModelModule],
 })
 class SeedModule {}
 

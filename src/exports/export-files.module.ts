@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
-import { Todo, TodoSchema } from '../todos/todo.schema.js';
+import { TodoModelModule } from '../todos/todo-model.module.js';
 import { ExportFilesService } from './export-files.service.js';
 
 /** The export files in GridFS: written by the worker, read by the API. */
 @Module({
-  imports: [MongooseModule.forFeature([{ name: Todo.name, schema: TodoSchema }])],
+  imports: [TodoModelModule],
   providers: [ExportFilesService],
   exports: [ExportFilesService],
 })
