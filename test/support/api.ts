@@ -43,6 +43,11 @@ export function databaseUri(database: string): string {
   return base.toString();
 }
 
+/** A test's own database, cache key prefix and queue prefix, all named `database`. */
+export function isolatedStores(database: string): Record<string, string> {
+  return { MONGODB_URI: databaseUri(database), CACHE_KEY_PREFIX: database, QUEUE_PREFIX: database };
+}
+
 /**
  * Starts the real API on a free port, on a database, cache key prefix and queue prefix of its
  * own (all named `database`); `close()` drops the database. `env` overrides configuration.
@@ -52,9 +57,7 @@ export async function startApi(
   env: Record<string, string> = {},
 ): Promise<TestApi> {
   Object.assign(process.env, {
-    MONGODB_URI: databaseUri(database),
-    CACHE_KEY_PREFIX: database,
-    QUEUE_PREFIX: database,
+    ...isolatedStores(database),
     LOG_LEVEL: 'warn',
     // Tests send thousands of requests from one address; the rate-limit test turns it on.
     RATE_LIMIT_MAX: '0',

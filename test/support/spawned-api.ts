@@ -1,4 +1,4 @@
-import { databaseUri } from './api.js';
+import { isolatedStores } from './api.js';
 import { freePort, runEntrypoint, type Exit, type RunningProcess } from './process.js';
 
 export interface SpawnedApi {
@@ -20,9 +20,7 @@ export async function spawnApi(
   const process = runEntrypoint('main', {
     PORT: String(port),
     HOST: '127.0.0.1',
-    MONGODB_URI: databaseUri(database),
-    CACHE_KEY_PREFIX: database,
-    QUEUE_PREFIX: database,
+    ...isolatedStores(database),
     LOG_LEVEL: 'warn',
     ...env,
   });

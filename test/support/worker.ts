@@ -1,5 +1,5 @@
 import { freePort, runEntrypoint, type RunningProcess } from './process.js';
-import { databaseUri } from './api.js';
+import { isolatedStores } from './api.js';
 
 export interface TestWorker {
   process: RunningProcess;
@@ -17,9 +17,7 @@ export async function startWorker(
 ): Promise<TestWorker> {
   const port = await freePort();
   const process = runEntrypoint('worker', {
-    MONGODB_URI: databaseUri(database),
-    CACHE_KEY_PREFIX: database,
-    QUEUE_PREFIX: database,
+    ...isolatedStores(database),
     WORKER_HEALTH_PORT: String(port),
     WORKER_LOCK_MS: '2000',
     WORKER_STALLED_INTERVAL_MS: '1000',
