@@ -8,7 +8,12 @@ source "$(dirname "$0")/lib.sh"
 cd "$root"
 
 ensure_node_modules
-command -v chromium >/dev/null || apt_install chromium
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v nginx >/dev/null || missing+=(nginx-light)
+command -v envsubst >/dev/null || missing+=(gettext-base)
+command -v supervisord >/dev/null || missing+=(supervisor)
+[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 bash scripts/stores.sh
 
 step() { log "$1"; shift; "$@"; }
@@ -19,6 +24,10 @@ results=.data/test-results
 rm -rf "$results" && mkdir -p "$results"
 step "unit tests" npm run -s test:unit -- --json --outputFile="$results/unit.json"
 step "e2e tests" npm run -s test:e2e -- --json --outputFile="$results/e2e.json"
+# The todo suites once more, every request through nginx with the project's config.
+step "e2e tests through nginx" env E2E_VIA_NGINX=1 npm run -s test:e2e -- \
+  test/todos.e2e-spec.ts test/pagination.e2e-spec.ts test/validation.e2e-spec.ts \
+  --json --outputFile="$results/e2e-nginx.json"
 step "browser tests" npm run -s test:browser -- --json --outputFile="$results/browser.json"
 
 # One closing line over all suites, e.g. "tests: 91 passed, 0 failed".

@@ -23,10 +23,14 @@ export class RedisIndicator {
     return this.health
       .check(key)
       .attempt(async () => {
-        const value = String(Date.now());
-        await this.client.set(this.probeKey, value, { expiration: { type: 'PX', value: 10_000 } });
-        if ((await this.client.get(this.probeKey)) !== value)
-          throw new Error('probe key read back wrong');
+        const value = randomBytes(6).toString('hex');
+        // One transaction, so concurrent probes cannot read each other's value back.
+        const [, read] = await this.client
+          .multi()
+          .set(this.probeKey, value, { expiration: { type: 'PX', value: 10_000 } })
+          .get(this.probeKey)
+          .exec();
+        if (String(read) !== value) throw new Error('probe key read back wrong');
       })
       .withTimeout(READINESS_TIMEOUT_MS);
   }

@@ -4,6 +4,7 @@ import type { Model } from 'mongoose';
 import { createApiApp } from '../../src/app.setup.js';
 import { ResponseCache } from '../../src/cache/response-cache.service.js';
 import { Todo } from '../../src/todos/todo.schema.js';
+import { startNginx } from './nginx.js';
 
 export interface ApiResponse<T> {
   status: number;
@@ -51,6 +52,7 @@ export function isolatedStores(database: string): Record<string, string> {
 /**
  * Starts the real API on a free port, on a database, cache key prefix and queue prefix of its
  * own (all named `database`); `close()` drops the database. `env` overrides configuration.
+ * With `E2E_VIA_NGINX=1` the suite talks to the API through nginx with the project's config.
  */
 export async function startApi(
   database: string,
@@ -65,7 +67,12 @@ export async function startApi(
   });
   const app = await createApiApp();
   await app.listen({ port: 0, host: '127.0.0.1' });
-  const url = await app.getUrl();
+  const direct = await app.getUrl();
+  const nginx =
+    process.env.E2E_VIA_NGINX === '1'
+      ? await startNginx({ upstreams: [new URL(direct).host] })
+      : undefined;
+  const url = nginx?.url ?? direct;
   const todos = app.get<Model<Todo>>(getModelToken(Todo.name));
   const views = app.get(ResponseCache);
   const reset = async () => {
@@ -82,6 +89,7 @@ export async function startApi(
     request: (method, path, options) => send(url, method, path, options),
     async close() {
       await todos.db.dropDatabase();
+      await nginx?.stop();
       await app.close();
     },
   };
