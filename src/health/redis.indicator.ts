@@ -25,12 +25,12 @@ export class RedisIndicator {
       .attempt(async () => {
         const value = randomBytes(6).toString('hex');
         // One transaction, so concurrent probes cannot read each other's value back.
-        const [, read] = await this.client
+        const [, read]: unknown[] = await this.client
           .multi()
           .set(this.probeKey, value, { expiration: { type: 'PX', value: 10_000 } })
           .get(this.probeKey)
           .exec();
-        if (String(read) !== value) throw new Error('probe key read back wrong');
+        if (read !== value) throw new Error('probe key read back wrong');
       })
       .withTimeout(READINESS_TIMEOUT_MS);
   }
