@@ -1,0 +1,158 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Types } from 'mongoose';
+import type { ExportAcceptedDto } from '../src/exports/dto/create-export.dto.js';
+import { ExportFilesService } from '../src/exports/export-files.service.js';
+import type { JobViewDto } from '../src/jobs/job-view.dto.js';
+import type { TodoDto } from '../src/todos/dto/todo.dto.js';
+import { isolatedStores, send, startApi, type TestApi } from './support/api.js';
+import { freePort } from './support/process.js';
+
+const DATABASE = 'todo_e2e_supervisor';
+const CONFIG = 'deploy/supervisor/supervisord.conf';
+const COUNT = 20_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Two consecutive free ports, for API_BASE_PORT and API_BASE_PORT + 1. */
+async function freePortPair(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (port < 65535 && (await isFree(port + 1))) return port;
+  }
+}
+async function isFree(port: number): Promise<boolean> {
+  return fetch(`http://127.0.0.1:${port}`).then(
+    () => false,
+    () => true,
+  );
+}
+
+async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what} not within ${ms} ms`);
+    await sleep(50);
+  }
+}
+
+const ready = (url: string) =>
+  fetch(`${url}/health/ready`).then((response) => (response.ok ? true : undefined));
+
+describe('supervisord with the project config (e2e, Debian supervisor, real processes)', () => {
+  let seeder: TestApi;
+  let supervisord: ChildProcess | undefined;
+  let exited: Promise<unknown>;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  let apiUrls: string[];
+  let workerUrl: string;
+
+  const ctl = (...args: string[]) =>
+    spawnSync('supervisorctl', ['-c', CONFIG, ...args], { env, encoding: 'utf8' });
+  const pidOf = (name: string) => {
+    const pid = Number(ctl('pid', name).stdout.trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  };
+
+  beforeAll(async () => {
+    seeder = await startApi(DATABASE);
+    const docs = Array.from({ length: COUNT }, (_, i) => ({
+      _id: new Types.ObjectId(),
+      content: `todo ${i}`,
+      created_at: new Date(Date.UTC(2026, 0, 1) + i),
+      is_finished: false,
+      finished_at: null,
+      remind_at: null,
+      reminded_at: null,
+    }));
+    for (let i = 0; i < docs.length; i += 2_000)
+      await seeder.todos.insertMany(docs.slice(i, i + 2_000));
+    await seeder.views.invalidate();
+
+    dir = mkdtempSync(join(tmpdir(), 'todo-supervisor-'));
+    const basePort = await freePortPair();
+    const workerPort = await freePort();
+    env = {
+      ...process.env,
+      ...isolatedStores(DATABASE),
+      TODO_RUN_DIR: dir,
+      TODO_LOG_DIR: dir,
+      API_PROCESSES: '2',
+      API_BASE_PORT: String(basePort),
+      HOST: '127.0.0.1',
+      WORKER_HEALTH_PORT: String(workerPort),
+      // Short locks, so a killed worker's job is taken over in seconds, not half a minute
+      // (long enough that a busy machine still renews them in time).
+      WORKER_LOCK_MS: '10000',
+      WORKER_STALLED_INTERVAL_MS: '1000',
+      RATE_LIMIT_MAX: '0',
+      LOG_LEVEL: 'warn',
+    };
+    apiUrls = [basePort, basePort + 1].map((port) => `http://127.0.0.1:${port}`);
+    workerUrl = `http://127.0.0.1:${workerPort}`;
+    supervisord = spawn('supervisord', ['-n', '-c', CONFIG], { env, stdio: 'ignore' });
+    exited = new Promise((resolve) => supervisord?.on('exit', resolve));
+    for (const url of [...apiUrls, workerUrl])
+      await until(`${url} ready`, 30_000, () => ready(url));
+  }, 90_000);
+
+  afterAll(async () => {
+    if (supervisord && supervisord.exitCode === null) {
+      supervisord.kill('SIGTERM'); // supervisord stops its programs with SIGTERM first
+      await exited;
+    }
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    await seeder?.close();
+  });
+
+  it('brings back an API process and the worker killed with -9, and the job in flight completes', async () => {
+    const accepted = await send<ExportAcceptedDto>(apiUrls[1], 'POST', '/todos/exports', {
+      json: { format: 'json' },
+    });
+    expect(accepted.status).toBe(202);
+    const jobUrl = `/jobs/exports/${accepted.body.job_id}`;
+    const job = () => send<JobViewDto>(apiUrls[1], 'GET', jobUrl).then((r) => r.body);
+    await until('export in progress', 20_000, async () =>
+      (await job()).progress > 0 ? true : undefined,
+    );
+
+    const killed = { api: pidOf(`api:api-${new URL(apiUrls[0]).port}`), worker: pidOf('worker') };
+    expect(killed.api).toBeDefined();
+    expect(killed.worker).toBeDefined();
+    const killedAt = Date.now();
+    process.kill(killed.api ?? 0, 'SIGKILL');
+    process.kill(killed.worker ?? 0, 'SIGKILL');
+    expect(await job()).toMatchObject({ state: 'active' }); // killed mid-export
+
+    // Both back, as new processes, and ready.
+    await until('API and worker restarted and ready', 15_000, async () => {
+      const api = pidOf(`api:api-${new URL(apiUrls[0]).port}`);
+      const worker = pidOf('worker');
+      if (!api || !worker || api === killed.api || worker === killed.worker) return undefined;
+      return (await ready(apiUrls[0])) && (await ready(workerUrl));
+    });
+    const backInMs = Date.now() - killedAt;
+    expect(backInMs).toBeLessThan(15_000);
+
+    const done = await until('export completed', 60_000, async () => {
+      const view = await job();
+      return view.state === 'completed' || view.state === 'failed' ? view : undefined;
+    });
+    expect({ state: done.state, reason: done.failed_reason }).toEqual({ state: 'completed' });
+    expect(await seeder.app.get(ExportFilesService).countFor(accepted.body.job_id)).toBe(1);
+    const file = await send<TodoDto[]>(
+      apiUrls[0],
+      'GET',
+      `${jobUrl.replace('/jobs', '/todos')}/download`,
+    );
+    expect(file.status).toBe(200);
+    expect(file.body).toHaveLength(COUNT);
+    process.stdout.write(
+      `supervisor: API and worker back and ready ${backInMs} ms after kill -9\n`,
+    );
+  }, 120_000);
+});
