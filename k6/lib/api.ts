@@ -155,8 +155,10 @@ export function updateTodo(id: string, change: TodoChange): Todo | undefined {
   return verify(res, 'update', 200, (r) => {
     const todo = asTodo(jsonBody(r));
     if (todo?.id !== id) return undefined;
+    // finished_at is set exactly while the todo is finished.
     const finishedAsAsked =
-      change.is_finished === undefined || todo.is_finished === change.is_finished;
+      (change.is_finished === undefined || todo.is_finished === change.is_finished) &&
+      todo.is_finished === (todo.finished_at !== null);
     const contentAsAsked = change.content === undefined || todo.content === change.content.trim();
     return finishedAsAsked && contentAsAsked ? todo : undefined;
   });

@@ -35,13 +35,12 @@ export function asTodo(value: JSONValue | undefined): Todo | undefined {
   if (!isObject(value)) return undefined;
   const { id, content, is_finished, created_at, finished_at, remind_at, reminded_at } = value;
   if (typeof id !== 'string' || !OBJECT_ID.test(id)) return undefined;
-  if (typeof content !== 'string' || content.length === 0) return undefined;
+  // Only types here: documents older than the API's rules (say, migrated ones) must pass.
+  if (typeof content !== 'string') return undefined;
   if (typeof is_finished !== 'boolean' || !isDate(created_at)) return undefined;
   if (!isDateOrNull(finished_at) || !isDateOrNull(remind_at) || !isDateOrNull(reminded_at)) {
     return undefined;
   }
-  // The API's invariant: finished_at is set exactly while the todo is finished.
-  if (is_finished !== (finished_at !== null)) return undefined;
   return { id, content, is_finished, created_at, finished_at, remind_at, reminded_at };
 }
 
