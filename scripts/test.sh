@@ -19,6 +19,8 @@ bash scripts/stores.sh
 step() { log "$1"; shift; "$@"; }
 step "lint" npm run -s lint
 step "type check" npx tsc -p tsconfig.json
+step "k6 type check" npx tsc -p k6/tsconfig.json
+step "k6 options check" node scripts/check-k6-options.mjs
 step "build" npm run -s build
 results=.data/test-results
 rm -rf "$results" && mkdir -p "$results"
