@@ -1,9 +1,12 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { Logger } from '@nestjs/common';
 import { createApiApp } from './app.setup.js';
 import { bootOrExit, enableGracefulShutdown } from './bootstrap.js';
+import { superviseApiProcesses } from './cluster.js';
 
 await bootOrExit(async (config) => {
+  if (config.clusterWorkers > 1 && cluster.isPrimary) return superviseApiProcesses(config);
   const app = await createApiApp();
   enableGracefulShutdown(app, config);
   await app.listen({ port: config.port, host: config.host });

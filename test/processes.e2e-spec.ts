@@ -1,6 +1,17 @@
+import { execFileSync } from 'node:child_process';
+import { get } from 'node:http';
 import { createConnection } from 'mongoose';
 import { databaseUri } from './support/api.js';
 import { freePort, runEntrypoint } from './support/process.js';
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 describe('entrypoints (e2e)', () => {
   it.each([
@@ -27,6 +38,64 @@ describe('entrypoints (e2e)', () => {
     expect(response.status).toBe(200);
     api.child.kill('SIGTERM');
     expect(await api.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('CLUSTER_WORKERS=2: two API processes share the port, a killed one is replaced, SIGTERM stops all with exit 0', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const api = runEntrypoint('main', {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      MONGODB_URI: databaseUri('todo_e2e_processes'),
+      CLUSTER_WORKERS: '2',
+      LOG_LEVEL: 'info',
+    });
+    const children = () =>
+      execFileSync('ps', ['-o', 'pid=', '--ppid', String(api.child.pid)], { encoding: 'utf8' })
+        .split('\n')
+        .map(Number)
+        .filter((pid) => pid > 0);
+    const until = async (what: string, ok: () => boolean | Promise<boolean>) => {
+      const deadline = Date.now() + 20_000;
+      while (!(await ok())) {
+        if (Date.now() > deadline) throw new Error(`${what}:\n${api.output()}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    await api.waitForHttp(`${url}/health/live`);
+    await until('two API processes', () => children().length === 2);
+    const first = children();
+    // Each process logs with its pid: requests reach both.
+    await until('both processes served', async () => {
+      // A new connection each time: the cluster hands out connections, not requests.
+      await new Promise((resolve) =>
+        get(`${url}/todos`, { agent: false }, (res) => resolve(res.resume())),
+      );
+      const pids = new Set(
+        api
+          .output()
+          .split('\n')
+          .filter((line) => line.includes('"route":"/todos"'))
+          .map((line) => (JSON.parse(line) as { pid: number }).pid),
+      );
+      return first.every((pid) => pids.has(pid));
+    });
+
+    process.kill(first[0], 'SIGKILL');
+    await until('a replacement process', () => {
+      const now = children();
+      return now.length === 2 && !now.includes(first[0]);
+    });
+    await until('serving again', () =>
+      fetch(`${url}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    );
+    const all = children();
+    api.child.kill('SIGTERM');
+    expect(await api.exited).toEqual({ code: 0, signal: null });
+    expect(all.filter((pid) => alive(pid))).toEqual([]);
   });
 
   it('the worker serves only its probes, and exits 0 on SIGTERM', async () => {

@@ -10,6 +10,8 @@ export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: port.default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
+  /** API processes sharing PORT through Node's cluster module; 1 = this process serves. */
+  CLUSTER_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   MONGODB_URI: z
     .string()
     .regex(/^mongodb(\+srv)?:\/\/.+/, 'must be a mongodb:// or mongodb+srv:// URI')
@@ -82,6 +84,7 @@ export class AppConfig {
   readonly env!: Env['NODE_ENV'];
   readonly port!: number;
   readonly host!: string;
+  readonly clusterWorkers!: number;
   readonly mongodbUri!: string;
   readonly mongodbAutoIndex!: boolean;
   readonly redisUrl!: string;
@@ -146,6 +149,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     env: env.NODE_ENV,
     port: env.PORT,
     host: env.HOST,
+    clusterWorkers: env.CLUSTER_WORKERS,
     mongodbUri: env.MONGODB_URI,
     mongodbAutoIndex: env.MONGODB_AUTO_INDEX ?? env.NODE_ENV !== 'production',
     redisUrl: env.REDIS_URL,
