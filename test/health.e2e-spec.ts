@@ -9,6 +9,22 @@ interface HealthBody {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// First: the suite below points the environment at private stores it kills at the end.
+describe('health probes with the cache turned off (e2e)', () => {
+  it('is ready: Redis is still probed, through a client connected for it', async () => {
+    const api = await startApi('todo_e2e_health_nocache', { CACHE_ENABLED: 'false' });
+    try {
+      const ready = await api.request<HealthBody>('GET', '/health/ready');
+      expect({ status: ready.status, body: ready.body.status }).toEqual({
+        status: 200,
+        body: 'ok',
+      });
+    } finally {
+      await api.close();
+    }
+  });
+});
+
 describe('health probes when stores fail (e2e)', () => {
   let mongo: PrivateMongo;
   let redis: PrivateRedis;

@@ -71,7 +71,8 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
     this.cache.on('set', onEvent);
     // A dropped connection marks the cache failed even in a process that is not serving.
     this.client.on('error', (error: unknown) => this.fail(error));
-    if (this.enabled) await this.connect();
+    // Connected even with the cache off: readiness probes Redis through this client.
+    await this.connect();
   }
 
   onModuleDestroy(): void {
