@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
+import { installCacheFastPath } from './cache/cache-fast-path.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { installRateLimit } from './common/rate-limit.js';
 import { createValidationPipe } from './common/validation.js';
@@ -22,7 +23,7 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
  */
 export async function createApiApp(): Promise<NestFastifyApplication> {
   const config = loadConfig();
-  const root = createRootLogger(config.logLevel);
+  const root = createRootLogger(config.logLevel, { buffered: config.env === 'production' });
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     keepAliveTimeout: config.keepAliveTimeoutMs,
@@ -39,6 +40,7 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
       logger: new PinoLoggerService(root),
     },
   );
+  installCacheFastPath(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   setUpSwagger(app);

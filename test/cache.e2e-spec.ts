@@ -1,4 +1,6 @@
+import { jest } from '@jest/globals';
 import mongoose from 'mongoose';
+import { CacheKeyFactory } from '../src/cache/cache-key.factory.js';
 import type { TodoDto, TodoPageDto } from '../src/todos/dto/todo.dto.js';
 import { send, startApi, type TestApi } from './support/api.js';
 import { spawnApi, type SpawnedApi } from './support/spawned-api.js';
@@ -29,6 +31,31 @@ describe('response cache (e2e)', () => {
     const hit = await list('?limit=10');
     expect(hit.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(hit.body.items.map((t) => t.content)).toEqual(['a']);
+  });
+
+  it('answers a known view from a hook before Nest, and falls back to Nest on a miss', async () => {
+    // The interceptor asks the key factory on every request that reaches it.
+    const intercept = jest.spyOn(api.app.get(CacheKeyFactory), 'forRequest');
+    try {
+      await api.request('POST', '/todos', { json: { content: 'a' } });
+      expect((await list('?limit=3')).headers.get('x-cache')).toBe('MISS');
+      expect(intercept).toHaveBeenCalledTimes(1);
+      const hit = await list('?limit=3');
+      expect(hit.headers.get('x-cache')).toBe('HIT');
+      expect(hit.headers.get('x-request-id')).toBeTruthy();
+      expect(hit.body.items.map((t) => t.content)).toEqual(['a']);
+      expect(intercept).toHaveBeenCalledTimes(1); // the hit never reached the interceptor
+
+      await api.request('POST', '/todos', { json: { content: 'b' } });
+      const after = await list('?limit=3');
+      expect(after.headers.get('x-cache')).toBe('MISS');
+      expect(after.body.items.map((t) => t.content)).toEqual(['b', 'a']);
+      expect(intercept).toHaveBeenCalledTimes(2);
+      // A URL no valid request has keyed still goes through validation.
+      expect((await list('?limit=3000')).status).toBe(400);
+    } finally {
+      intercept.mockRestore();
+    }
   });
 
   it('caches items and the original route too, and never a 400 or 404', async () => {

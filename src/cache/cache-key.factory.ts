@@ -26,7 +26,7 @@ export class CacheKeyFactory {
   async forRequest(context: ExecutionContext): Promise<string> {
     const options = this.reflector.get<CacheViewOptions>(CACHE_VIEW, context.getHandler());
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const memoKey = `${options.name} ${request.url}`;
+    const memoKey = memoKeyOf(request);
     const known = this.memo.get(memoKey);
     if (known !== undefined) return known;
 
@@ -44,7 +44,16 @@ export class CacheKeyFactory {
     this.memo.set(memoKey, key);
     return key;
   }
+
+  /** The key of a request this process has already validated and keyed, if any. */
+  known(request: FastifyRequest): string | undefined {
+    return this.memo.get(memoKeyOf(request));
+  }
 }
+
+/** Route pattern and URL: the same URL on another route is another view. */
+const memoKeyOf = (request: FastifyRequest) =>
+  `${request.method} ${request.routeOptions.url ?? ''} ${request.url}`;
 
 /** `b=2&a=1` and `a=1&b=2` give the same string; absent and default values are left out. */
 export function canonicalQuery(query: object, defaults: Record<string, unknown> = {}): string {

@@ -89,16 +89,27 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
     if (!this.healthy) return this.bypass(load);
 
     const key = viewKey(this.config.cacheKeyPrefix, view);
-    const found = await this.bounded(this.cache.mget<string>([this.generationKey, key]));
+    const found = await this.lookup(key);
     if (found === undefined) return this.bypass(load);
+    if (found.body !== undefined) return { body: found.body, hit: true };
+    this.stats.misses++;
+    return { body: await this.loadOnce(key, found.generation, load), hit: false };
+  }
+
+  /** The view's body when the cache holds it for the current generation; else `undefined`. */
+  async peek(view: string): Promise<string | undefined> {
+    if (!this.enabled || !this.healthy) return undefined;
+    return (await this.lookup(viewKey(this.config.cacheKeyPrefix, view)))?.body;
+  }
+
+  /** One MGET of the generation and the entry; `undefined` when Redis failed. */
+  private async lookup(key: string): Promise<{ generation: string; body?: string } | undefined> {
+    const found = await this.bounded(this.cache.mget<string>([this.generationKey, key]));
+    if (found === undefined) return undefined;
     const generation = found[0] ?? INITIAL_GENERATION;
     const body = found[1] === undefined ? undefined : unwrap(found[1], generation);
-    if (body !== undefined) {
-      this.stats.hits++;
-      return { body, hit: true };
-    }
-    this.stats.misses++;
-    return { body: await this.loadOnce(key, generation, load), hit: false };
+    if (body !== undefined) this.stats.hits++;
+    return { generation, body };
   }
 
   /**

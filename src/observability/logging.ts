@@ -12,14 +12,24 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 /** The id of the current request, for any code running on its behalf. */
 const requestContext = new AsyncLocalStorage<string>();
 
-/** JSON lines on stdout; never request bodies, never credentials. */
-export function createRootLogger(level: string): Logger {
-  return pino({
-    level,
-    base: { pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    redact: ['req.headers.authorization', 'req.headers.cookie'],
-  });
+/**
+ * JSON lines on stdout; never request bodies, never credentials. `buffered` (production)
+ * writes asynchronously in chunks of a few KiB, flushed every second and at exit: a log line
+ * per request written synchronously costs a fifth of the cached hit path. A process killed
+ * with SIGKILL can lose its last second of lines.
+ */
+export function createRootLogger(level: string, { buffered = false } = {}): Logger {
+  return pino(
+    {
+      level,
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
+    pino.destination(
+      buffered ? { dest: 1, sync: false, minLength: 4096, periodicFlush: 1000 } : { dest: 1 },
+    ),
+  );
 }
 
 /** Takes a well-formed `X-Request-Id` from the client (or a proxy), or makes one. */
