@@ -11,7 +11,11 @@ await bootOrExit(async (config) => {
   const app = await NestFactory.create<NestFastifyApplication>(
     WorkerModule,
     new FastifyAdapter({ keepAliveTimeout: config.keepAliveTimeoutMs }),
-    { logger: new PinoLoggerService(createRootLogger(config.logLevel, { buffered: config.env === 'production' })) },
+    {
+      logger: new PinoLoggerService(
+        createRootLogger(config.logLevel, { buffered: config.env === 'production' }),
+      ),
+    },
   );
   enableGracefulShutdown(app, config);
   await app.listen({ port: config.workerHealthPort, host: config.host });

@@ -29,7 +29,13 @@ function fakeContext(url: string, options: CacheViewOptions = listView) {
   const context = {
     getHandler: () => handler,
     switchToHttp: () => ({
-      getRequest: () => ({ url, query, params: {} }),
+      getRequest: () => ({
+        method: 'GET',
+        routeOptions: { url: '/todos' },
+        url,
+        query,
+        params: {},
+      }),
       getResponse: () => reply,
     }),
   } as unknown as ExecutionContext;
