@@ -1,18 +1,35 @@
-// The benchmark: starts the service in its production form beside the reference points,
-// loads each with wrk under the same settings, and prints one table (also written as JSON
-// and Markdown under bench/results/). Figures are only comparable within one run.
-//   BENCH_DURATION  seconds per run (10)     BENCH_REPEATS  runs per cell, median kept (3)
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+// The benchmark: starts the service in its production form (built, NODE_ENV=production, one
+// API process per core through CLUSTER_WORKERS, as the README recommends for one machine),
+// the same behind the project's nginx, the reference Flask stack with its own 10,000 todos,
+// and a raw node:http server answering the same page-1 bytes from memory (this machine's
+// ceiling); loads each with wrk under the same settings; prints one table with each figure's
+// ratio to the peer and to the ceiling (also written as JSON and Markdown under
+// bench/results/). Figures are only comparable within one run.
+//   BENCH_DURATION  seconds per run (10)   BENCH_REPEATS  runs per cell, median kept (3)
+//   PEER_FLASK_DIR  the reference stack (../shared/peer-flask)
+import { execFileSync, spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runWrk } from './wrk.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const TODOS = 10_000;
+const CORES = availableParallelism();
+const PEER_DIR = resolve(process.env.PEER_FLASK_DIR ?? '../shared/peer-flask');
+const PEER_VENV = resolve('.data/peer-venv');
+const PAGE_500 = 4_990; // offset of page 500 with 10 per page
 const mongoUri = (database) => {
   const url = new URL(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/todo');
   url.pathname = `/${database}`;
+  return url.toString();
+};
+const peerMongo = () => {
+  const url = new URL(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017');
+  url.pathname = '/';
   return url.toString();
 };
 
@@ -20,18 +37,19 @@ const children = [];
 process.on('exit', () => children.forEach((child) => child.kill('SIGTERM')));
 process.on('SIGINT', () => process.exit(130));
 
-function start(name, command, args, env) {
+function start(name, command, args, env, options = {}) {
   const child = spawn(command, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
+    ...options,
   });
   children.push(child);
   child.on('exit', (code) => code && console.error(`${name} exited with ${code}`));
   return child;
 }
 
-async function waitFor(url) {
-  for (let i = 0; i < 300; i++) {
+async function waitFor(url, tries = 3_000) {
+  for (let i = 0; i < tries; i++) {
     try {
       if ((await fetch(url)).ok) return;
     } catch {
@@ -42,19 +60,59 @@ async function waitFor(url) {
   throw new Error(`${url} did not answer`);
 }
 
+/** The service as production runs it on one machine: built, one API process per core. */
 function nestTarget(name, port, env) {
-  start(name, process.execPath, ['dist/main.js'], {
+  const child = start(name, process.execPath, ['dist/main.js'], {
     NODE_ENV: 'production',
     MONGODB_AUTO_INDEX: 'true',
+    CLUSTER_WORKERS: String(CORES),
     PORT: String(port),
     HOST: '127.0.0.1',
     MONGODB_URI: mongoUri('todo_bench'),
-    CACHE_KEY_PREFIX: 'bench',
+    CACHE_KEY_PREFIX: `bench-${port}`,
     // One load generator on one address would hit the per-IP limit at once.
     RATE_LIMIT_MAX: '0',
     ...env,
   });
-  return { name, base: `http://127.0.0.1:${port}` };
+  return { name, kind: 'nest', base: `http://127.0.0.1:${port}`, pid: child.pid };
+}
+
+function peerTarget(name, port, env) {
+  // gunicorn logs every worker's exit noisily at the end; its output is not needed here.
+  start(
+    name,
+    'bash',
+    [join(PEER_DIR, 'run.sh'), String(port)],
+    { PEER_VENV, MONGODB_URI: peerMongo(), MONGODB_DB: 'peer_todo', ...env },
+    { stdio: 'ignore' },
+  );
+  return { name, kind: 'peer', base: `http://127.0.0.1:${port}` };
+}
+
+/** Peak resident set size so far (VmHWM) of each process under `pid`, in MB. */
+function apiPeakRssMb(primary) {
+  const pids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(primary)], { encoding: 'utf8' })
+    .split('\n')
+    .map(Number)
+    .filter((pid) => pid > 0);
+  return pids.map(
+    (pid) =>
+      Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024,
+  );
+}
+
+/** Waits until the service's readiness (a database ping among its checks) answers fast. */
+async function quiesce() {
+  await sleep(1_000);
+  for (let i = 0; i < 60; i++) {
+    const started = performance.now();
+    const ok = await fetch(`${nest.base}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok && performance.now() - started < 50) return;
+    await sleep(500);
+  }
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -63,34 +121,44 @@ async function measure(target, scenario) {
   const runs = [];
   for (let i = 0; i < REPEATS; i++) {
     runs.push(
-      await runWrk(target.base + scenario.path, {
+      await runWrk(target.base + scenario.path[target.kind], {
         connections: scenario.connections,
-        duration: DURATION,
+        duration: scenario.duration ?? DURATION,
+        threads: scenario.threads ?? 2,
+        timeout: scenario.timeout ?? '1s',
+        script: scenario.script?.[target.kind],
       }),
     );
   }
   const middle = runs.find((run) => run.goodRps === median(runs.map((r) => r.goodRps)));
-  return { target: target.name, scenario: scenario.name, ...middle, raw: undefined };
+  return {
+    scenario: scenario.name,
+    target: target.name,
+    kind: target.kind,
+    ...middle,
+    raw: undefined,
+  };
 }
 
 const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+const ratio = (a, b) => (b > 0 && Number.isFinite(a) ? `${(a / b).toFixed(2)}×` : '');
 
 function table(rows) {
   const header = [
     'scenario',
     'target',
     'req/s',
-    'in time/s',
     'p50 ms',
     'p99 ms',
     'requests',
     'timeouts',
     'errors',
+    '÷ peer',
+    '÷ ceiling',
   ];
   const lines = rows.map((r) => [
     r.scenario,
     r.target,
-    fmt(r.rps),
     fmt(r.goodRps),
     // wrk reports 0 latency when nothing came back in time: show that as no figure.
     r.goodRps > 0 ? fmt(r.p50, 2) : '–',
@@ -98,52 +166,147 @@ function table(rows) {
     String(r.requests),
     String(r.timeouts),
     String(r.errors),
+    r.kind === 'peer' ? '' : ratio(r.goodRps, r.peer?.goodRps),
+    r.kind === 'ceiling' ? '' : ratio(r.goodRps, r.ceiling?.goodRps),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const row = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [row(header), row(widths.map((w) => '-'.repeat(w))), ...lines.map(row)].join('\n');
 }
 
+// --- data ---------------------------------------------------------------------------------
 console.log(`seeding ${TODOS} todos into todo_bench`);
 execFileSync(process.execPath, ['dist/seed.js', String(TODOS), '--fresh'], {
   env: { ...process.env, MONGODB_URI: mongoUri('todo_bench') },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 
-const targets = [
-  nestTarget('nest, cache on', 3901, { CACHE_ENABLED: 'true', LOG_LEVEL: 'info' }),
-  nestTarget('nest, cache on, logs off', 3903, { CACHE_ENABLED: 'true', LOG_LEVEL: 'silent' }),
-  nestTarget('nest, cache off', 3902, { CACHE_ENABLED: 'false' }),
-];
-await Promise.all(targets.map((t) => waitFor(`${t.base}/todos`)));
-for (const target of targets)
-  await runWrk(`${target.base}/todos`, { connections: 50, duration: 2 }); // warm-up
+// --- targets ------------------------------------------------------------------------------
+const nest = nestTarget('nest', 3901, {});
+const nestOff = nestTarget('nest, cache off', 3902, { CACHE_ENABLED: 'false' });
+const peer = peerTarget('peer', 3911, { PEER_CACHE: '1' });
+const peerOff = peerTarget('peer, cache off', 3912, { PEER_CACHE: '0' });
+console.log('starting the reference stack (installs into .data/peer-venv on first use)');
+await Promise.all([nest, nestOff].map((t) => waitFor(`${t.base}/health/ready`)));
+await waitFor(`${peer.base}/todo`);
+await waitFor(`${peerOff.base}/todo`);
+console.log(`seeding ${TODOS} todos into peer_todo`);
+execFileSync(join(PEER_VENV, 'bin/python'), ['seed.py', String(TODOS)], {
+  cwd: PEER_DIR,
+  env: { ...process.env, MONGODB_URI: peerMongo(), MONGODB_DB: 'peer_todo' },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 
+// The ceiling answers exactly the bytes the service answers for page 1.
+const dir = mkdtempSync(join(tmpdir(), 'todo-bench-'));
+writeFileSync(
+  join(dir, 'page1.json'),
+  Buffer.from(await (await fetch(`${nest.base}/todos`)).arrayBuffer()),
+);
+start('ceiling', process.execPath, ['bench/ceiling.mjs', '3920', join(dir, 'page1.json')], {});
+const ceiling = { name: 'node:http ceiling', kind: 'ceiling', base: 'http://127.0.0.1:3920' };
+start('nginx', 'bash', ['scripts/nginx.sh', join(dir, 'nginx')], {
+  NGINX_PORT: '127.0.0.1:3930',
+  API_UPSTREAM_SERVERS: 'server 127.0.0.1:3901;',
+  NGINX_RATE_LIMIT: '1000000r/s',
+  NGINX_RATE_BURST: '1000000',
+  NGINX_ACCESS_LOG: '/dev/null',
+});
+const viaNginx = { name: 'nginx → nest', kind: 'nginx', base: 'http://127.0.0.1:3930' };
+await waitFor(`${ceiling.base}/`);
+await waitFor(`${viaNginx.base}/health/ready`);
+
+// The cursor of page 500, as a client walking the list would hold it.
+const page499 = await (await fetch(`${nestOff.base}/todos?start=${PAGE_500 - 10}`)).json();
+
+const page1 = { nest: '/todos', nginx: '/todos', peer: '/todo', ceiling: '/' };
+const post = {
+  path: { nest: '/todos', peer: '/todo' },
+  script: { nest: 'bench/scripts/post-json.lua', peer: 'bench/scripts/post-form.lua' },
+};
+// Uncached reads are bound by the database: fewer connections and a longer timeout, so the
+// figure is throughput rather than a count of timeouts.
+const dbBound = { connections: 10, timeout: '5s' };
 const scenarios = [
-  { name: 'page 1 @100', path: '/todos', connections: 100 },
-  { name: 'page 1 @1000', path: '/todos', connections: 1000 },
+  {
+    name: 'page 1 cached @100',
+    path: page1,
+    connections: 100,
+    targets: [nest, viaNginx, peer, ceiling],
+  },
+  {
+    name: 'page 1 cached @1000',
+    path: page1,
+    connections: 1000,
+    targets: [nest, viaNginx, peer, ceiling],
+    rss: true,
+  },
+  {
+    name: 'GET /todo, wrk -t12 -c100 -d5s',
+    path: { nest: '/todo', peer: '/todo' },
+    connections: 100,
+    threads: 12,
+    duration: 5,
+    timeout: '2s',
+    targets: [nest, peer],
+  },
+  {
+    name: 'page 1 uncached @10',
+    path: { nest: '/todos', peer: '/todo' },
+    ...dbBound,
+    targets: [nestOff, peerOff],
+  },
+  {
+    name: 'page 500 by offset @10',
+    path: { nest: `/todos?start=${PAGE_500}`, peer: `/todo?start=${PAGE_500}` },
+    ...dbBound,
+    targets: [nestOff, peerOff],
+  },
+  {
+    name: 'page 500 by cursor @10',
+    path: { nest: `/todos?cursor=${encodeURIComponent(page499.next_cursor)}` },
+    ...dbBound,
+    targets: [nestOff],
+  },
+  // Writes last: they grow the collections the reads above measure.
+  { name: 'POST /todos @100', ...post, connections: 100, targets: [nest, peer] },
 ];
+
+for (const target of [nest, nestOff, viaNginx, peer, peerOff, ceiling]) {
+  const path = { nest: '/todos', nginx: '/todos', peer: '/todo', ceiling: '/' }[target.kind];
+  await runWrk(target.base + path, { connections: 50, duration: 2 }); // warm-up
+}
+
 const rows = [];
-for (const target of targets) {
-  for (const scenario of scenarios) {
+const peaks = [];
+for (const scenario of scenarios) {
+  const cells = [];
+  for (const target of scenario.targets) {
     const row = await measure(target, scenario);
-    rows.push(row);
+    cells.push(row);
     console.log(
-      `${row.scenario} / ${row.target}: ${fmt(row.rps)} req/s, p99 ${fmt(row.p99, 2)} ms`,
+      `${row.scenario} / ${row.target}: ${fmt(row.goodRps)} req/s in time, p99 ${fmt(row.p99, 2)} ms`,
     );
-    await sleep(3_000); // let queued work drain before the next run
+    if (scenario.rss && target === nest) peaks.push(...apiPeakRssMb(nest.pid));
+    await quiesce(); // queued database work from this run would slow the next one
   }
+  for (const row of cells) {
+    row.peer = cells.find((cell) => cell.kind === 'peer');
+    row.ceiling = cells.find((cell) => cell.kind === 'ceiling');
+  }
+  rows.push(...cells);
 }
 
 const text = table(rows);
-console.log(
-  `\n${DURATION} s per run, median of ${REPEATS}, wrk -t2 --timeout 1s, ${TODOS} todos\n\n${text}`,
-);
+const rss = `API peak RSS (VmHWM) per process after the 1000-connection run: ${peaks.map((mb) => `${mb.toFixed(0)} MB`).join(', ')}`;
+const settings = `${DURATION} s per run (5 s for the original's command line), median of ${REPEATS}, wrk -t2 --timeout 1s unless the scenario says otherwise, ${TODOS} todos, ${CORES} cores, nest with CLUSTER_WORKERS=${CORES}`;
+console.log(`\n${settings}\n\n${text}\n\n${rss}`);
 mkdirSync('bench/results', { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const plain = rows.map(({ peer: _peer, ceiling: _ceiling, ...row }) => row);
 writeFileSync(
   `bench/results/bench-${stamp}.json`,
-  JSON.stringify({ duration: DURATION, repeats: REPEATS, rows }, null, 2),
+  JSON.stringify({ settings, rows: plain, apiPeakRssMb: peaks }, null, 2),
 );
-writeFileSync(`bench/results/bench-${stamp}.md`, `${text}\n`);
+writeFileSync(`bench/results/bench-${stamp}.md`, `${settings}\n\n${text}\n\n${rss}\n`);
 process.exit(0);
