@@ -12,7 +12,14 @@ import { ResponseCache } from './response-cache.service.js';
 export class FakeCache extends EventEmitter {
   readonly data = new Map<string, string>();
   mode: 'up' | 'failing' | 'frozen' = 'up';
-  readonly calls = { mget: 0, set: 0 };
+  readonly calls = { get: 0, mget: 0, set: 0 };
+
+  async get(key: string): Promise<string | undefined> {
+    this.calls.get++;
+    const [value] = await this.mget([key]);
+    this.calls.mget--;
+    return value;
+  }
 
   async mget(keys: string[]): Promise<Array<string | undefined>> {
     this.calls.mget++;
@@ -41,6 +48,7 @@ export function createTestCache(options: Partial<AppConfig> = {}) {
     cacheEnabled: true,
     cacheKeyPrefix: 'test',
     cacheTimeoutMs: 50,
+    cacheTtlSeconds: 60,
     ...options,
   } as AppConfig;
   const responses = new ResponseCache(

@@ -31,6 +31,22 @@ describe('ResponseCache', () => {
     expect(setup.responses.stats).toMatchObject({ hits: 1, misses: 1, errors: 0 });
   });
 
+  it('keeps a hit body in process, re-reading only the generation, until it changes', async () => {
+    await setup.responses.serve('list', load); // miss: stored in Redis
+    await sleep(1);
+    await setup.responses.serve('list', load); // hit from Redis: now held
+    const before = { ...setup.cache.calls };
+    expect(await setup.responses.serve('list', load)).toEqual({ body: '{"v":"a"}', hit: true });
+    expect(setup.cache.calls.get - before.get).toBe(1); // the generation, not the body
+    expect(setup.cache.calls.mget - before.mget).toBe(0);
+
+    // Another process writes: a new generation in Redis. The held body is not served.
+    version = 'b';
+    setup.cache.data.set('test:todos:gen', 'from-another-process');
+    expect(await setup.responses.serve('list', load)).toEqual({ body: '{"v":"b"}', hit: false });
+    expect(setup.responses.stats).toMatchObject({ hits: 2, misses: 2 });
+  });
+
   it('serves nothing cached before an invalidation', async () => {
     await setup.responses.serve('list', load);
     version = 'b';

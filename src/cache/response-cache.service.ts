@@ -26,6 +26,8 @@ export interface CachedResponse {
 }
 
 const TIMED_OUT = Symbol('timed out');
+/** Most views whose body a process keeps beside Redis. */
+const HELD_VIEWS = 1_000;
 
 /** An entry is `<generation>\n<body>`: valid only while its generation is the current one. */
 const wrap = (generation: string, body: string) => `${generation}\n${body}`;
@@ -49,6 +51,8 @@ const unwrap = (entry: string, generation: string): string | undefined =>
 export class ResponseCache implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ResponseCache.name);
   private readonly flights = new Map<string, Promise<string>>();
+  /** Bodies this process has read or stored, by key, with their generation. */
+  private readonly held = new Map<string, { generation: string; body: string; until: number }>();
   private readonly generationKey: string;
   private healthy = true;
   private failures = 0;
@@ -102,14 +106,42 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
     return (await this.lookup(viewKey(this.config.cacheKeyPrefix, view)))?.body;
   }
 
-  /** One MGET of the generation and the entry; `undefined` when Redis failed. */
+  /**
+   * The current generation and, when cached for it, the body; `undefined` when Redis failed.
+   * A body this process already holds for the generation is not fetched again: only the
+   * generation is read (the check every read needs), which spares Redis and this process
+   * moving and decoding the same kilobytes on every hit.
+   */
   private async lookup(key: string): Promise<{ generation: string; body?: string } | undefined> {
+    const held = this.held.get(key);
+    if (held !== undefined && held.until > Date.now()) {
+      const generation = await this.bounded(
+        this.cache.get<string>(this.generationKey).then((found) => found ?? INITIAL_GENERATION),
+      );
+      if (generation === undefined) return undefined;
+      if (generation === held.generation) {
+        this.stats.hits++;
+        return { generation, body: held.body };
+      }
+    }
     const found = await this.bounded(this.cache.mget<string>([this.generationKey, key]));
     if (found === undefined) return undefined;
     const generation = found[0] ?? INITIAL_GENERATION;
     const body = found[1] === undefined ? undefined : unwrap(found[1], generation);
-    if (body !== undefined) this.stats.hits++;
+    if (body !== undefined) {
+      this.stats.hits++;
+      this.hold(key, generation, body);
+    }
     return { generation, body };
+  }
+
+  private hold(key: string, generation: string, body: string): void {
+    if (this.held.size >= HELD_VIEWS) this.held.delete(this.held.keys().next().value as string);
+    this.held.set(key, {
+      generation,
+      body,
+      until: Date.now() + this.config.cacheTtlSeconds * 1000,
+    });
   }
 
   /**
