@@ -115,6 +115,31 @@ describe('ResponseCache', () => {
     expect((await setup.responses.serve('list', load)).hit).toBe(true);
   });
 
+  it('shares one database load among concurrent reads while bypassing, never across a write', async () => {
+    setup.cache.mode = 'failing';
+    await setup.responses.serve('list', load); // fails over
+    loads = 0;
+    const before = await Promise.all(
+      Array.from({ length: 50 }, () => setup.responses.serve('list', load)),
+    );
+    expect(loads).toBe(1);
+    expect(new Set(before.map((answer) => answer.body))).toEqual(new Set(['{"v":"a"}']));
+
+    let release!: () => void;
+    const held = setup.responses.serve('list', async () => {
+      const body = await load();
+      await new Promise<void>((resolve) => (release = resolve));
+      return body;
+    });
+    await sleep(10);
+    version = 'b';
+    await setup.responses.invalidate(); // a write in this process while that load is running
+    const after = setup.responses.serve('list', load);
+    release();
+    expect((await held).body).toBe('{"v":"a"}');
+    expect((await after).body).toBe('{"v":"b"}'); // its own load, not the one begun before
+  });
+
   it('treats a dropped connection as a failure even without traffic', () => {
     setup.client.emit('error', new Error('socket closed'));
     expect(setup.responses.stats.errors).toBe(1);

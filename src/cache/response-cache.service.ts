@@ -55,6 +55,8 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
   private readonly held = new Map<string, { generation: string; body: string; until: number }>();
   private readonly generationKey: string;
   private healthy = true;
+  /** Writes this process has made: a bypassing read never shares a load begun before one. */
+  private writes = 0;
   private failures = 0;
   private recovering = false;
   private recoveryTimer?: NodeJS.Timeout;
@@ -90,11 +92,11 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
   /** Answers the view from the cache, or loads it (once per generation) and stores it. */
   async serve(view: string, load: () => Promise<string>): Promise<CachedResponse> {
     if (!this.enabled) return { body: await load(), hit: false };
-    if (!this.healthy) return this.bypass(load);
+    if (!this.healthy) return this.bypass(view, load);
 
     const key = viewKey(this.config.cacheKeyPrefix, view);
     const found = await this.lookup(key);
-    if (found === undefined) return this.bypass(load);
+    if (found === undefined) return this.bypass(view, load);
     if (found.body !== undefined) return { body: found.body, hit: true };
     this.stats.misses++;
     return { body: await this.loadOnce(key, found.generation, load), hit: false };
@@ -151,6 +153,7 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
    */
   async invalidate(): Promise<void> {
     if (!this.enabled) return;
+    this.writes++;
     this.stats.invalidations++;
     await this.replaceGeneration();
   }
@@ -181,9 +184,24 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
     await this.bounded(connecting);
   }
 
-  private async bypass(load: () => Promise<string>): Promise<CachedResponse> {
+  /**
+   * Without Redis, concurrent reads of one view in this process still share one database
+   * load, so losing the cache under load does not multiply the database's work by the
+   * request rate. A load is shared only with reads that arrive before this process's next
+   * write; a write in another process meanwhile (it cannot reach Redis either) is seen from
+   * the next load on, at most one query later.
+   */
+  private async bypass(view: string, load: () => Promise<string>): Promise<CachedResponse> {
     this.stats.bypassed++;
-    return { body: await load(), hit: false };
+    const flightKey = `bypass ${this.writes} ${view}`;
+    let flight = this.flights.get(flightKey);
+    if (!flight) {
+      flight = load();
+      this.flights.set(flightKey, flight);
+      const forget = () => void this.flights.delete(flightKey);
+      flight.then(forget, forget);
+    }
+    return { body: await flight, hit: false };
   }
 
   private async replaceGeneration(): Promise<boolean> {
@@ -199,7 +217,11 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
     const failuresBefore = this.failures;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
-      timer = setTimeout(() => resolve(TIMED_OUT), this.config.cacheTimeoutMs);
+      // Decided one I/O turn after the timer fires: timers run before the event loop polls
+      // sockets, so on a loop lagging under load an answer already waiting in the socket
+      // would otherwise lose to its own deadline, and a busy process would turn its cache
+      // off and send every request to the database just when it can least afford it.
+      timer = setTimeout(() => setImmediate(() => resolve(TIMED_OUT)), this.config.cacheTimeoutMs);
     });
     try {
       const result = await Promise.race([operation, deadline]);
