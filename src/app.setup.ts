@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { installRateLimit } from './common/rate-limit.js';
+import { installCors, installSecurityHeaders } from './common/security.js';
 import { createValidationPipe } from './common/validation.js';
 import { loadConfig } from './config/configuration.js';
 import {
@@ -31,6 +32,9 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
     trustProxy: config.trustProxy as boolean | string[],
   });
   installRequestLogging(adapter.getInstance(), root);
+  // Before the rate limit, so a 429 carries the security and CORS headers too.
+  await installSecurityHeaders(adapter.getInstance());
+  await installCors(adapter.getInstance(), config);
   await installRateLimit(adapter.getInstance(), config);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(config),
