@@ -3,6 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { applyMongooseOptions } from './common/mongoose-options.js';
 import { installRateLimit } from './common/rate-limit.js';
 import { installCors, installSecurityHeaders } from './common/security.js';
 import { createValidationPipe } from './common/validation.js';
@@ -23,6 +24,7 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
  */
 export async function createApiApp(): Promise<NestFastifyApplication> {
   const config = loadConfig();
+  applyMongooseOptions();
   const root = createRootLogger(config.logLevel);
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
