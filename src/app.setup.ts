@@ -5,7 +5,7 @@ import { AppModule } from './app.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { applyMongooseOptions } from './common/mongoose-options.js';
 import { installRateLimit } from './common/rate-limit.js';
-import { installCors, installSecurityHeaders } from './common/security.js';
+import { answerFrameworkError, installCors, installSecurityHeaders } from './common/security.js';
 import { createValidationPipe } from './common/validation.js';
 import { loadConfig } from './config/configuration.js';
 import {
@@ -32,6 +32,7 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
     genReqId: requestIdOf,
     // Fastify also takes a hop count here, which Nest's option type leaves out.
     trustProxy: config.trustProxy as boolean | string[],
+    frameworkErrors: answerFrameworkError,
   });
   installRequestLogging(adapter.getInstance(), root);
   // Before the rate limit, so a 429 carries the security and CORS headers too.
