@@ -182,6 +182,11 @@ describe('hardening against hostile input (e2e)', () => {
         form('content=a&constructor[prototype][polluted]=true'),
       ],
       ['form constructor.prototype', 'POST', '/todo', form('content=a&constructor.prototype=x')],
+      ['form constructor', 'POST', '/todos', form('content=a&constructor=x')],
+      ['JSON prototype key', 'POST', '/todos', json({ content: 'a', prototype: { x: 1 } })],
+      ['query __proto__', 'GET', '/todos?__proto__=x', {}],
+      ['query constructor', 'GET', '/todos?constructor=x', {}],
+      ['legacy query __proto__', 'GET', '/todo?__proto__=x', {}],
       ['query __proto__[polluted]', 'GET', '/todos?__proto__[polluted]=true', {}],
       ['query constructor[prototype]', 'GET', '/todos?constructor[prototype][polluted]=1', {}],
     ];

@@ -12,24 +12,36 @@ import {
  */
 export const MAX_INPUT_DEPTH = 16;
 
-/** Whether `value` nests objects or arrays deeper than `limit`, found without recursion. */
-export function nestsDeeperThan(value: unknown, limit: number): boolean {
+/**
+ * Property names that reach an object's prototype. class-transformer skips them silently,
+ * so without this check `?__proto__=x` or `?constructor=x` would pass as if unsent instead
+ * of being refused like any other unknown field.
+ */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Why `value` must be refused before it is transformed (nested deeper than `maxDepth`, or a
+ * prototype key at any depth), or `undefined`; found without recursion.
+ */
+export function inputProblem(value: unknown, maxDepth = MAX_INPUT_DEPTH): string | undefined {
   const pending: [unknown, number][] = [[value, 0]];
   for (let next = pending.pop(); next; next = pending.pop()) {
     const [item, depth] = next;
     if (typeof item !== 'object' || item === null) continue;
-    if (depth >= limit) return true;
-    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+    if (depth >= maxDepth) return `nests deeper than ${maxDepth} levels`;
+    for (const [key, child] of Object.entries(item)) {
+      if (PROTOTYPE_KEYS.has(key)) return `has a forbidden property name: ${key}`;
+      pending.push([child, depth + 1]);
+    }
   }
-  return false;
+  return undefined;
 }
 
-/** The ValidationPipe, refusing over-deep input before class-transformer sees it. */
+/** The ValidationPipe, refusing over-deep input and prototype keys before transforming. */
 class BoundedValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (nestsDeeperThan(value, MAX_INPUT_DEPTH)) {
-      throw new BadRequestException(`${metadata.type} nests deeper than ${MAX_INPUT_DEPTH} levels`);
-    }
+    const problem = inputProblem(value);
+    if (problem) throw new BadRequestException(`${metadata.type} ${problem}`);
     return super.transform(value, metadata) as Promise<unknown>;
   }
 }
@@ -45,7 +57,8 @@ const OPTIONS: ValidationPipeOptions = {
 /**
  * The one validation configuration: unknown properties are refused (which also refuses
  * operator payloads such as `content[$ne]=`), values are transformed into the DTO classes,
- * error messages never echo the rejected value, and over-deep input is refused.
+ * error messages never echo the rejected value, and over-deep input and prototype keys
+ * are refused.
  */
 export function createValidationPipe(): ValidationPipe {
   return new BoundedValidationPipe(OPTIONS);
