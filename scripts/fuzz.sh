@@ -8,8 +8,10 @@
 # read, change, delete). Every response is checked for: no 5xx, a documented status code, a
 # documented content type, and a body that matches the documented schema.
 #
-# The seed and the number of examples per operation are fixed, so a run is reproducible;
-# set FUZZ_SEED / FUZZ_EXAMPLES to explore further. Exits non-zero on any failure and
+# The seed and the number of examples per operation are fixed, so the examples, coverage and
+# fuzzing phases send the same requests every run; the stateful phase follows the server's
+# answers (fresh ids, job states), so its count varies a little. Set FUZZ_SEED /
+# FUZZ_EXAMPLES to explore further. Exits non-zero on any failure and
 # prints one summary line. The fuzzer lives in a virtualenv under $DATA_DIR (made once).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
