@@ -4,7 +4,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { installCacheFastPath } from './cache/cache-fast-path.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { applyMongooseOptions } from './common/mongoose-options.js';
 import { installRateLimit } from './common/rate-limit.js';
+import { answerFrameworkError, installCors, installSecurityHeaders } from './common/security.js';
 import { createValidationPipe } from './common/validation.js';
 import { loadConfig } from './config/configuration.js';
 import {
@@ -23,6 +25,7 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
  */
 export async function createApiApp(): Promise<NestFastifyApplication> {
   const config = loadConfig();
+  applyMongooseOptions();
   const root = createRootLogger(config.logLevel, { buffered: config.env === 'production' });
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
@@ -30,8 +33,12 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
     genReqId: requestIdOf,
     // Fastify also takes a hop count here, which Nest's option type leaves out.
     trustProxy: config.trustProxy as boolean | string[],
+    frameworkErrors: answerFrameworkError,
   });
   installRequestLogging(adapter.getInstance(), root);
+  // Before the rate limit, so a 429 carries the security and CORS headers too.
+  await installSecurityHeaders(adapter.getInstance());
+  await installCors(adapter.getInstance(), config);
   await installRateLimit(adapter.getInstance(), config);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(config),

@@ -3,10 +3,12 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { bootOrExit, enableGracefulShutdown } from './bootstrap.js';
+import { applyMongooseOptions } from './common/mongoose-options.js';
 import { createRootLogger, PinoLoggerService } from './observability/logging.js';
 import { WorkerModule } from './worker.module.js';
 
 await bootOrExit(async (config) => {
+  applyMongooseOptions();
   // An HTTP application only for the probes: its sole routes are /health/live and /health/ready.
   const app = await NestFactory.create<NestFastifyApplication>(
     WorkerModule,

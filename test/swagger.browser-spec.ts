@@ -4,6 +4,13 @@ import { startApi, type TestApi } from './support/api.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** Page script: collects every Content-Security-Policy violation the page reports. */
+const RECORD_CSP_VIOLATIONS = `
+  window.cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (event) =>
+    window.cspViolations.push(event.violatedDirective + ' ' + event.blockedURI));
+`;
+
 describe('Swagger UI in a browser', () => {
   let api: TestApi;
   let browser: Browser;
@@ -32,11 +39,18 @@ describe('Swagger UI in a browser', () => {
     await api?.close();
   });
 
-  it('lists todos through "Try it out" / "Execute" on GET /todos', async () => {
+  it('lists todos through "Try it out" / "Execute" on GET /todos, within its CSP', async () => {
     const page = await browser.newPage();
     const pageErrors: string[] = [];
+    const consoleErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${api.url}/docs`);
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    // Recorded in the page from before its first script, so no violation slips by unseen.
+    await page.addInitScript({ content: RECORD_CSP_VIOLATIONS });
+    const docs = await page.goto(`${api.url}/docs`);
+    expect(docs?.headers()['content-security-policy']).toContain("script-src 'self'");
 
     const operation = page.locator('.opblock-get', {
       has: page.locator('.opblock-summary-path[data-path="/todos"]'),
@@ -53,5 +67,7 @@ describe('Swagger UI in a browser', () => {
     expect(body).toContain('walk the dog');
     expect(body).toContain('water the plants');
     expect(pageErrors).toEqual([]);
+    expect(await page.evaluate('window.cspViolations')).toEqual([]);
+    expect(consoleErrors.filter((text) => /content security policy/i.test(text))).toEqual([]);
   });
 });

@@ -27,10 +27,24 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['CACHE_TTL_SECONDS', '0'],
     ['CURSOR_SECRET', 'short'],
+    ['CORS_ORIGINS', 'https://app.example.com/'],
+    ['CORS_ORIGINS', 'https://a.example.com,app.example.com'],
+    ['CORS_ORIGINS', '*'],
+    ['CORS_ORIGINS', 'ftp://files.example.com'],
   ])('refuses %s=%s with one line that names the variable', (name, value) => {
     const attempt = () => loadConfig({ [name]: value });
     expect(attempt).toThrow(ConfigError);
-    expect(attempt).toThrow(new RegExp(`^Invalid configuration: ${name}: .*\\(got "${value}"\\)$`));
+    const quoted = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(attempt).toThrow(
+      new RegExp(`^Invalid configuration: ${name}: .*\\(got "${quoted}"\\)$`),
+    );
+  });
+
+  it('allows no cross-origin caller by default, and the listed origins when set', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(
+      loadConfig({ CORS_ORIGINS: ' https://app.example.com, http://localhost:5173 ,' }).corsOrigins,
+    ).toEqual(['https://app.example.com', 'http://localhost:5173']);
   });
 
   it('treats an empty variable as unset', () => {

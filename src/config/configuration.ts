@@ -6,6 +6,16 @@ import { z } from 'zod';
  */
 const port = z.coerce.number().int().min(1).max(65535);
 
+/** One browser origin, exactly as a browser sends it: scheme, host and optional port. */
+const origin = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && url.origin === value;
+  } catch {
+    return false;
+  }
+}, 'must be a comma-separated list of origins such as https://app.example.com (no path, no trailing slash)');
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: port.default(3000),
@@ -62,6 +72,17 @@ export const envSchema = z.object({
    * hop count, or comma-separated addresses/CIDRs, as Fastify's `trustProxy` takes them.
    */
   TRUST_PROXY: z.string().optional(),
+  /** Browser origins allowed to call the API cross-origin (comma-separated); unset: none. */
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== ''),
+    )
+    .pipe(z.array(origin)),
   /** Credentials of the job dashboard at /admin/queues; without them it is not mounted. */
   ADMIN_USER: z.string().min(1).optional(),
   ADMIN_PASSWORD: z.string().min(12).optional(),
@@ -110,6 +131,7 @@ export class AppConfig {
   readonly rateLimitMax!: number;
   readonly rateLimitWindowMs!: number;
   readonly trustProxy!: boolean | number | string[];
+  readonly corsOrigins!: string[];
   readonly admin!: { user: string; password: string } | undefined;
 }
 
@@ -138,7 +160,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     .safeParse(source);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
-      const name = issue.path.join('.');
+      // The variable, not the item of a list variable (CORS_ORIGINS) that was wrong.
+      const name = String(issue.path[0]);
       const got = source[name];
       return `${name}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
     });
@@ -175,6 +198,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     rateLimitMax: env.RATE_LIMIT_MAX,
     rateLimitWindowMs: env.RATE_LIMIT_WINDOW_MS,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    corsOrigins: env.CORS_ORIGINS,
     admin:
       env.ADMIN_USER !== undefined && env.ADMIN_PASSWORD !== undefined
         ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD }

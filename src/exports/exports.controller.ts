@@ -6,13 +6,16 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
+  ApiPayloadTooLargeResponse,
   ApiServiceUnavailableResponse,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { ApiPathParam, JOB_ID_PATTERN } from '../common/api-path-param.decorator.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { ParseJobIdPipe } from '../jobs/parse-job-id.pipe.js';
+import { TodoDto } from '../todos/dto/todo.dto.js';
 import { CreateExportDto, ExportAcceptedDto } from './dto/create-export.dto.js';
 import { ExportsService } from './exports.service.js';
 
@@ -33,6 +36,7 @@ export class ExportsController {
     headers: { Location: { description: 'The job status URL' } },
   })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Body over 64 KiB.' })
   async create(
     @Body() body: CreateExportDto,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -44,8 +48,16 @@ export class ExportsController {
 
   @Get(':id/download')
   @ApiOperation({ summary: 'Download a finished export (streamed)' })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: 'The file.', schema: { type: 'string', format: 'binary' } })
+  @ApiPathParam('id', JOB_ID_PATTERN, 'The export id: `job_id` of the accepted export.')
+  // The file's media type is its format's; errors stay JSON, so no operation-wide produces.
+  @ApiOkResponse({
+    description: 'The file, as an attachment.',
+    content: {
+      'application/json': { schema: { type: 'array', items: { $ref: getSchemaPath(TodoDto) } } },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Malformed export id.' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such export.' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The export is not finished.' })
   download(@Param('id', ParseJobIdPipe) id: string): Promise<StreamableFile> {

@@ -1,11 +1,14 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
+  ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiPathParam, JOB_ID_PATTERN } from '../common/api-path-param.decorator.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { QUEUE_NAMES } from '../queues/queues.constants.js';
 import { JobViewDto } from './job-view.dto.js';
@@ -22,8 +25,14 @@ export class JobsController {
     summary: 'State, progress, attempts and result (or failure) of a background job',
   })
   @ApiParam({ name: 'queue', enum: QUEUE_NAMES })
+  @ApiPathParam('id', JOB_ID_PATTERN, 'The job id, as the API returned it.')
   @ApiOkResponse({ type: JobViewDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Malformed job id.' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such queue or job.' })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponseDto,
+    description: 'The job queue (Redis) is unavailable.',
+  })
   get(@Param('queue') queue: string, @Param('id', ParseJobIdPipe) id: string): Promise<JobViewDto> {
     return this.jobs.view(queue, id);
   }

@@ -15,9 +15,11 @@ export class JobsService {
       throw new NotFoundException(`no queue named ${queueName}`);
     }
     const queue = this.modules.get<Queue>(getQueueToken(queueName), { strict: false });
+    // State first: a job read after it reached `completed` or `failed` is final, whereas a
+    // job read first could retry meanwhile and pair an old attempt count with a newer state.
+    const state = await withinDeadline(queue.getJobState(id), 'look up the job');
     const job = await withinDeadline(queue.getJob(id), 'look up the job');
     if (!job) throw new NotFoundException(`no job ${id} in ${queueName}`);
-    const state = await withinDeadline(job.getState(), 'look up the job');
     const view: JobViewDto = {
       id,
       queue: queueName,

@@ -10,7 +10,10 @@ export class MetricsController {
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiOperation({ summary: 'Prometheus metrics of this process' })
-  @ApiOkResponse({ description: 'Prometheus text exposition format.', schema: { type: 'string' } })
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format.',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }

@@ -4,6 +4,7 @@ import {
   ApiConsumes,
   ApiOkResponse,
   ApiOperation,
+  ApiPayloadTooLargeResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { X_CACHE_HEADER } from '../cache/cache.constants.js';
@@ -39,6 +40,7 @@ export class LegacyTodoController {
   @ApiOperation({ summary: 'Original route: create from a form field `content`, empty 200' })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiOkResponse({ description: 'Created; the body is empty.' })
+  @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Body over 64 KiB.' })
   async create(@Body() body: CreateTodoDto): Promise<void> {
     await this.todos.create(body);
   }

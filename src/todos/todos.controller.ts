@@ -24,6 +24,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { X_CACHE_HEADER } from '../cache/cache.constants.js';
 import { CacheView } from '../cache/cache-view.decorator.js';
+import { ApiPathParam, OBJECT_ID_PATTERN } from '../common/api-path-param.decorator.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { ParseObjectIdPipe } from '../common/parse-object-id.pipe.js';
 import { CreateTodoDto } from './dto/create-todo.dto.js';
@@ -31,6 +32,8 @@ import { ListTodosQueryDto } from './dto/list-todos-query.dto.js';
 import { TodoDto, TodoPageDto } from './dto/todo.dto.js';
 import { UpdateTodoDto } from './dto/update-todo.dto.js';
 import { TodosService } from './todos.service.js';
+
+const ApiTodoId = () => ApiPathParam('id', OBJECT_ID_PATTERN, 'The todo id (24 hex digits).');
 
 @ApiTags('todos')
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid input.' })
@@ -65,6 +68,7 @@ export class TodosController {
 
   @Get(':id')
   @ApiOperation({ summary: 'Get one todo' })
+  @ApiTodoId()
   @ApiOkResponse({ type: TodoDto, headers: X_CACHE_HEADER })
   @CacheView({ name: 'item', idParam: 'id' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
@@ -74,8 +78,10 @@ export class TodosController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change content, finish/unfinish, or (re)schedule the reminder' })
+  @ApiTodoId()
   @ApiOkResponse({ type: TodoDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Body over 64 KiB.' })
   update(
     @Param('id', ParseObjectIdPipe) id: string,
     @Body() body: UpdateTodoDto,
@@ -86,6 +92,7 @@ export class TodosController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a todo' })
+  @ApiTodoId()
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   remove(@Param('id', ParseObjectIdPipe) id: string): Promise<void> {

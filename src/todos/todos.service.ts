@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, Types, type QueryFilter, type UpdateQuery } from 'mongoose';
+import { Model, trusted, Types, type QueryFilter, type UpdateQuery } from 'mongoose';
 import { ResponseCache } from '../cache/response-cache.service.js';
 import { RemindersScheduler } from '../reminders/reminders.scheduler.js';
 import type { CreateTodoDto } from './dto/create-todo.dto.js';
@@ -105,15 +105,22 @@ export class TodosService {
     return { $set: set };
   }
 
-  /** The keyset condition for "strictly after this position" in newest-first order. */
+  /**
+   * The keyset condition for "strictly after this position" in newest-first order. Its
+   * operators are ours, built from a verified cursor, so they are marked trusted for
+   * `sanitizeFilter`.
+   */
   private after(cursor: string): QueryFilter<Todo> {
     const position = this.cursors.decode(cursor);
     if (!position)
       throw new BadRequestException('cursor is malformed or was not issued by this service');
     return {
       $or: [
-        { created_at: { $lt: position.createdAt } },
-        { created_at: position.createdAt, _id: { $lt: new Types.ObjectId(position.id) } },
+        { created_at: trusted({ $lt: position.createdAt }) },
+        {
+          created_at: position.createdAt,
+          _id: trusted({ $lt: new Types.ObjectId(position.id) }),
+        },
       ],
     };
   }

@@ -2,7 +2,7 @@ import { InjectQueue, Processor } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Queue } from 'bullmq';
-import type { Model } from 'mongoose';
+import { trusted, type Model } from 'mongoose';
 import { ResponseCache } from '../../cache/response-cache.service.js';
 import { AppConfig } from '../../config/configuration.js';
 import { Todo } from '../../todos/todo.schema.js';
@@ -49,12 +49,14 @@ export class MaintenanceProcessor extends ConfiguredWorkerHost {
     let deleted = 0;
     for (;;) {
       const batch = await this.todos
-        .find({ is_finished: true, finished_at: { $lt: cutoff } }, { _id: 1 })
+        // Our own operators: trusted, so the global sanitizeFilter leaves them as they are.
+        .find({ is_finished: true, finished_at: trusted({ $lt: cutoff }) }, { _id: 1 })
         .limit(BATCH)
         .lean()
         .exec();
       if (batch.length === 0) break;
-      const result = await this.todos.deleteMany({ _id: { $in: batch.map((t) => t._id) } }).exec();
+      const ids = batch.map((t) => t._id);
+      const result = await this.todos.deleteMany({ _id: trusted({ $in: ids }) }).exec();
       deleted += result.deletedCount;
     }
     if (deleted > 0) {

@@ -4,7 +4,14 @@ import { IsFutureDate } from './is-future-date.validator.js';
 import { Trim } from './transforms.js';
 
 export class CreateTodoDto {
-  @ApiProperty({ example: 'Buy milk', minLength: 1, maxLength: 1000, description: 'Trimmed.' })
+  @ApiProperty({
+    example: 'Buy milk',
+    minLength: 1,
+    maxLength: 1000,
+    // Not blank: the content is trimmed before its length is checked.
+    pattern: '\\S',
+    description: 'Trimmed.',
+  })
   @Trim()
   @IsString()
   @Length(1, 1000)

@@ -4,7 +4,13 @@ import { IsFutureDate } from './is-future-date.validator.js';
 import { Trim } from './transforms.js';
 
 export class UpdateTodoDto {
-  @ApiPropertyOptional({ example: 'Buy oat milk', minLength: 1, maxLength: 1000 })
+  @ApiPropertyOptional({
+    example: 'Buy oat milk',
+    minLength: 1,
+    maxLength: 1000,
+    // Not blank: the content is trimmed before its length is checked.
+    pattern: '\\S',
+  })
   @IsOptional()
   @Trim()
   @IsString()

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Property-based fuzzing of the HTTP API from its own OpenAPI document (schemathesis).
+#
+# Starts the built API (`dist/main.js`) and worker on free ports with a database and key
+# prefix of their own and the rate limit off, then lets schemathesis generate requests for
+# every operation in /docs-json: documented examples, boundary values, random valid and
+# invalid inputs, and stateful sequences that follow the documented links (create, then
+# read, change, delete). Every response is checked for: no 5xx, a documented status code, a
+# documented content type, and a body that matches the documented schema.
+#
+# The seed and the number of examples per operation are fixed, so the examples, coverage and
+# fuzzing phases send the same requests every run; the stateful phase follows the server's
+# answers (fresh ids, job states), so its count varies a little. Set FUZZ_SEED /
+# FUZZ_EXAMPLES to explore further. Exits non-zero on any failure and
+# prints one summary line. The fuzzer lives in a virtualenv under $DATA_DIR (made once).
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
+cd "$root"
+
+data=${DATA_DIR:-$root/.data}
+seed=${FUZZ_SEED:-20261128}
+examples=${FUZZ_EXAMPLES:-150}
+name=todo_fuzz
+redis_url=${REDIS_URL:-redis://127.0.0.1:6379}
+mongodb_uri=$(node -e '
+  const url = new URL(process.env.MONGODB_URI ?? "mongodb://127.0.0.1:27017/todo");
+  url.pathname = "/" + process.argv[1];
+  console.log(url.toString());
+' "$name")
+
+# The virtualenv is rebuilt only when the pinned requirements change.
+venv="$data/fuzz-venv"
+requirements="$root/scripts/fuzz-requirements.txt"
+if ! cmp -s "$requirements" "$venv/.requirements" 2>/dev/null; then
+  python3 -c 'import ensurepip, venv' 2>/dev/null || apt_install python3-venv
+  log "creating the fuzzer's virtualenv in $venv"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements" >&2
+  cp "$requirements" "$venv/.requirements"
+fi
+
+bash scripts/stores.sh
+if [ ! -f dist/main.js ] || [ -n "$(find src -newer dist/main.js -type f | head -1)" ]; then
+  log "building"
+  npm run -s build
+fi
+
+free_port() {
+  node -e 'const s = require("node:net").createServer().listen(0, "127.0.0.1", () => {
+    console.log(s.address().port); s.close(); });'
+}
+port=$(free_port)
+worker_port=$(free_port)
+url="http://127.0.0.1:$port"
+out="$data/fuzz"
+rm -rf "$out" && mkdir -p "$out"
+
+drop_stores() { node scripts/drop-stores.mjs "$mongodb_uri" "$redis_url" "$name"; }
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  drop_stores || log "could not drop the fuzzing database and keys"
+}
+trap cleanup EXIT
+drop_stores
+
+export NODE_ENV=test LOG_LEVEL=warn RATE_LIMIT_MAX=0 HOST=127.0.0.1 SHUTDOWN_DELAY_MS=0
+export MONGODB_URI=$mongodb_uri REDIS_URL=$redis_url CACHE_KEY_PREFIX=$name QUEUE_PREFIX=$name
+# The worker runs too, so exports finish and their downloads are fuzzed past 404/409.
+PORT=$port node dist/main.js >"$out/api.log" 2>&1 &
+pids+=($!)
+WORKER_HEALTH_PORT=$worker_port node dist/worker.js >"$out/worker.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 150); do
+  curl -fs -o /dev/null "$url/health/live" && break
+  kill -0 "${pids[0]}" 2>/dev/null || { cat "$out/api.log" >&2; exit 1; }
+  sleep 0.2
+done
+
+log "fuzzing $url/docs-json: $examples examples per operation, seed $seed"
+# No exclusions: every documented operation is fuzzed. The job dashboard (/admin/queues)
+# is a Fastify plugin outside the document, mounted only with admin credentials.
+set +e
+(
+  cd "$out"
+  "$venv/bin/schemathesis" run "$url/docs-json" \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+    --max-examples "$examples" --seed "$seed" --generation-database none \
+    --workers 1 --request-timeout 10 --no-color \
+    --report json --report-json-path "$out/report.json"
+)
+status=$?
+set -e
+
+# One line for CI logs; the full report is in $out/report.json.
+"$venv/bin/python" - "$out/report.json" "$status" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+ops = report["operations"]
+cases = report["test_cases"]
+failures = cases["with_failures"]
+errors = cases["errored"] + ops["errored"]
+print(
+    f"fuzz: {ops['tested']}/{ops['total']} operations, {cases['generated']} examples, "
+    f"{failures} failures, {errors} errors (seed {report['seed']}, exit {sys.argv[2]})"
+)
+PY
+if [ "$status" -ne 0 ]; then
+  log "schemathesis found problems: see the output above and $out/report.json"
+  exit 1
+fi

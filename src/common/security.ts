@@ -1,0 +1,93 @@
+import { STATUS_CODES } from 'node:http';
+import cors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import helmet from 'helmet';
+import type { AppConfig } from '../config/configuration.js';
+import { MAX_PATH_PARAM_LENGTH } from './api-path-param.decorator.js';
+
+// Not typed as HelmetOptions: helmet's ESM and CommonJS typings (the plugin uses the latter)
+// are distinct types, so the literal is left for each use to check.
+const HELMET_OPTIONS = {
+  contentSecurityPolicy: {
+    useDefaults: true,
+    directives: { 'frame-ancestors': ["'none'"], 'upgrade-insecure-requests': null },
+  },
+  frameguard: { action: 'deny' },
+  // A year, this host only: whether subdomains are all HTTPS is not this service's call.
+  strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: false },
+} as const;
+
+/**
+ * Headers a browser needs to treat the service's answers safely. Helmet's defaults, with a
+ * Content-Security-Policy under which Swagger UI at /docs still works (its scripts and styles
+ * are same-origin files; its inline `<style>` blocks and SVG data: images are allowed), and
+ * two changes: no framing at all (the API and its docs are never meant to be embedded), and
+ * no `upgrade-insecure-requests`, which would break /docs for anyone reaching a development
+ * or internal instance over plain HTTP (TLS is the proxy's job; HSTS covers HTTPS clients).
+ */
+export async function installSecurityHeaders(fastify: FastifyInstance): Promise<void> {
+  await fastify.register(fastifyHelmet, HELMET_OPTIONS);
+}
+
+/** The same headers, set on a raw response (for answers given before any Fastify hook). */
+const setSecurityHeaders = helmet(HELMET_OPTIONS);
+
+/** Fixed messages, so the rejected URL is never echoed back. */
+const FRAMEWORK_ERROR_MESSAGES: Record<string, string> = {
+  FST_ERR_BAD_URL: 'the URL is malformed',
+  FST_ERR_MAX_PARAM_LENGTH: `a path parameter is longer than ${MAX_PATH_PARAM_LENGTH} characters`,
+};
+
+/**
+ * Fastify's router answers a malformed URL (400) and an over-long path parameter (414)
+ * itself, before any hook and outside Nest's exception filter. This gives those answers the
+ * same security headers and `{statusCode, error, message}` shape as every other response.
+ */
+export function answerFrameworkError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const statusCode = error.statusCode ?? 400;
+  setSecurityHeaders(request.raw, reply.raw, () => {
+    void reply.code(statusCode).send({
+      statusCode,
+      error: STATUS_CODES[statusCode] ?? 'Error',
+      message: FRAMEWORK_ERROR_MESSAGES[error.code] ?? STATUS_CODES[statusCode] ?? 'Error',
+    });
+  });
+}
+
+/** Methods and headers a browser client from an allowed origin may use, and may read back. */
+const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'];
+const CORS_REQUEST_HEADERS = ['Content-Type', 'X-Request-Id'];
+const CORS_EXPOSED_HEADERS = [
+  'Location',
+  'X-Request-Id',
+  'X-Cache',
+  'Retry-After',
+  'Content-Disposition',
+];
+
+/**
+ * Cross-origin access for the browser origins in CORS_ORIGINS, and for no other: a refused
+ * origin gets no CORS header at all (its preflight is a 404), so the browser blocks the
+ * read. Closed when the list is empty, the default. Credentials are never allowed: the API
+ * has no cookies, and the admin board must not be reachable cross-origin.
+ */
+export async function installCors(fastify: FastifyInstance, config: AppConfig): Promise<void> {
+  const allowed = new Set(config.corsOrigins);
+  await fastify.register(cors, {
+    origin:
+      allowed.size === 0 ? false : (origin, callback) => callback(null, allowed.has(origin ?? '')),
+    methods: CORS_METHODS,
+    allowedHeaders: CORS_REQUEST_HEADERS,
+    exposedHeaders: CORS_EXPOSED_HEADERS,
+    credentials: false,
+    maxAge: 600,
+    // A preflight without Access-Control-Request-Method is answered like any other, rather
+    // than with the plugin's plain-text 400 outside the service's error shape.
+    strictPreflight: false,
+  });
+}
