@@ -58,8 +58,12 @@ describe('graceful shutdown under load (e2e)', () => {
     );
     expect(before.length).toBeGreaterThan(100);
     expect(failedBefore).toEqual([]);
-    expect(readiness).toContain(503);
-    expect(readiness).not.toContain(200);
+    // A probe already on its way when the signal is sent may be answered before the process
+    // handles the signal; from the first 503 on, readiness never says 200 again.
+    const firstDown = readiness.indexOf(503);
+    expect(firstDown).toBeGreaterThanOrEqual(0);
+    expect(firstDown).toBeLessThanOrEqual(2);
+    expect(readiness.slice(firstDown)).not.toContain(200);
     expect(exit).toEqual({ code: 0, signal: null });
   });
 });
