@@ -9,6 +9,13 @@ describe('loadConfig', () => {
       redisUrl: 'redis://127.0.0.1:6379',
       mongodbAutoIndex: true,
       workerHealthPort: 3001,
+      workerMaxStalledCount: 3,
+      mongodbTimeouts: {
+        serverSelectionTimeoutMS: 3_000,
+        connectTimeoutMS: 2_000,
+        heartbeatFrequencyMS: 2_000,
+        socketTimeoutMS: 10_000,
+      },
     });
   });
 
@@ -27,6 +34,8 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['CACHE_TTL_SECONDS', '0'],
     ['CURSOR_SECRET', 'short'],
+    ['MONGODB_SERVER_SELECTION_TIMEOUT_MS', '0'],
+    ['MONGODB_HEARTBEAT_MS', '100'],
   ])('refuses %s=%s with one line that names the variable', (name, value) => {
     const attempt = () => loadConfig({ [name]: value });
     expect(attempt).toThrow(ConfigError);
