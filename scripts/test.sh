@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: installs what is missing, starts the data stores, then runs lint, type
-# checks, unit, e2e and browser tests. Honours MONGODB_URI / REDIS_URL; every e2e file
+# checks, unit, e2e, browser and chaos tests. Honours MONGODB_URI / REDIS_URL; every e2e file
 # works in a database of its own, never in the one `npm start` uses.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -20,6 +20,7 @@ rm -rf "$results" && mkdir -p "$results"
 step "unit tests" npm run -s test:unit -- --json --outputFile="$results/unit.json"
 step "e2e tests" npm run -s test:e2e -- --json --outputFile="$results/e2e.json"
 step "browser tests" npm run -s test:browser -- --json --outputFile="$results/browser.json"
+step "chaos tests" npm run -s test:chaos -- --json --outputFile="$results/chaos.json"
 
 # One closing line over all suites, e.g. "tests: 91 passed, 0 failed".
 node -e '
