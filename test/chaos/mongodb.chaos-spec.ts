@@ -1,3 +1,5 @@
+import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import { send, startApi, type TestApi } from '../support/api.js';
 import { LoadDriver } from '../support/load-driver.js';
 import { PrivateMongo } from '../support/mongo-server.js';
@@ -17,7 +19,13 @@ describe('MongoDB killed and frozen under load (chaos)', () => {
   let load: LoadDriver;
   const recoveries: string[] = [];
 
+  // What the error filter logs of a 500, so an unexpected one can be explained.
+  const errors: string[] = [];
+
   beforeAll(async () => {
+    jest
+      .spyOn(Logger.prototype, 'error')
+      .mockImplementation((message: unknown) => void errors.push(String(message).slice(0, 600)));
     mongo = await PrivateMongo.start();
     api = await startApi(DATABASE, { MONGODB_URI: mongo.uri(DATABASE), LOG_LEVEL: 'error' });
     load = new LoadDriver(api.url, 'mongodb', { clients: 8 });
@@ -70,6 +78,7 @@ describe('MongoDB killed and frozen under load (chaos)', () => {
     const duplicated = [...perCreate].filter(([origin, n]) => origin !== 'probe' && n > 1);
     load.report(`mongodb killed+frozen (recovery ${recoveries.join(', ')})`, lost.length, 0);
 
+    if (errors.length > 0) process.stdout.write(`errors logged:\n${errors.join('\n')}\n`);
     const statuses = Object.keys(load.statuses()).map(Number);
     expect(statuses.filter((s) => ![200, 201, 503].includes(s))).toEqual([]);
     expect(load.statuses()['503']).toBeGreaterThan(0);

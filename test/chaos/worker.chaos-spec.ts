@@ -75,7 +75,11 @@ describe('worker killed repeatedly during a stream of exports (chaos)', () => {
         return [...states.values()].every((j) => j.state === 'completed' || j.state === 'failed');
       },
       60_000,
-    );
+    ).catch((error: unknown) => {
+      // Which jobs did not settle, and in what state: the clue to what went wrong.
+      const open = [...states.values()].filter((j) => j.state !== 'completed');
+      throw new Error(`${String(error)}: ${JSON.stringify(open.slice(0, 10))}`);
+    });
     const notCompleted = [...states.values()].filter((j) => j.state !== 'completed');
     const withoutOneFile: string[] = [];
     for (const id of exports.jobs) if ((await files.countFor(id)) !== 1) withoutOneFile.push(id);
