@@ -5,7 +5,7 @@ import type { Connection, Model } from 'mongoose';
 import { pipeline } from 'node:stream/promises';
 import type { ExportJobData, ExportJobResult } from '../queues/queues.constants.js';
 import { NEWEST_FIRST, Todo } from '../todos/todo.schema.js';
-import { CONTENT_TYPES, formatExport } from './export-format.js';
+import { CONTENT_TYPES, exportStages } from './export-format.js';
 
 const BUCKET = 'exports';
 
@@ -50,7 +50,8 @@ export class ExportFilesService {
     });
     const progress: Promise<void>[] = [];
     await pipeline(
-      formatExport(records, data.format, () => {
+      records,
+      ...exportStages(data.format, () => {
         count++;
         // Report whole percents only: a few hundred Redis writes at most, whatever the size.
         const percent = Math.floor((count * 100) / Math.max(total, 1));
