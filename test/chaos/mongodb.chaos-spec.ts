@@ -18,6 +18,7 @@ describe('MongoDB killed and frozen under load (chaos)', () => {
   let api: TestApi;
   let load: LoadDriver;
   const recoveries: string[] = [];
+  let faultAt = 0;
 
   // What the error filter logs of a 500, so an unexpected one can be explained.
   const errors: string[] = [];
@@ -50,6 +51,7 @@ describe('MongoDB killed and frozen under load (chaos)', () => {
   };
 
   it('answers 503 while the server is killed, and recovers when it restarts', async () => {
+    faultAt = performance.now();
     await mongo.kill();
     await sleep(5_000);
     await mongo.restart();
@@ -76,7 +78,12 @@ describe('MongoDB killed and frozen under load (chaos)', () => {
       perCreate.set(origin, (perCreate.get(origin) ?? 0) + 1);
     }
     const duplicated = [...perCreate].filter(([origin, n]) => origin !== 'probe' && n > 1);
-    load.report(`mongodb killed+frozen (recovery ${recoveries.join(', ')})`, lost.length, 0);
+    load.report(
+      `mongodb killed+frozen (recovery ${recoveries.join(', ')}; ` +
+        `max latency before the faults ${load.baselineMs(faultAt).toFixed(0)} ms)`,
+      lost.length,
+      0,
+    );
 
     if (errors.length > 0) process.stdout.write(`errors logged:\n${errors.join('\n')}\n`);
     const statuses = Object.keys(load.statuses()).map(Number);

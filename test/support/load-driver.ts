@@ -7,6 +7,8 @@ export interface Sample {
   op: Operation;
   /** 0 when the request failed without a response (refused, reset, or past the client deadline). */
   status: number;
+  /** When it was sent (performance.now()), to tell samples before a fault from those after. */
+  at: number;
   ms: number;
   retryAfter: string | null;
 }
@@ -84,8 +86,14 @@ export class LoadDriver {
     return counts;
   }
 
-  maxMs(): number {
-    return Math.max(0, ...this.samples.map((s) => s.ms));
+  /** The longest latency of the requests sent from `since` (performance.now()) on. */
+  maxMs(since = 0): number {
+    return Math.max(0, ...this.samples.filter((s) => s.at >= since).map((s) => s.ms));
+  }
+
+  /** The longest latency of the requests sent before `until`: the machine's own noise. */
+  baselineMs(until: number): number {
+    return Math.max(0, ...this.samples.filter((s) => s.at < until).map((s) => s.ms));
   }
 
   /** The one-line report of a scenario. */
@@ -184,6 +192,6 @@ export class LoadDriver {
   }
 
   private record(op: Operation, status: number, started: number, retryAfter: string | null) {
-    this.samples.push({ op, status, ms: performance.now() - started, retryAfter });
+    this.samples.push({ op, status, at: started, ms: performance.now() - started, retryAfter });
   }
 }
