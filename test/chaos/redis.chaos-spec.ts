@@ -113,7 +113,9 @@ describe.each([
 
     const statuses = Object.keys(load.statuses()).map(Number);
     expect(statuses.filter((s) => s !== 200 && s !== 201)).toEqual([]);
-    expect(load.maxMs()).toBeLessThan(1_500);
+    // 1.5 s at most; on a machine whose other load already stalled requests before the fault
+    // (2 cores, shared), the fault may add at most 1 s to that stall.
+    expect(load.maxMs()).toBeLessThan(Math.max(1_500, load.baselineMs(faultAt) + 1_000));
     expect(api.views.stats.bypassed).toBeGreaterThan(0);
     expect(lost).toEqual([]);
     expect(jobsLost).toBe(0);
