@@ -5,7 +5,7 @@ import type { Connection, Model } from 'mongoose';
 import { pipeline } from 'node:stream/promises';
 import type { ExportJobData, ExportJobResult } from '../queues/queues.constants.js';
 import { NEWEST_FIRST, Todo } from '../todos/todo.schema.js';
-import { CONTENT_TYPES, exportStages } from './export-format.js';
+import { CONTENT_TYPES, formatExport } from './export-format.js';
 
 const BUCKET = 'exports';
 
@@ -50,8 +50,7 @@ export class ExportFilesService {
     });
     const progress: Promise<void>[] = [];
     await pipeline(
-      records,
-      ...exportStages(data.format, () => {
+      formatExport(records, data.format, () => {
         count++;
         // Report whole percents only: a few hundred Redis writes at most, whatever the size.
         const percent = Math.floor((count * 100) / Math.max(total, 1));

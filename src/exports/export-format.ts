@@ -1,4 +1,4 @@
-import { Transform } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { ExportFormat } from '../queues/queues.constants.js';
 import { toTodoDto, type TodoDto } from '../todos/dto/todo.dto.js';
@@ -54,11 +54,15 @@ function csvRows(): Transform {
   });
 }
 
-/**
- * The stages that turn stored records into the bytes of an export in `format`, for
- * `pipeline()`: it, unlike `pipe()`, passes a failing cursor's error on to the end, so a
- * database failure fails the job instead of leaving it waiting for the end of its input.
- */
-export function exportStages(format: ExportFormat, onItem: () => void): [Transform, Transform] {
-  return [toDtos(onItem), format === 'json' ? jsonArray() : csvRows()];
+/** The byte stream of an export of `records` in `format`. */
+export function formatExport(
+  records: Readable,
+  format: ExportFormat,
+  onItem: () => void,
+): Readable {
+  const bytes = records.pipe(toDtos(onItem)).pipe(format === 'json' ? jsonArray() : csvRows());
+  // pipe() passes no error on: a failing cursor must fail the export, not leave it waiting
+  // for the end of its input for ever.
+  records.once('error', (error) => bytes.destroy(error));
+  return bytes;
 }
