@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: installs what is missing, starts the data stores, then runs lint, type
-# checks, unit, e2e and browser tests, and fuzzes the API from its OpenAPI document.
+# checks, unit, e2e, browser and chaos tests, and fuzzes the API from its OpenAPI document.
 # Honours MONGODB_URI / REDIS_URL; every e2e file and the fuzzer work in a database of
 # their own, never in the one `npm start` uses.
 set -euo pipefail
@@ -32,6 +32,7 @@ step "e2e tests through nginx" env E2E_VIA_NGINX=1 npm run -s test:e2e -- \
   test/todos.e2e-spec.ts test/pagination.e2e-spec.ts test/validation.e2e-spec.ts \
   --json --outputFile="$results/e2e-nginx.json"
 step "browser tests" npm run -s test:browser -- --json --outputFile="$results/browser.json"
+step "chaos tests" npm run -s test:chaos -- --json --outputFile="$results/chaos.json"
 # Fuzzing from the OpenAPI document; any failure stops the run here with a non-zero exit.
 step "API fuzzing" bash scripts/fuzz.sh
 

@@ -6,14 +6,28 @@ import {
   NotFoundException,
   type ArgumentsHost,
 } from '@nestjs/common';
-import { HttpExceptionFilter } from './http-exception.filter.js';
+import {
+  MongoNetworkError,
+  MongoNetworkTimeoutError,
+  MongoOperationTimeoutError,
+  MongoServerError,
+  MongoServerSelectionError,
+  type TopologyDescription,
+} from 'mongodb';
+import { Error as MongooseError } from 'mongoose';
+import { DATABASE_UNAVAILABLE, HttpExceptionFilter } from './http-exception.filter.js';
 
 /** A fake Fastify reply that records what the filter sends. */
 function fakeHost() {
-  const sent: { status?: number; body?: unknown } = {};
+  const sent: { status?: number; body?: unknown; headers: Record<string, string> } = {
+    headers: {},
+  };
   const reply = {
     sent: false,
-    header: () => reply,
+    header(name: string, value: string) {
+      sent.headers[name] = value;
+      return reply;
+    },
     status(code: number) {
       sent.status = code;
       return reply;
@@ -33,7 +47,7 @@ describe('HttpExceptionFilter', () => {
   it('keeps the shape of Nest exceptions', () => {
     const { host, sent } = fakeHost();
     filter.catch(new BadRequestException(['limit must be an integer']), host);
-    expect(sent).toEqual({
+    expect(sent).toMatchObject({
       status: 400,
       body: { statusCode: 400, error: 'Bad Request', message: ['limit must be an integer'] },
     });
@@ -59,7 +73,7 @@ describe('HttpExceptionFilter', () => {
     const { host, sent } = fakeHost();
     const report = { status: 'error', error: { redis: { status: 'down' } } };
     filter.catch(new HttpException(report, 503), host);
-    expect(sent).toEqual({ status: 503, body: report });
+    expect(sent).toEqual({ status: 503, body: report, headers: { 'Retry-After': '5' } });
   });
 
   it('logs anything else and answers it with a 500 that reveals nothing', () => {
@@ -67,9 +81,58 @@ describe('HttpExceptionFilter', () => {
     const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     filter.catch(new Error('E11000 duplicate key at mongo://secret-host'), host);
     expect(logged).toHaveBeenCalledWith(expect.stringContaining('E11000'));
-    expect(sent).toEqual({
+    expect(sent).toMatchObject({
       status: 500,
       body: { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' },
     });
+  });
+
+  const noServer = { error: undefined, servers: new Map() } as unknown as TopologyDescription;
+  const secret = 'mongo-7.internal:27017';
+  const outages: [string, Error][] = [
+    [
+      'no server could be selected',
+      new MongoServerSelectionError(`Server selection timed out at ${secret}`, noServer),
+    ],
+    ['a dropped connection', new MongoNetworkError(`connection to ${secret} closed`)],
+    ['a silent connection', new MongoNetworkTimeoutError(`connection to ${secret} timed out`)],
+    ['an operation timeout', new MongoOperationTimeoutError(`timed out at ${secret}`)],
+    [
+      'a server shutting down',
+      new MongoServerError({ code: 11600, errmsg: `interrupted at shutdown ${secret}` }),
+    ],
+    [
+      'the initial connection failing',
+      new MongooseError.MongooseServerSelectionError(`could not connect to ${secret}`),
+    ],
+    [
+      'a Mongoose buffering timeout',
+      new MongooseError(`Operation \`todos.find()\` buffering timed out after 10000ms ${secret}`),
+    ],
+    [
+      'an outage wrapped as a cause',
+      new Error('stream failed', { cause: new MongoNetworkError(secret) }),
+    ],
+  ];
+
+  it.each(outages)('answers %s with 503, Retry-After and no driver text', (_name, error) => {
+    const { host, sent } = fakeHost();
+    const warned = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    filter.catch(error, host);
+    expect(sent).toEqual({
+      status: 503,
+      headers: { 'Retry-After': '5' },
+      body: { statusCode: 503, error: 'Service Unavailable', message: DATABASE_UNAVAILABLE },
+    });
+    expect(JSON.stringify(sent.body)).not.toContain(secret);
+    expect(warned).toHaveBeenCalledWith(expect.stringContaining(secret));
+  });
+
+  it('keeps other driver errors, such as a duplicate key, a 500', () => {
+    const { host, sent } = fakeHost();
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    filter.catch(new MongoServerError({ code: 11000, errmsg: 'E11000 duplicate key' }), host);
+    expect(sent.status).toBe(500);
+    expect(sent.headers).toEqual({});
   });
 });

@@ -3,10 +3,12 @@ import {
   Catch,
   HttpException,
   Logger,
+  ServiceUnavailableException,
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { isDatabaseUnavailable } from '../database/database-errors.js';
 
 const RETRY_AFTER_SECONDS = 5;
 
@@ -23,15 +25,18 @@ const isMessage = (value: unknown): value is string | string[] =>
 /**
  * Gives every error one shape, `{statusCode, error, message}`. Nest's own filter omits
  * `error` for exceptions built from a plain string, which is what Fastify's body-parser
- * errors (invalid JSON, 413) become; anything that is not an HttpException is logged
+ * errors (invalid JSON, 413) become. A MongoDB outage (no server, dropped or silent
+ * connection) is a 503 with Retry-After, logged as a warning: the client should retry, and
+ * the body names no driver detail. Anything else that is not an HttpException is logged
  * and answered with a generic 500 that reveals no stack or driver message.
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(caught: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const exception = this.mapOutage(caught);
     const body = toErrorBody(exception);
     const statusCode = exception instanceof HttpException ? exception.getStatus() : 500;
     if (!(exception instanceof HttpException)) {
@@ -44,7 +49,17 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (statusCode === 503) void reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
     void reply.status(statusCode).send(body);
   }
+
+  private mapOutage(exception: unknown): unknown {
+    if (!isDatabaseUnavailable(exception)) return exception;
+    const reason = exception instanceof Error ? `${exception.name}: ${exception.message}` : '';
+    this.logger.warn(`MongoDB unavailable, answering 503: ${reason}`);
+    return new ServiceUnavailableException(DATABASE_UNAVAILABLE);
+  }
 }
+
+/** The whole message a client gets for a MongoDB outage: nothing from the driver. */
+export const DATABASE_UNAVAILABLE = 'the database is unavailable, try again later';
 
 /**
  * The error body: Nest's shape, completed. An exception built with a body of another shape

@@ -9,6 +9,13 @@ describe('loadConfig', () => {
       redisUrl: 'redis://127.0.0.1:6379',
       mongodbAutoIndex: true,
       workerHealthPort: 3001,
+      workerMaxStalledCount: 3,
+      mongodbTimeouts: {
+        serverSelectionTimeoutMS: 3_000,
+        connectTimeoutMS: 2_000,
+        heartbeatFrequencyMS: 2_000,
+        socketTimeoutMS: 10_000,
+      },
     });
   });
 
@@ -31,6 +38,8 @@ describe('loadConfig', () => {
     ['CORS_ORIGINS', 'https://a.example.com,app.example.com'],
     ['CORS_ORIGINS', '*'],
     ['CORS_ORIGINS', 'ftp://files.example.com'],
+    ['MONGODB_SERVER_SELECTION_TIMEOUT_MS', '0'],
+    ['MONGODB_HEARTBEAT_MS', '100'],
   ])('refuses %s=%s with one line that names the variable', (name, value) => {
     const attempt = () => loadConfig({ [name]: value });
     expect(attempt).toThrow(ConfigError);

@@ -93,6 +93,19 @@ export const envSchema = z.object({
     .enum(['true', 'false'])
     .optional()
     .transform((v) => (v === undefined ? undefined : v === 'true')),
+  /**
+   * How long a MongoDB outage may hold a request (see docs/decisions.md): an operation waits
+   * this long for a server to be selected before the request fails with 503.
+   */
+  MONGODB_SERVER_SELECTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
+  /** Opening a connection, and each heartbeat, gives up after this long (a frozen server). */
+  MONGODB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  /** How often the driver checks the server; a failed check ends in-flight operations. */
+  MONGODB_HEARTBEAT_MS: z.coerce.number().int().min(500).max(60_000).default(2_000),
+  /** A socket silent this long fails its operation: the backstop, above any legitimate query. */
+  MONGODB_SOCKET_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
+  /** How many times a job may be taken over from a crashed worker before it is failed. */
+  WORKER_MAX_STALLED_COUNT: z.coerce.number().int().min(0).max(100).default(3),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -108,6 +121,7 @@ export class AppConfig {
   readonly clusterWorkers!: number;
   readonly mongodbUri!: string;
   readonly mongodbAutoIndex!: boolean;
+  readonly mongodbTimeouts!: MongodbTimeouts;
   readonly redisUrl!: string;
   readonly logLevel!: Env['LOG_LEVEL'];
   readonly cacheTtlSeconds!: number;
@@ -119,6 +133,7 @@ export class AppConfig {
   readonly cursorSecret!: string;
   readonly workerLockMs!: number;
   readonly workerStalledIntervalMs!: number;
+  readonly workerMaxStalledCount!: number;
   readonly shutdownGraceMs!: number;
   readonly shutdownDelayMs!: number;
   readonly keepAliveTimeoutMs!: number;
@@ -133,6 +148,14 @@ export class AppConfig {
   readonly trustProxy!: boolean | number | string[];
   readonly corsOrigins!: string[];
   readonly admin!: { user: string; password: string } | undefined;
+}
+
+/** The driver settings that bound how long a MongoDB outage can hold an operation. */
+export interface MongodbTimeouts {
+  serverSelectionTimeoutMS: number;
+  connectTimeoutMS: number;
+  heartbeatFrequencyMS: number;
+  socketTimeoutMS: number;
 }
 
 export class ConfigError extends Error {}
@@ -175,6 +198,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     clusterWorkers: env.CLUSTER_WORKERS,
     mongodbUri: env.MONGODB_URI,
     mongodbAutoIndex: env.MONGODB_AUTO_INDEX ?? env.NODE_ENV !== 'production',
+    mongodbTimeouts: {
+      serverSelectionTimeoutMS: env.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
+      connectTimeoutMS: env.MONGODB_CONNECT_TIMEOUT_MS,
+      heartbeatFrequencyMS: env.MONGODB_HEARTBEAT_MS,
+      socketTimeoutMS: env.MONGODB_SOCKET_TIMEOUT_MS,
+    },
     redisUrl: env.REDIS_URL,
     logLevel: env.LOG_LEVEL,
     cacheTtlSeconds: env.CACHE_TTL_SECONDS,
@@ -186,6 +215,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     cursorSecret: env.CURSOR_SECRET,
     workerLockMs: env.WORKER_LOCK_MS,
     workerStalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
+    workerMaxStalledCount: env.WORKER_MAX_STALLED_COUNT,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
     keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,

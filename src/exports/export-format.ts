@@ -60,5 +60,9 @@ export function formatExport(
   format: ExportFormat,
   onItem: () => void,
 ): Readable {
-  return records.pipe(toDtos(onItem)).pipe(format === 'json' ? jsonArray() : csvRows());
+  const bytes = records.pipe(toDtos(onItem)).pipe(format === 'json' ? jsonArray() : csvRows());
+  // pipe() passes no error on: a failing cursor must fail the export, not leave it waiting
+  // for the end of its input for ever.
+  records.once('error', (error) => bytes.destroy(error));
+  return bytes;
 }

@@ -19,6 +19,8 @@ export interface RequestOptions {
   /** Sent as is, with the given content type. */
   raw?: { body: string; type: string };
   headers?: Record<string, string>;
+  /** Aborts the request, e.g. `AbortSignal.timeout(ms)` to bound a wait on a hanging server. */
+  signal?: AbortSignal;
 }
 
 export interface TestApi {
@@ -113,7 +115,7 @@ export async function send<T>(
     headers['content-type'] = options.raw.type;
     body = options.raw.body;
   }
-  const response = await fetch(url + path, { method, headers, body });
+  const response = await fetch(url + path, { method, headers, body, signal: options.signal });
   const text = await response.text();
   const isJson = response.headers.get('content-type')?.includes('json') && text.length > 0;
   return {

@@ -19,7 +19,7 @@ export async function startWorker(
   const process = runEntrypoint('worker', {
     ...isolatedStores(database),
     WORKER_HEALTH_PORT: String(port),
-    WORKER_LOCK_MS: '2000',
+    WORKER_LOCK_MS: '4000',
     WORKER_STALLED_INTERVAL_MS: '1000',
     ...env,
   });

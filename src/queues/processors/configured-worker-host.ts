@@ -3,7 +3,7 @@ import type { OnApplicationBootstrap } from '@nestjs/common';
 import type { AppConfig } from '../../config/configuration.js';
 
 /**
- * A processor whose worker takes concurrency, lock and stalled-check settings from the
+ * A processor whose worker takes concurrency, lock and stalled-job settings from the
  * validated config. `@Processor()` options are fixed at import time, so processors are
  * declared with `autorun: false` and started here, once the config is known.
  */
@@ -19,6 +19,7 @@ export abstract class ConfiguredWorkerHost extends WorkerHost implements OnAppli
     worker.concurrency = config.workerConcurrency;
     worker.opts.lockDuration = config.workerLockMs;
     worker.opts.stalledInterval = config.workerStalledIntervalMs;
+    worker.opts.maxStalledCount = config.workerMaxStalledCount;
     void worker.run();
   }
 }

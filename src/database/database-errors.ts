@@ -1,0 +1,49 @@
+import {
+  MongoError,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoOperationTimeoutError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+} from 'mongodb';
+
+/**
+ * Server error codes that mean "this server cannot serve now, another attempt may succeed":
+ * shutting down, stepping down, or not (yet) primary.
+ */
+const UNAVAILABLE_CODES = new Set([
+  91, // ShutdownInProgress
+  189, // PrimarySteppedDown
+  10107, // NotWritablePrimary
+  11600, // InterruptedAtShutdown
+  11602, // InterruptedDueToReplStateChange
+  13435, // NotPrimaryNoSecondaryOk
+  13436, // NotPrimaryOrSecondary
+]);
+
+/** Errors raised by name only: the driver does not export their classes, Mongoose wraps its own. */
+const UNAVAILABLE_NAMES = new Set(['MongoWaitQueueTimeoutError', 'MongooseServerSelectionError']);
+
+/**
+ * Whether an error says that MongoDB is unreachable or unavailable for now — an outage the
+ * client should retry after — rather than a fault in the request or in our code.
+ */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (!(error instanceof Error) || depth > 3) return false;
+  if (
+    error instanceof MongoServerSelectionError ||
+    error instanceof MongoNetworkError || // timeouts and cleared pools included
+    error instanceof MongoOperationTimeoutError ||
+    error instanceof MongoNotConnectedError ||
+    error instanceof MongoTopologyClosedError ||
+    UNAVAILABLE_NAMES.has(error.name)
+  ) {
+    return true;
+  }
+  if (error instanceof MongoError && typeof error.code === 'number') {
+    if (UNAVAILABLE_CODES.has(error.code)) return true;
+  }
+  // Mongoose queues an operation while it sees no connection, then fails it with this.
+  if (error.name === 'MongooseError' && /buffering timed out/.test(error.message)) return true;
+  return isDatabaseUnavailable(error.cause, depth + 1);
+}
