@@ -13,6 +13,7 @@ bash scripts/stores.sh
 
 step() { log "$1"; shift; "$@"; }
 step "lint" npm run -s lint
+step "deployment files" bash scripts/validate-deploy.sh
 step "type check" npx tsc -p tsconfig.json
 step "build" npm run -s build
 results=.data/test-results
