@@ -7,6 +7,8 @@
 #   deploy/k8s          kubernetes-validate --strict (PyPI; ships the Kubernetes JSON schemas,
 #                       so it works offline): every manifest, and kustomize's rendering of
 #                       kustomization.yaml (kustomize built from tools/kustomize)
+#   consistency         scripts/check-deploy-consistency.py: ports, probe paths and shutdown
+#                       timings of both agree with the service's configuration
 # nginx/ is checked by its own step (`nginx -t`).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -79,4 +81,5 @@ timed "docker-compose" go_tool docker-compose github.com/docker/compose/v5/cmd
 timed "kustomize" go_tool kustomize sigs.k8s.io/kustomize/kustomize/v5
 timed "Dockerfile (hadolint)" check_dockerfile
 timed "docker-compose.yml (docker-compose config)" check_compose
+timed "consistency with the configuration" "$tools/venv/bin/python" scripts/check-deploy-consistency.py
 timed "deploy/k8s (kubernetes-validate --strict, Kubernetes ${kubernetes_versions// / and })" check_manifests
