@@ -48,7 +48,9 @@ go_tool() {
     command -v go >/dev/null || { log "Go is needed to build $name"; exit 1; }
     log "building $name from the Go module proxy (a few minutes the first time)"
     mkdir -p "$tools/bin"
-    (cd "$src" && go build -trimpath -ldflags="-s -w" -o "$bin" "$package") >&2
+    # Quiet unless it fails: a cold build lists hundreds of module downloads.
+    (cd "$src" && go build -trimpath -ldflags="-s -w" -o "$bin" "$package") >"$tools/$name.log" 2>&1 ||
+      { cat "$tools/$name.log" >&2; return 1; }
   fi
 }
 

@@ -6,15 +6,16 @@ import type { Connection } from 'mongoose';
 import { bootOrExit } from './bootstrap.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
-import { syncAllIndexes } from './database/index-sync.js';
+import { ensureGridFsIndexes, syncAllIndexes } from './database/index-sync.js';
+import { EXPORTS_BUCKET } from './exports/export-files.service.js';
 import { createRootLogger, PinoLoggerService } from './observability/logging.js';
 import { TodoModelModule } from './todos/todo-model.module.js';
 
 /**
- * `node dist/sync-indexes.js`: creates the collections and the indexes every schema declares
- * and drops the ones no schema declares any more, then exits 0 — the one-off (a Kubernetes
- * Job, a compose service) that stands in for Mongoose's `autoIndex`, which is off in
- * production. Safe to run again and beside running replicas.
+ * `node dist/sync-indexes.js`: creates the collections and the indexes every schema declares,
+ * drops the ones no schema declares any more, creates the export files' GridFS indexes, then
+ * exits 0 — the one-off (a Kubernetes Job, a compose service) that stands in for Mongoose's
+ * `autoIndex`, which is off in production. Safe to run again and beside running replicas.
  */
 @Module({
   // Every module that registers a model: the sync covers exactly what the processes use.
@@ -33,7 +34,12 @@ await bootOrExit(async (config) => {
     abortOnError: false,
   });
   try {
-    for (const result of await syncAllIndexes(app.get<Connection>(getConnectionToken()))) {
+    const connection = app.get<Connection>(getConnectionToken());
+    const results = [
+      ...(await syncAllIndexes(connection)),
+      ...(await ensureGridFsIndexes(connection, EXPORTS_BUCKET)),
+    ];
+    for (const result of results) {
       const { collection, created, dropped, indexes } = result;
       const list = (names: string[]) => (names.length > 0 ? names.join(', ') : 'none');
       logger.log(

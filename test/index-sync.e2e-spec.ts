@@ -14,8 +14,8 @@ const keysOf = (keys: Record<string, unknown>[]) =>
 describe('index sync with autoIndex off in production (e2e)', () => {
   let connection: Connection;
 
-  const indexKeys = async () => {
-    const indexes = await connection.db!.collection('todos').indexes();
+  const indexKeys = async (collection = 'todos') => {
+    const indexes = await connection.db!.collection(collection).indexes();
     return keysOf(indexes.map((index) => index.key));
   };
   const collectionExists = async () =>
@@ -59,6 +59,15 @@ describe('index sync with autoIndex off in production (e2e)', () => {
 
     expect(await sync()).toMatch(/todos: created none; dropped none/);
     expect(await indexKeys()).toEqual(declared);
+  });
+
+  it("the sync creates the GridFS indexes of the export files, the driver's own", async () => {
+    expect(await indexKeys('exports.files')).toEqual(
+      keysOf([{ _id: 1 }, { filename: 1, uploadDate: 1 }]),
+    );
+    expect(await indexKeys('exports.chunks')).toEqual(keysOf([{ _id: 1 }, { files_id: 1, n: 1 }]));
+    const chunks = await connection.db!.collection('exports.chunks').indexes();
+    expect(chunks.find((index) => index.name === 'files_id_1_n_1')?.unique).toBe(true);
   });
 
   it('the sync drops an index the schema does not declare', async () => {

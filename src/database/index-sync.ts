@@ -1,7 +1,6 @@
 import type { Connection } from 'mongoose';
 
 export interface IndexSyncResult {
-  model: string;
   collection: string;
   created: string[];
   dropped: string[];
@@ -26,12 +25,37 @@ export async function syncAllIndexes(connection: Connection): Promise<IndexSyncR
     const dropped = await model.syncIndexes();
     const after = (await indexNames(connection, collection)) ?? [];
     results.push({
-      model: name,
       collection,
       created: after.filter((index) => index !== '_id_' && !before?.includes(index)),
       dropped,
       indexes: after,
     });
+  }
+  return results;
+}
+
+/**
+ * Creates the indexes the MongoDB driver makes on a GridFS bucket's first upload (same keys
+ * and options, so the driver finds them and creates nothing), so that in production no
+ * process needs the right to create indexes. Existing indexes are left alone.
+ */
+export async function ensureGridFsIndexes(
+  connection: Connection,
+  bucket: string,
+): Promise<IndexSyncResult[]> {
+  const db = connection.db;
+  if (!db) throw new Error('MongoDB is not connected');
+  const wanted: { collection: string; keys: Record<string, 1>; options: { unique?: true } }[] = [
+    { collection: `${bucket}.files`, keys: { filename: 1, uploadDate: 1 }, options: {} },
+    { collection: `${bucket}.chunks`, keys: { files_id: 1, n: 1 }, options: { unique: true } },
+  ];
+  const results: IndexSyncResult[] = [];
+  for (const { collection, keys, options } of wanted) {
+    const before = (await indexNames(connection, collection)) ?? [];
+    await db.collection(collection).createIndex(keys, options);
+    const after = (await indexNames(connection, collection)) ?? [];
+    const created = after.filter((index) => index !== '_id_' && !before.includes(index));
+    results.push({ collection, created, dropped: [], indexes: after });
   }
   return results;
 }
