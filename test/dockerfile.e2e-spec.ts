@@ -47,7 +47,7 @@ describe('Dockerfile, built and run outside Docker (e2e)', () => {
     const connection = await createConnection(databaseUri(DATABASE)).asPromise();
     await connection.dropDatabase();
     await connection.close();
-  });
+  }, 120_000); // three stages of node_modules to delete
 
   it.each([
     ['src/main.ts', false],
