@@ -19,6 +19,7 @@ bash scripts/stores.sh
 
 step() { log "$1"; shift; "$@"; }
 step "lint" npm run -s lint
+step "deployment files" bash scripts/validate-deploy.sh
 step "type check" npx tsc -p tsconfig.json
 step "k6 type check" npx tsc -p k6/tsconfig.json
 step "k6 options check" node scripts/check-k6-options.mjs

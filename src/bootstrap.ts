@@ -33,9 +33,13 @@ export function enableGracefulShutdown(app: INestApplicationContext, config: App
 
 /**
  * Validates the configuration before anything starts, so a bad variable stops the process
- * with one line naming it, then runs the entrypoint; any boot failure exits non-zero.
+ * with one line naming it, then runs the entrypoint; any failure of `start` exits 1 with one
+ * line, `failure: <message>`.
  */
-export async function bootOrExit(start: (config: AppConfig) => Promise<void>): Promise<void> {
+export async function bootOrExit(
+  start: (config: AppConfig) => Promise<void>,
+  failure = 'Failed to start',
+): Promise<void> {
   let config: AppConfig;
   try {
     config = loadConfig();
@@ -47,9 +51,7 @@ export async function bootOrExit(start: (config: AppConfig) => Promise<void>): P
   try {
     await start(config);
   } catch (error) {
-    process.stderr.write(
-      `Failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    process.stderr.write(`${failure}: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   }
 }

@@ -88,7 +88,7 @@ export const envSchema = z.object({
   ADMIN_PASSWORD: z.string().min(12).optional(),
   /** Signs pagination cursors so a tampered cursor is refused instead of trusted. */
   CURSOR_SECRET: z.string().min(16).default('dev-only-cursor-secret-change-me'),
-  /** Whether the Mongoose schemas build their indexes at boot (off in production, a Job syncs them). */
+  /** Create collections and indexes at boot (off in production: dist/sync-indexes.js does). */
   MONGODB_AUTO_INDEX: z
     .enum(['true', 'false'])
     .optional()

@@ -19,7 +19,11 @@ import { AppConfig } from '../config/configuration.js';
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         uri: config.mongodbUri,
+        // With index building off (production), the processes run no DDL at all: collections
+        // and indexes are made by `dist/sync-indexes.js`, once per release, not by every replica
+        // at boot, and the database user of the API and worker needs no createIndex right.
         autoIndex: config.mongodbAutoIndex,
+        autoCreate: config.mongodbAutoIndex,
         bufferCommands: false,
         ...config.mongodbTimeouts,
         maxPoolSize: 20,

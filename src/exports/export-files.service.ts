@@ -7,7 +7,8 @@ import type { ExportJobData, ExportJobResult } from '../queues/queues.constants.
 import { NEWEST_FIRST, Todo } from '../todos/todo.schema.js';
 import { CONTENT_TYPES, formatExport } from './export-format.js';
 
-const BUCKET = 'exports';
+/** The GridFS bucket of export files; its indexes are made by `dist/sync-indexes.js` too. */
+export const EXPORTS_BUCKET = 'exports';
 
 /**
  * Export files live in GridFS, so any API process can serve what any worker wrote. A file's
@@ -24,7 +25,7 @@ export class ExportFilesService {
   ) {
     // Providers are built after @nestjs/mongoose has connected, so the database is there.
     if (!connection.db) throw new Error('MongoDB is not connected');
-    this.bucket = new GridFSBucket(connection.db, { bucketName: BUCKET });
+    this.bucket = new GridFSBucket(connection.db, { bucketName: EXPORTS_BUCKET });
   }
 
   static fileId(jobId: string): string {

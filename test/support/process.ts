@@ -23,10 +23,21 @@ export interface RunningProcess {
 export function runEntrypoint(entry: string, env: Record<string, string>): RunningProcess {
   const file = `dist/${entry}.js`;
   if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
-  const child = spawn(process.execPath, [file], {
-    env: { ...process.env, NODE_ENV: 'test', RATE_LIMIT_MAX: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  return runCommand([process.execPath, file], {
+    ...process.env,
+    NODE_ENV: 'test',
+    RATE_LIMIT_MAX: '0',
+    ...env,
   });
+}
+
+/** Runs `command` with exactly the environment `env`, in `cwd` (default: here). */
+export function runCommand(
+  [command, ...args]: string[],
+  env: NodeJS.ProcessEnv,
+  cwd?: string,
+): RunningProcess {
+  const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));

@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { Logger, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { getConnectionToken } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
+import { bootOrExit } from './bootstrap.js';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { ensureGridFsIndexes, syncAllIndexes } from './database/index-sync.js';
+import { EXPORTS_BUCKET } from './exports/export-files.service.js';
+import { createRootLogger, PinoLoggerService } from './observability/logging.js';
+import { TodoModelModule } from './todos/todo-model.module.js';
+
+/**
+ * `node dist/sync-indexes.js`: creates the collections and the indexes every schema declares,
+ * drops the ones no schema declares any more, creates the export files' GridFS indexes, then
+ * exits 0 — the one-off (a Kubernetes Job, a compose service) that stands in for Mongoose's
+ * `autoIndex`, which is off in production. Safe to run again and beside running replicas.
+ */
+@Module({
+  // Every module that registers a model: the sync covers exactly what the processes use.
+  imports: [ConfigModule, DatabaseModule, TodoModelModule],
+})
+class SyncIndexesModule {}
+
+// The sync builds the indexes itself; the connection must not start building them at boot too.
+process.env.MONGODB_AUTO_INDEX = 'false';
+
+await bootOrExit(async (config) => {
+  const logger = new Logger('SyncIndexes');
+  const app = await NestFactory.createApplicationContext(SyncIndexesModule, {
+    logger: new PinoLoggerService(createRootLogger(config.logLevel)),
+    // Errors reach the catch below (one line, exit 1) instead of Nest's own exit.
+    abortOnError: false,
+  });
+  try {
+    const connection = app.get<Connection>(getConnectionToken());
+    const results = [
+      ...(await syncAllIndexes(connection)),
+      ...(await ensureGridFsIndexes(connection, EXPORTS_BUCKET)),
+    ];
+    for (const result of results) {
+      const { collection, created, dropped, indexes } = result;
+      const list = (names: string[]) => (names.length > 0 ? names.join(', ') : 'none');
+      logger.log(
+        `${collection}: created ${list(created)}; dropped ${list(dropped)}; now ${indexes.join(', ')}`,
+      );
+    }
+  } finally {
+    await app.close();
+  }
+}, 'Index sync failed');
