@@ -80,6 +80,12 @@ start_mongo() {
   wait_for mongodb answers_tcp "$ep" 30
 }
 
+# `stores.sh --ferretdb-binary`: only build FerretDB (the tests start private servers with it).
+if [ "${1:-}" = --ferretdb-binary ]; then
+  ferretdb_binary >/dev/null
+  exit 0
+fi
+
 redis_ep=$(endpoint "$redis_url" 6379)
 mongo_ep=$(endpoint "$mongodb_uri" 27017)
 

@@ -16,6 +16,9 @@ command -v envsubst >/dev/null || missing+=(gettext-base)
 command -v supervisord >/dev/null || missing+=(supervisor)
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 bash scripts/stores.sh
+# Some tests kill and freeze MongoDB servers of their own: they need a binary even when a
+# shared server already answers.
+command -v mongod >/dev/null || bash scripts/stores.sh --ferretdb-binary
 
 step() { log "$1"; shift; "$@"; }
 step "lint" npm run -s lint
