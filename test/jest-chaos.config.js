@@ -8,6 +8,9 @@ export default {
   ...base,
   rootDir: '..',
   roots: ['<rootDir>/test/chaos'],
+  // A suite that fails half-way can leave a private server's socket open; Jest must still
+  // end, with the failure reported, rather than hang the run.
+  forceExit: true,
   testRegex: '.*\\.chaos-spec\\.ts$',
   testTimeout: 120_000,
 };

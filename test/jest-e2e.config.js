@@ -7,6 +7,9 @@ export default {
   ...base,
   rootDir: '..',
   roots: ['<rootDir>/test'],
+  // A suite that fails half-way can leave a private server's socket open; Jest must still
+  // end, with the failure reported, rather than hang the run.
+  forceExit: true,
   testRegex: '.*\\.e2e-spec\\.ts$',
   testTimeout: 30_000,
 };
