@@ -37,7 +37,7 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
   });
   installRequestLogging(adapter.getInstance(), root);
   // Before the rate limit, so a 429 carries the security and CORS headers too.
-  await installSecurityHeaders(adapter.getInstance());
+  installSecurityHeaders(adapter.getInstance());
   await installCors(adapter.getInstance(), config);
   await installRateLimit(adapter.getInstance(), config);
   const app = await NestFactory.create<NestFastifyApplication>(
