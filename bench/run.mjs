@@ -9,10 +9,11 @@
 //   PEER_FLASK_DIR  the reference stack (../shared/peer-flask)
 import { execFileSync, spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { mongoUri, peakRssMb } from './lib.mjs';
 import { runWrk } from './wrk.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -21,17 +22,9 @@ const TODOS = 10_000;
 const CORES = availableParallelism();
 const PEER_DIR = resolve(process.env.PEER_FLASK_DIR ?? '../shared/peer-flask');
 const PEER_VENV = resolve('.data/peer-venv');
+// The server only: the peer picks its database from MONGODB_DB.
+const PEER_MONGO = mongoUri('');
 const PAGE_500 = 4_990; // offset of page 500 with 10 per page
-const mongoUri = (database) => {
-  const url = new URL(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/todo');
-  url.pathname = `/${database}`;
-  return url.toString();
-};
-const peerMongo = () => {
-  const url = new URL(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017');
-  url.pathname = '/';
-  return url.toString();
-};
 
 const children = [];
 process.on('exit', () => children.forEach((child) => child.kill('SIGTERM')));
@@ -83,22 +76,24 @@ function peerTarget(name, port, env) {
     name,
     'bash',
     [join(PEER_DIR, 'run.sh'), String(port)],
-    { PEER_VENV, MONGODB_URI: peerMongo(), MONGODB_DB: 'peer_todo', ...env },
+    {
+      PEER_VENV,
+      MONGODB_URI: PEER_MONGO,
+      MONGODB_DB: 'peer_todo',
+      ...env,
+    },
     { stdio: 'ignore' },
   );
   return { name, kind: 'peer', base: `http://127.0.0.1:${port}` };
 }
 
-/** Peak resident set size so far (VmHWM) of each process under `pid`, in MB. */
+/** Peak RSS of each API process forked by the cluster primary `primary`, in MB. */
 function apiPeakRssMb(primary) {
-  const pids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(primary)], { encoding: 'utf8' })
+  return execFileSync('ps', ['-o', 'pid=', '--ppid', String(primary)], { encoding: 'utf8' })
     .split('\n')
     .map(Number)
-    .filter((pid) => pid > 0);
-  return pids.map(
-    (pid) =>
-      Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024,
-  );
+    .filter((pid) => pid > 0)
+    .map(peakRssMb);
 }
 
 /** Waits until the service's readiness (a database ping among its checks) answers fast. */
@@ -193,7 +188,11 @@ await waitFor(`${peerOff.base}/todo`);
 console.log(`seeding ${TODOS} todos into peer_todo`);
 execFileSync(join(PEER_VENV, 'bin/python'), ['seed.py', String(TODOS)], {
   cwd: PEER_DIR,
-  env: { ...process.env, MONGODB_URI: peerMongo(), MONGODB_DB: 'peer_todo' },
+  env: {
+    ...process.env,
+    MONGODB_URI: PEER_MONGO,
+    MONGODB_DB: 'peer_todo',
+  },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 

@@ -3,28 +3,23 @@
 // at the configured concurrency, and writes the table under bench/results/.
 //   BENCH_TODOS (100000)   BENCH_JOBS (5000)   WORKER_CONCURRENCY (the service default)
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
+import { mongoUri, peakRssMb } from './lib.mjs';
 
 const TODOS = Number(process.env.BENCH_TODOS ?? 100_000);
 const JOBS = Number(process.env.BENCH_JOBS ?? 5_000);
 const DATABASE = 'todo_bench_worker';
 const PREFIX = `bench-worker-${process.pid}`;
-const url = new URL(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/todo');
-url.pathname = `/${DATABASE}`;
 const redis = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const connection = { host: redis.hostname, port: Number(redis.port || 6379) };
 const env = {
   ...process.env,
   NODE_ENV: 'production',
-  MONGODB_URI: url.toString(),
+  MONGODB_URI: mongoUri(DATABASE),
   QUEUE_PREFIX: PREFIX,
 };
-
-/** Peak resident set size of a process so far (VmHWM), in MB. */
-const peakRssMb = (pid) =>
-  Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
 console.log(`seeding ${TODOS} todos into ${DATABASE}`);
 execFileSync(process.execPath, ['dist/seed.js', String(TODOS), '--fresh'], {
