@@ -52,6 +52,10 @@ describe('nginx in front of two API processes (e2e, Debian nginx, project config
   let seeder: TestApi;
   let apis: SpawnedApi[];
   let nginx: TestNginx;
+  const upstreams = () => apis.map((api) => new URL(api.url).host);
+  /** nginx in front of the same APIs with a tight limit: 1 request/s, a burst of 5. */
+  const startLimitedNginx = () =>
+    startNginx({ upstreams: upstreams(), rateLimit: '1r/s', burst: 5 });
 
   beforeAll(async () => {
     seeder = await startApi(DATABASE);
@@ -61,7 +65,7 @@ describe('nginx in front of two API processes (e2e, Debian nginx, project config
     // Trust nginx (loopback 127.0.0.1) to say who the client is.
     const env = { LOG_LEVEL: 'info', TRUST_PROXY: '127.0.0.1' };
     apis = await Promise.all([spawnApi(DATABASE, env), spawnApi(DATABASE, env)]);
-    nginx = await startNginx({ upstreams: apis.map((api) => new URL(api.url).host) });
+    nginx = await startNginx({ upstreams: upstreams() });
   });
   afterAll(async () => {
     await nginx?.stop();
@@ -132,11 +136,7 @@ describe('nginx in front of two API processes (e2e, Debian nginx, project config
   });
 
   it('keeps health probes out of the access log and does not rate limit them', async () => {
-    const limited = await startNginx({
-      upstreams: apis.map((api) => new URL(api.url).host),
-      rateLimit: '1r/s',
-      burst: 5,
-    });
+    const limited = await startLimitedNginx();
     try {
       const probes = await Promise.all(
         Array.from({ length: 30 }, () => send(limited.url, 'GET', '/health/ready')),
@@ -149,11 +149,7 @@ describe('nginx in front of two API processes (e2e, Debian nginx, project config
   });
 
   it('answers 429 with Retry-After past the limit_req burst', async () => {
-    const limited = await startNginx({
-      upstreams: apis.map((api) => new URL(api.url).host),
-      rateLimit: '1r/s',
-      burst: 5,
-    });
+    const limited = await startLimitedNginx();
     try {
       const responses = await Promise.all(
         Array.from({ length: 30 }, () => send(limited.url, 'GET', '/todos?limit=1')),
