@@ -1,6 +1,7 @@
 import type { JobViewDto } from '../src/jobs/job-view.dto.js';
 import type { TodoDto } from '../src/todos/dto/todo.dto.js';
-import { expectError, startApi, type TestApi } from './support/api.js';
+import { expectError, send, startApi, type TestApi } from './support/api.js';
+import { spawnApi } from './support/spawned-api.js';
 import { WebhookReceiver } from './support/webhook.js';
 import { startWorker, stopWorker, type TestWorker } from './support/worker.js';
 
@@ -38,8 +39,10 @@ describe('reminders and maintenance (e2e, real worker)', () => {
       })
     ).body;
   const get = async (id: string) => (await api.request<TodoDto>('GET', `/todos/${id}`)).body;
-  const job = async (id: string) =>
-    (await api.request<JobViewDto>('GET', `/jobs/reminders/reminder-${id}`)).body;
+  /** The reminder job of a todo for the time it has (or had, when given). */
+  const jobPath = (todo: TodoDto, remindAt = todo.remind_at) =>
+    `/jobs/reminders/reminder-${todo.id}-${Date.parse(remindAt ?? '')}`;
+  const job = async (todo: TodoDto) => (await api.request<JobViewDto>('GET', jobPath(todo))).body;
   const until = async <T>(what: () => Promise<T>, ok: (value: T) => boolean, ms = 10_000) => {
     const deadline = Date.now() + ms;
     for (;;) {
@@ -72,11 +75,12 @@ describe('reminders and maintenance (e2e, real worker)', () => {
 
   it('replaces the reminder when rescheduled', async () => {
     const todo = await create(inMs(60_000));
-    expect((await job(todo.id)).state).toBe('delayed');
+    expect((await job(todo)).state).toBe('delayed');
     const moved = await api.request<TodoDto>('PATCH', `/todos/${todo.id}`, {
       json: { remind_at: inMs(1_000) },
     });
     expect(moved.status).toBe(200);
+    expect((await api.request('GET', jobPath(todo))).status).toBe(404);
     const reminded = await until(
       () => get(todo.id),
       (t) => t.reminded_at !== null,
@@ -87,13 +91,45 @@ describe('reminders and maintenance (e2e, real worker)', () => {
     expect(webhook.callsFor(todo.id)).toHaveLength(1);
   });
 
+  it('fires once, for the time the todo ends with, when reschedules race on two API processes', async () => {
+    const other = await spawnApi(DATABASE, { JOB_ATTEMPTS: '3', RATE_LIMIT_MAX: '0' });
+    try {
+      const todo = await create(inMs(3_600_000));
+      const times = Array.from({ length: 20 }, (_, i) => inMs(5_000 + i * 50));
+      const answers = await Promise.all(
+        times.map((remind_at, i) =>
+          send(i % 2 ? other.url : api.url, 'PATCH', `/todos/${todo.id}`, { json: { remind_at } }),
+        ),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual(times.map(() => 200));
+      const final = await get(todo.id);
+      expect((await job(final)).state).toBe('delayed');
+      const reminded = await until(
+        () => get(todo.id),
+        (t) => t.reminded_at !== null,
+      );
+      expect(
+        Date.parse(reminded.reminded_at ?? '') - Date.parse(final.remind_at ?? ''),
+      ).toBeLessThan(1_000);
+      // Past the last of the times: the jobs of the replaced ones did nothing.
+      await sleep(Math.max(0, Date.parse(times.at(-1) ?? '') - Date.now()) + 1_000);
+      const calls = webhook.callsFor(todo.id);
+      expect(calls).toHaveLength(1);
+      expect(calls[0].idempotencyKey).toBe(
+        `${jobPath(final).split('/').at(-1)}-${final.remind_at}`,
+      );
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('cancels the reminder when the todo is finished or deleted', async () => {
     const finished = await create(inMs(1_000));
     const deleted = await create(inMs(1_000));
     await api.request('PATCH', `/todos/${finished.id}`, { json: { is_finished: true } });
     await api.request('DELETE', `/todos/${deleted.id}`);
-    expect((await api.request('GET', `/jobs/reminders/reminder-${finished.id}`)).status).toBe(404);
-    expect((await api.request('GET', `/jobs/reminders/reminder-${deleted.id}`)).status).toBe(404);
+    expect((await api.request('GET', jobPath(finished))).status).toBe(404);
+    expect((await api.request('GET', jobPath(deleted))).status).toBe(404);
     await sleep(2_000);
     expect((await get(finished.id)).reminded_at).toBeNull();
     expect(webhook.callsFor(finished.id)).toHaveLength(0);
@@ -104,7 +140,7 @@ describe('reminders and maintenance (e2e, real worker)', () => {
     const todo = await create(inMs(500));
     webhook.plans.set(todo.id, [500, 503]);
     const done = await until(
-      () => job(todo.id),
+      () => job(todo),
       (j) => j.state === 'completed',
     );
     expect(done.attempts_made).toBe(3);
@@ -116,7 +152,7 @@ describe('reminders and maintenance (e2e, real worker)', () => {
     const todo = await create(inMs(500));
     webhook.plans.set(todo.id, [500, 500, 500, 500]);
     const failed = await until(
-      () => job(todo.id),
+      () => job(todo),
       (j) => j.state === 'failed',
     );
     expect(failed).toMatchObject({ attempts_made: 3, failed_reason: 'webhook answered 500' });

@@ -31,12 +31,17 @@ export class ExportsService {
   }
 
   async download(id: string): Promise<StreamableFile> {
-    const job = await withinDeadline(this.queue.getJob(id), 'look up the export');
-    if (!job) throw new NotFoundException(`export ${id} not found`);
-    const state = await withinDeadline(job.getState(), 'look up the export');
+    // State first, then the job: `completed` is final, so a job read after it carries its
+    // result. Read the other way round, a job that completed between the reads has none.
+    const state = await withinDeadline(this.queue.getJobState(id), 'look up the export');
+    if (state === 'unknown') throw new NotFoundException(`export ${id} not found`);
     if (state !== 'completed')
       throw new ConflictException(`export ${id} is not finished (${state})`);
-    const result = job.returnvalue;
+    const job = await withinDeadline(this.queue.getJob(id), 'look up the export');
+    if (!job) throw new NotFoundException(`export ${id} not found`);
+    // Still no result: the job was retried from the admin board between the two reads.
+    const result = exportResult(job.returnvalue);
+    if (!result) throw new ConflictException(`export ${id} is not finished (running again)`);
     const stream = await this.files.open(result.file_id);
     if (!stream) throw new NotFoundException(`the file of export ${id} no longer exists`);
     return new StreamableFile(stream, {
@@ -45,4 +50,10 @@ export class ExportsService {
       length: result.bytes,
     });
   }
+}
+
+/** The job's return value when it is an export's result (a retried job has none). */
+function exportResult(value: unknown): ExportJobResult | undefined {
+  const result = value as Partial<ExportJobResult> | null | undefined;
+  return typeof result?.file_id === 'string' ? (result as ExportJobResult) : undefined;
 }

@@ -19,7 +19,7 @@ export class JobsService {
     // job read first could retry meanwhile and pair an old attempt count with a newer state.
     const state = await withinDeadline(queue.getJobState(id), 'look up the job');
     const job = await withinDeadline(queue.getJob(id), 'look up the job');
-    if (!job) throw new NotFoundException(`no job ${id} in ${queueName}`);
+    if (!job || state === 'unknown') throw new NotFoundException(`no job ${id} in ${queueName}`);
     const view: JobViewDto = {
       id,
       queue: queueName,
@@ -27,7 +27,8 @@ export class JobsService {
       progress: typeof job.progress === 'number' ? job.progress : 0,
       attempts_made: job.attemptsMade,
     };
-    if (state === 'completed') view.result = job.returnvalue as unknown;
+    // null when the job was retried from the admin board between the two reads.
+    if (state === 'completed') view.result = (job.returnvalue as unknown) ?? null;
     if (state === 'failed') view.failed_reason = job.failedReason;
     return view;
   }

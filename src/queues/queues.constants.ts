@@ -36,8 +36,12 @@ export interface ReminderJobData {
   remind_at: string;
 }
 
-/** One reminder job per todo, so rescheduling replaces it and deleting cancels it. */
-export const reminderJobId = (todoId: string) => `reminder-${todoId}`;
+/**
+ * One reminder job per todo and time. Jobs of other times are left to do nothing, so two
+ * updates racing on two processes cannot leave the todo's time without its job.
+ */
+export const reminderJobId = (todoId: string, remindAt: Date) =>
+  `reminder-${todoId}-${remindAt.getTime()}`;
 
 /** The scheduler id of the repeatable retention job. */
 export const PURGE_SCHEDULER_ID = 'purge-finished';

@@ -5,9 +5,11 @@ import { addJob, withinDeadline } from '../queues/producer.js';
 import { JOBS, QUEUES, reminderJobId, type ReminderJobData } from '../queues/queues.constants.js';
 
 /**
- * One delayed job per todo (a deterministic id): scheduling replaces it, cancelling removes
- * it. The worker also checks the todo before acting, so a cancel that could not reach Redis
- * only leaves a job that does nothing.
+ * One delayed job per todo and reminder time (a deterministic id). Each call touches only the
+ * job of one time, never "the todo's job", so calls racing on two API processes cannot cancel
+ * or shadow each other's job: a job whose time the todo no longer has finds it so in the
+ * worker and does nothing. The worker checks the todo before acting for the same reason, so a
+ * cancel that could not reach Redis only leaves a job that does nothing.
  */
 @Injectable()
 export class RemindersScheduler {
@@ -17,7 +19,8 @@ export class RemindersScheduler {
 
   /** Fails with 503 when Redis is unavailable, so the caller can refuse the change. */
   async schedule(todoId: string, remindAt: Date): Promise<void> {
-    const jobId = reminderJobId(todoId);
+    const jobId = reminderJobId(todoId, remindAt);
+    // A finished job of the same time is kept for a day; it would make `add` a no-op.
     await withinDeadline(this.queue.remove(jobId), 'reschedule the reminder');
     await addJob(
       this.queue,
@@ -28,9 +31,11 @@ export class RemindersScheduler {
   }
 
   /** Best effort: a reminder left behind finds its todo changed and does nothing. */
-  async cancel(todoId: string): Promise<void> {
+  async cancel(todoId: string, remindAt: Date | null | undefined): Promise<void> {
+    if (!remindAt) return;
     try {
-      await withinDeadline(this.queue.remove(reminderJobId(todoId)), 'cancel the reminder');
+      const jobId = reminderJobId(todoId, remindAt);
+      await withinDeadline(this.queue.remove(jobId), 'cancel the reminder');
     } catch (error) {
       this.logger.warn(`could not cancel the reminder of ${todoId}: ${String(error)}`);
     }

@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, trusted, Types, type QueryFilter, type UpdateQuery } from 'mongoose';
+import { Model, trusted, Types, type QueryFilter } from 'mongoose';
 import { ResponseCache } from '../cache/response-cache.service.js';
 import { RemindersScheduler } from '../reminders/reminders.scheduler.js';
 import type { CreateTodoDto } from './dto/create-todo.dto.js';
@@ -65,29 +65,40 @@ export class TodosService {
 
   async update(id: string, input: UpdateTodoDto): Promise<TodoDto> {
     const changes = this.changes(input);
-    const reschedule = typeof input.remind_at === 'string' && input.is_finished !== true;
-    if (reschedule) await this.reminders.schedule(id, new Date(input.remind_at as string));
-    const todo = await this.todos
-      .findByIdAndUpdate(id, changes, { returnDocument: 'after' })
+    const remindAt =
+      typeof input.remind_at === 'string' && input.is_finished !== true
+        ? new Date(input.remind_at)
+        : null;
+    if (remindAt) await this.reminders.schedule(id, remindAt);
+    // The document as it was, read in the same atomic step as the write: its reminder time
+    // names the one job this change ends, even when other updates of the todo race it.
+    const before = await this.todos
+      .findByIdAndUpdate(id, changes, { returnDocument: 'before' })
       .lean<TodoRecord>()
       .exec();
-    if (!todo) {
-      if (reschedule) await this.reminders.cancel(id);
+    if (!before) {
+      if (remindAt) await this.reminders.cancel(id, remindAt);
       throw this.notFound(id);
     }
+    const todo: TodoRecord = { ...before, ...changes.$set };
     await this.views.invalidate();
-    if (input.remind_at === null || input.is_finished === true) await this.reminders.cancel(id);
+    const previous = before.remind_at instanceof Date ? before.remind_at : null;
+    const ended =
+      input.is_finished === true ||
+      (input.remind_at !== undefined && previous?.getTime() !== remindAt?.getTime());
+    if (ended) await this.reminders.cancel(id, previous);
     return toTodoDto(todo);
   }
 
   async remove(id: string): Promise<void> {
-    const { deletedCount } = await this.todos.deleteOne({ _id: id }).exec();
-    if (deletedCount === 0) throw this.notFound(id);
+    const removed = await this.todos.findByIdAndDelete(id).lean<TodoRecord>().exec();
+    if (!removed) throw this.notFound(id);
     await this.views.invalidate();
-    await this.reminders.cancel(id);
+    const remindAt = removed.remind_at instanceof Date ? removed.remind_at : null;
+    await this.reminders.cancel(id, remindAt);
   }
 
-  private changes(input: UpdateTodoDto): UpdateQuery<Todo> {
+  private changes(input: UpdateTodoDto): { $set: Partial<Todo> } {
     const set: Partial<Todo> = {};
     if (input.content !== undefined) set.content = input.content;
     if (input.is_finished !== undefined) {
