@@ -7,8 +7,9 @@
 # so keep to the instructions it knows (FROM, WORKDIR, ENV, COPY, RUN, USER, EXPOSE,
 # HEALTHCHECK, CMD) and to JSON (exec) form for CMD and HEALTHCHECK.
 
+# Every stage is on the Node.js release pinned in .nvmrc (test/dockerfile.e2e-spec.ts checks it).
 # Everything the build needs, dev dependencies included.
-FROM node:20-bookworm-slim AS deps
+FROM node:26.12.1-trixie-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
@@ -19,12 +20,12 @@ COPY src ./src
 RUN npm run build
 
 # Production dependencies only, installed apart so no build tool reaches the runtime image.
-FROM node:20-bookworm-slim AS prod-deps
+FROM node:26.12.1-trixie-slim AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error && npm cache clean --force
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:26.12.1-trixie-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 # Owned by root and read-only to the user that runs the service.

@@ -1,7 +1,38 @@
-# Shared helpers for the project's scripts; sourced, not run.
+# Shared helpers for the project's scripts; sourced, not run. Sourcing it also puts the
+# pinned Node.js first on PATH (see use_pinned_node), so everything a script runs after it —
+# npm, npm scripts, tests, benchmarks, the service — runs on that Node.
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*" >&2; }
+
+# The Node.js version in .nvmrc. A machine whose `node` is already of that major line uses
+# its own; any other gets the npm registry's node-linux-<arch> package (the real binary,
+# without npm) installed into .runtime/node-<version>, once. The machine's npm then runs on
+# it, being a script that starts the first `node` on PATH.
+use_pinned_node() {
+  local version major arch dir
+  version=$(tr -d ' v\n' <"$root/.nvmrc")
+  major=${version%%.*}
+  if [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null)" = "$major" ]; then return; fi
+  case "$(uname -m)" in
+    x86_64) arch=x64 ;;
+    aarch64) arch=arm64 ;;
+    *) log "no node-linux package for $(uname -m): install Node.js $major yourself" && exit 1 ;;
+  esac
+  dir="$root/.runtime/node-$version/node_modules/node-linux-$arch"
+  if [ ! -x "$dir/bin/node" ]; then
+    log "installing Node.js $version from the npm registry into .runtime/"
+    npm install --prefix "$root/.runtime/node-$version" --no-save --no-package-lock \
+      --no-audit --no-fund --loglevel=error "node-linux-$arch@$version" >&2
+    # npm reads its machine-wide npmrc (registry, proxy, CA) beside the node that runs it:
+    # link the machine's there, so npm on this node is configured as it was before.
+    local machine_npmrc
+    machine_npmrc=$(npm config get globalconfig)
+    if [ -f "$machine_npmrc" ]; then mkdir -p "$dir/etc" && ln -sf "$machine_npmrc" "$dir/etc/npmrc"; fi
+  fi
+  export PATH="$dir/bin:$PATH"
+}
+use_pinned_node
 
 # Installs Debian packages (as root), refreshing the package lists when they are missing or old.
 apt_install() {

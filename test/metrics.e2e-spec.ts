@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { startApi, type TestApi } from './support/api.js';
 import { parsePrometheus, sum, type Sample } from './support/prometheus.js';
 
@@ -46,6 +47,13 @@ describe('metrics (e2e)', () => {
     expect(new Set(states)).toEqual(new Set(['waiting', 'active', 'delayed', 'failed']));
     expect(sum(after, 'process_resident_memory_bytes')).toBeGreaterThan(0);
     expect(after.some((s) => s.name === 'nodejs_eventloop_lag_seconds')).toBe(true);
+  });
+
+  it('runs on the pinned Node.js line (.nvmrc), and nodejs_version_info says so', async () => {
+    const pinnedMajor = readFileSync('.nvmrc', 'utf8').trim().split('.')[0];
+    const { text } = await api.request<string>('GET', '/metrics');
+    const info = /^nodejs_version_info\{version="([^"]+)",major="(\d+)"/m.exec(text);
+    expect(info?.slice(1)).toEqual([process.version, pinnedMajor]);
   });
 
   it('refuses text that is not Prometheus format', () => {

@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, type ELDHistogram } from 'node:perf_hooks';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { EVENT_LOOP_MAX_DELAY_MS } from './health.constants.js';
@@ -6,7 +6,7 @@ import { EVENT_LOOP_MAX_DELAY_MS } from './health.constants.js';
 /** Liveness: the longest event-loop delay since the previous probe, nothing external. */
 @Injectable()
 export class EventLoopIndicator implements OnModuleDestroy {
-  private readonly delays: IntervalHistogram = monitorEventLoopDelay({ resolution: 20 });
+  private readonly delays: ELDHistogram = monitorEventLoopDelay({ resolution: 20 });
 
   constructor(private readonly health: HealthIndicatorService) {
     this.delays.enable();

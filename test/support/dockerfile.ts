@@ -1,6 +1,9 @@
-import { cpSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, posix, relative } from 'node:path';
 import { runCommand } from './process.js';
+
+/** The Node.js release the project pins, which every base image must carry. */
+const PINNED_NODE = readFileSync('.nvmrc', 'utf8').trim();
 
 /**
  * Runs a Dockerfile's build outside Docker, for machines without an engine: each stage is a
@@ -133,7 +136,9 @@ export async function buildOutsideDocker(
       const [base, as, name] = args.split(/\s+/);
       if (as?.toUpperCase() !== 'AS' || !name) throw new Error(`unnamed stage: FROM ${args}`);
       const parent = stages.get(base);
-      if (!parent && !/^node:20[.-]/.test(base)) throw new Error(`unknown base image ${base}`);
+      // The machine's own Node stands in for the base image's: only the pinned release will do.
+      if (!parent && !base.startsWith(`node:${PINNED_NODE}-`))
+        throw new Error(`base image ${base} is not the pinned Node.js ${PINNED_NODE} (.nvmrc)`);
       stage = {
         name,
         base,

@@ -1,0 +1,93 @@
+// Two builds of the API side by side in one run, for "what does this change cost the hit
+// path": `npm run bench:compare -- <dir-a> <dir-b>`, each a checkout with `dist/` built (a
+// `git worktree` of another commit, say). Both run in production form on the bench database;
+// wrk loads cached page 1 on each in turn, in A-B-B-A order so a drift of the shared machine
+// falls on both, and the median of BENCH_REPEATS (4) runs per cell is printed with B ÷ A.
+//   BENCH_DURATION  seconds per run (10)
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { mongoUri, peakRssMb } from './lib.mjs';
+import { runWrk } from './wrk.mjs';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 4);
+const [dirA, dirB] = process.argv.slice(2).map((dir) => resolve(dir));
+if (!dirA || !dirB) {
+  console.error('usage: npm run bench:compare -- <dir-a> <dir-b>  (each with dist/ built)');
+  process.exit(64);
+}
+
+const children = [];
+process.on('exit', () => children.forEach((child) => child.kill('SIGTERM')));
+process.on('SIGINT', () => process.exit(130));
+
+function startApi(name, dir, port) {
+  const child = spawn(process.execPath, [`${dir}/dist/main.js`], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      CLUSTER_WORKERS: '1',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      MONGODB_URI: mongoUri('todo_bench'),
+      CACHE_KEY_PREFIX: `bench-compare-${port}`,
+      RATE_LIMIT_MAX: '0',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  return { name, dir, base: `http://127.0.0.1:${port}`, pid: child.pid };
+}
+
+async function waitFor(url) {
+  for (let i = 0; i < 600; i++) {
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
+    await sleep(100);
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+const targets = [startApi('A', dirA, 3941), startApi('B', dirB, 3942)];
+for (const target of targets) {
+  await waitFor(`${target.base}/todos`);
+  await runWrk(`${target.base}/todos`, { connections: 50, duration: 2 }); // warm-up
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const rows = [];
+for (const connections of [100, 1000]) {
+  const runs = { A: [], B: [] };
+  for (let i = 0; i < REPEATS; i++) {
+    for (const target of i % 2 === 0 ? targets : [...targets].reverse()) {
+      const run = await runWrk(`${target.base}/todos`, { connections, duration: DURATION });
+      runs[target.name].push(run.goodRps);
+      console.log(
+        `page 1 cached @${connections} / ${target.name}: ${Math.round(run.goodRps)} req/s`,
+      );
+    }
+  }
+  const [a, b] = [median(runs.A), median(runs.B)];
+  rows.push([`page 1 cached @${connections}`, Math.round(a), Math.round(b), (b / a).toFixed(3)]);
+}
+const rss = targets.map((t) => `${t.name} ${peakRssMb(t.pid).toFixed(0)} MB`).join(', ');
+
+console.log(`\nA = ${dirA}\nB = ${dirB}`);
+console.log(
+  `${DURATION} s per run, median of ${REPEATS}, A-B-B-A order, one API process each, ${availableParallelism()} cores\n`,
+);
+console.log('| scenario | A req/s | B req/s | B ÷ A |\n| --- | --- | --- | --- |');
+for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+console.log(`\nAPI peak RSS (VmHWM): ${rss}`);
