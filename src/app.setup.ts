@@ -3,12 +3,10 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { installCacheFastPath } from './cache/cache-fast-path.js';
-import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { applyMongooseOptions } from './common/mongoose-options.js';
 import { installRateLimit } from './common/rate-limit.js';
 import { answerFrameworkError, installCors, installSecurityHeaders } from './common/security.js';
-import { createValidationPipe } from './common/validation.js';
-import { loadConfig } from './config/configuration.js';
+import type { AppConfig } from './config/configuration.js';
 import {
   createRootLogger,
   installRequestLogging,
@@ -23,8 +21,7 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
  * Builds the API application exactly as it runs in production; the entrypoint and the
  * e2e tests both use it, so the tests exercise the real pipes, limits and documents.
  */
-export async function createApiApp(): Promise<NestFastifyApplication> {
-  const config = loadConfig();
+export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
   applyMongooseOptions();
   const root = createRootLogger(config.logLevel, { buffered: config.env === 'production' });
   const adapter = new FastifyAdapter({
@@ -48,8 +45,6 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
     },
   );
   installCacheFastPath(app);
-  app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new HttpExceptionFilter());
   setUpSwagger(app);
   return app;
 }

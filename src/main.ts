@@ -7,7 +7,7 @@ import { superviseApiProcesses } from './cluster.js';
 
 await bootOrExit(async (config) => {
   if (config.clusterWorkers > 1 && cluster.isPrimary) return superviseApiProcesses(config);
-  const app = await createApiApp();
+  const app = await createApiApp(config);
   enableGracefulShutdown(app, config);
   await app.listen({ port: config.port, host: config.host });
   const url = `http://127.0.0.1:${config.port}`;

@@ -1,40 +1,44 @@
 import 'reflect-metadata';
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { getModelToken } from '@nestjs/mongoose';
 import { SingleBar, Presets } from 'cli-progress';
-import type { Model } from 'mongoose';
 import { bootOrExit } from './bootstrap.js';
 import { ConfigModule } from './config/config.module.js';
+import type { AppConfig } from './config/configuration.js';
 import { DatabaseModule } from './database/database.module.js';
-import { TodoModelModule } from './todos/todo-model.module.js';
-import { Todo } from './todos/todo.schema.js';
+import { RedisModule } from './redis/redis.module.js';
+import { TodosDataModule } from './todos/todos-data.module.js';
+import { TodosRepository } from './todos/todos.repository.js';
 
 /**
  * `npm run seed -- N [--fresh]`: inserts N todos (default 10,000) in batches, one millisecond
  * apart; `--fresh` first deletes every todo of the database.
  */
-@Module({
-  imports: [ConfigModule, DatabaseModule, TodoModelModule],
-})
-class SeedModule {}
+@Module({})
+class SeedModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: SeedModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, TodosDataModule],
+    };
+  }
+}
 
 const BATCH = 1_000;
 
-await bootOrExit(async () => {
+await bootOrExit(async (config) => {
   const args = process.argv.slice(2);
   const count = args.find((arg) => !arg.startsWith('--'));
   const total = Number(count ?? 10_000);
   if (!Number.isInteger(total) || total < 1 || total > 10_000_000) {
     throw new Error(`the count must be an integer from 1 to 10000000, got ${count}`);
   }
-  const app = await NestFactory.createApplicationContext(SeedModule, { logger: ['error', 'warn'] });
-  const todos = app.get<Model<Todo>>(getModelToken(Todo.name));
-  if (args.includes('--fresh')) {
-    // Dropping is quicker than deleting, and FerretDB cannot delete 100k documents at once.
-    await todos.collection.drop().catch(() => undefined);
-  }
-  await todos.createIndexes(); // first, so the first page is fast as soon as seeding ends
+  const app = await NestFactory.createApplicationContext(SeedModule.register(config), {
+    logger: ['error', 'warn'],
+  });
+  const todos = app.get(TodosRepository);
+  if (args.includes('--fresh')) await todos.clear();
+  await todos.ensureIndexes();
 
   const bar = new SingleBar(
     { format: 'seeding [{bar}] {value}/{total} todos {eta}s left' },
@@ -56,7 +60,7 @@ await bootOrExit(async () => {
         reminded_at: null,
       };
     });
-    await todos.insertMany(batch, { lean: true, ordered: false });
+    await todos.insertMany(batch);
     bar.update(done + size);
   }
   bar.stop();

@@ -1,20 +1,21 @@
-import { Module } from '@nestjs/common';
-import { ConfigModule } from './config/config.module.js';
-import { DatabaseModule } from './database/database.module.js';
-import { HealthModule } from './health/health.module.js';
-import { MetricsModule } from './observability/metrics.module.js';
-import { ProcessorsModule } from './queues/processors/processors.module.js';
-import { QueuesModule } from './queues/queues.module.js';
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { AppConfig } from './config/configuration.js';
+import { ExportsWorkerModule } from './exports/exports-worker.module.js';
+import { processModules } from './process.modules.js';
+import { RemindersWorkerModule } from './reminders/reminders-worker.module.js';
+import { TodosWorkerModule } from './todos/todos-worker.module.js';
 
-/** The worker process: the queue processors, and probes and metrics on its own small port. */
-@Module({
-  imports: [
-    ConfigModule,
-    DatabaseModule,
-    QueuesModule.forRoot('worker'),
-    ProcessorsModule,
-    HealthModule,
-    MetricsModule.forRoot('worker'),
-  ],
-})
-export class WorkerModule {}
+/** The worker process: the job processors, and probes and metrics on its own small port. */
+@Module({})
+export class WorkerModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: processModules(config, 'worker', [
+        ExportsWorkerModule,
+        RemindersWorkerModule,
+        TodosWorkerModule,
+      ]),
+    };
+  }
+}

@@ -11,7 +11,7 @@ await bootOrExit(async (config) => {
   applyMongooseOptions();
   // An HTTP application only for the probes: its sole routes are /health/live and /health/ready.
   const app = await NestFactory.create<NestFastifyApplication>(
-    WorkerModule,
+    WorkerModule.register(config),
     new FastifyAdapter({ keepAliveTimeout: config.keepAliveTimeoutMs }),
     {
       logger: new PinoLoggerService(

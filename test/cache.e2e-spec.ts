@@ -2,23 +2,13 @@ import { jest } from '@jest/globals';
 import mongoose from 'mongoose';
 import { CacheKeyFactory } from '../src/cache/cache-key.factory.js';
 import type { TodoDto, TodoPageDto } from '../src/todos/dto/todo.dto.js';
-import { send, startApi, type TestApi } from './support/api.js';
+import { send, useApi } from './support/api.js';
 import { spawnApi, type SpawnedApi } from './support/spawned-api.js';
 
 const DATABASE = 'todo_e2e_cache';
 
 describe('response cache (e2e)', () => {
-  let api: TestApi;
-
-  beforeAll(async () => {
-    api = await startApi(DATABASE);
-  });
-  beforeEach(async () => {
-    await api.reset();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useApi(DATABASE, { resetEach: true });
 
   const list = (query = '') => api.request<TodoPageDto>('GET', `/todos${query}`);
 
@@ -190,7 +180,7 @@ describe('response cache (e2e)', () => {
       }
       expect(readerRequests).toBeGreaterThan(300);
       // Readers race the checks, so some checks are hits of the fresh view: the cache works.
-      expect(hits + api.views.stats.hits).toBeGreaterThan(0);
+      expect(hits + api.cache.stats.hits).toBeGreaterThan(0);
     }, 120_000);
   });
 });

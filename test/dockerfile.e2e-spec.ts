@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mongoose';
 import { databaseUri, isolatedStores } from './support/api.js';
-import { buildOutsideDocker, copyContext, dockerignore, type Stage } from './support/dockerfile.js';
+import { buildOutsideDocker, type Stage } from './support/dockerfile.js';
+import { copyContext, dockerignore } from './support/dockerignore.js';
 import { freePort, runCommand } from './support/process.js';
 
 const DATABASE = 'todo_e2e_dockerfile';

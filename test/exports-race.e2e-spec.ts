@@ -1,6 +1,8 @@
 import type { ExportAcceptedDto } from '../src/exports/dto/create-export.dto.js';
 import { send, startApi, type TestApi } from './support/api.js';
 import { spawnApi, type SpawnedApi } from './support/spawned-api.js';
+import { insertTodos, todoDocs } from './support/todo-docs.js';
+import { until } from './support/wait.js';
 import { startWorker, stopWorker, type TestWorker } from './support/worker.js';
 
 const DATABASE = 'todo_e2e_exports_race';
@@ -18,11 +20,11 @@ describe('export download across job completion (e2e, two API processes, real wo
 
   beforeAll(async () => {
     api = await startApi(DATABASE);
-    await api.todos.insertMany(
-      Array.from({ length: 300 }, (_, i) => ({ content: `todo ${i}`, created_at: new Date(i) })),
+    await insertTodos(
+      api,
+      todoDocs(300, (i) => ({ created_at: new Date(i) })),
     );
-    await api.views.invalidate();
-    second = await spawnApi(DATABASE, { RATE_LIMIT_MAX: '0' });
+    second = await spawnApi(DATABASE);
     worker = await startWorker(DATABASE);
   });
   afterAll(async () => {
@@ -34,12 +36,14 @@ describe('export download across job completion (e2e, two API processes, real wo
   /** Polls the download until it is served; returns every status seen on the way. */
   const poll = async (url: string, id: string): Promise<number[]> => {
     const statuses: number[] = [];
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const response = await send<string>(url, 'GET', `/todos/exports/${id}/download`);
-      statuses.push(response.status);
-      if (response.status !== 409 || Date.now() > deadline) return statuses;
-    }
+    const download = async () => {
+      const { status } = await send<string>(url, 'GET', `/todos/exports/${id}/download`);
+      statuses.push(status);
+      return status;
+    };
+    const options = { timeoutMs: 30_000, intervalMs: 0, message: `export ${id} downloadable` };
+    await until(download, (status) => status !== 409, options);
+    return statuses;
   };
 
   it(`${EXPORTS} exports, ${POLLERS} pollers each: only 409 before completion and 200 after`, async () => {

@@ -1,15 +1,15 @@
 import { parse } from 'csv-parse/sync';
-import { Types } from 'mongoose';
 import type { ExportAcceptedDto } from '../src/exports/dto/create-export.dto.js';
 import { ExportFilesService } from '../src/exports/export-files.service.js';
 import type { JobViewDto } from '../src/jobs/job-view.dto.js';
 import type { TodoDto } from '../src/todos/dto/todo.dto.js';
 import { expectError, startApi, type TestApi } from './support/api.js';
+import { insertTodos, todoDocs } from './support/todo-docs.js';
+import { until } from './support/wait.js';
 import { startWorker, stopWorker, type TestWorker } from './support/worker.js';
 
 const DATABASE = 'todo_e2e_exports';
 const COUNT = 10_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Contents that CSV must quote: commas, quotes, line breaks. */
 const tricky = (i: number) =>
@@ -24,23 +24,17 @@ describe('exports (e2e, real worker)', () => {
   beforeAll(async () => {
     api = await startApi(DATABASE);
     files = api.app.get(ExportFilesService);
-    const docs = Array.from({ length: COUNT }, (_, i) => {
-      const finished = i % 3 === 0;
-      return {
-        _id: new Types.ObjectId(),
-        content: tricky(i),
-        created_at: new Date(Date.UTC(2026, 0, 1) + i),
-        is_finished: finished,
-        finished_at: finished ? new Date(Date.UTC(2026, 1, 1)) : null,
-        remind_at: null,
-        reminded_at: null,
-      };
-    });
-    for (let i = 0; i < docs.length; i += 2_000)
-      await api.todos.insertMany(docs.slice(i, i + 2_000));
+    const docs = todoDocs(COUNT, (i) => ({
+      content: tricky(i),
+      is_finished: i % 3 === 0,
+      finished_at: i % 3 === 0 ? new Date(Date.UTC(2026, 1, 1)) : null,
+    }));
+    await insertTodos(api, docs);
     docs.filter((d) => d.is_finished).forEach((d) => finishedIds.add(d._id.toHexString()));
-    await api.views.invalidate();
-    worker = await startWorker(DATABASE);
+  });
+  // Some tests stop or kill the worker: each starts with one running.
+  beforeEach(async () => {
+    worker ??= await startWorker(DATABASE);
   });
   afterAll(async () => {
     await stopWorker(worker);
@@ -57,16 +51,16 @@ describe('exports (e2e, real worker)', () => {
     (await api.request<JobViewDto>('GET', `/jobs/exports/${id}`)).body;
 
   /** Polls the job until it settles, recording every progress value seen. */
-  const settle = async (id: string, seen: number[] = [], ms = 60_000) => {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const job = await view(id);
-      seen.push(job.progress);
-      if (job.state === 'completed' || job.state === 'failed') return job;
-      if (Date.now() > deadline) throw new Error(`job ${id} still ${job.state}`);
-      await sleep(20);
-    }
-  };
+  const settle = (id: string, seen: number[] = []) =>
+    until(
+      async () => {
+        const job = await view(id);
+        seen.push(job.progress);
+        return job;
+      },
+      (job) => job.state === 'completed' || job.state === 'failed',
+      { timeoutMs: 60_000, intervalMs: 20, message: `job ${id} settling` },
+    );
 
   it(`exports ${COUNT} todos as JSON with monotonic progress, and the file holds exactly them`, async () => {
     const id = await requestExport({ format: 'json' });
@@ -120,10 +114,11 @@ describe('exports (e2e, real worker)', () => {
 
   it('completes an export whose worker was killed with SIGKILL, leaving exactly one file', async () => {
     const id = await requestExport({ format: 'csv' });
-    for (let i = 0; (await view(id)).progress === 0; i++) {
-      if (i > 3000) throw new Error('the export never started');
-      await sleep(5);
-    }
+    await until(
+      () => view(id),
+      (job) => job.progress !== 0,
+      { timeoutMs: 15_000, intervalMs: 5, message: 'the export starting' },
+    );
     const progressAtKill = (await view(id)).progress;
     await stopWorker(worker, 'SIGKILL');
     worker = await startWorker(DATABASE);
@@ -137,13 +132,17 @@ describe('exports (e2e, real worker)', () => {
 
   it('lets the running export finish on SIGTERM, then exits 0', async () => {
     const id = await requestExport({ format: 'json' });
-    while ((await view(id)).state !== 'active') await sleep(5);
+    // Bounded, as before, by the test's own 30 s.
+    await until(
+      () => view(id),
+      (job) => job.state === 'active',
+      { timeoutMs: 30_000, intervalMs: 5, message: 'the export running' },
+    );
     const exited = stopWorker(worker);
     expect(await exited).toEqual({ code: 0, signal: null });
     worker = undefined;
     const job = await view(id);
     expect(job).toMatchObject({ state: 'completed', progress: 100, attempts_made: 1 });
-    worker = await startWorker(DATABASE);
   });
 
   it.each([

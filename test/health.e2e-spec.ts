@@ -1,13 +1,12 @@
 import { startApi, type TestApi } from './support/api.js';
 import { PrivateMongo } from './support/mongo-server.js';
 import { PrivateRedis } from './support/redis-server.js';
+import { until } from './support/wait.js';
 
 interface HealthBody {
   status: string;
   error: Record<string, unknown>;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // First: the suite below points the environment at private stores it kills at the end.
 describe('health probes with the cache turned off (e2e)', () => {
@@ -60,13 +59,12 @@ describe('health probes when stores fail (e2e)', () => {
     expect(live.ms).toBeLessThan(100);
   };
 
-  const expectReadyAgain = async () => {
-    for (let i = 0; i < 100; i++) {
-      if ((await probe('/health/ready')).status === 200) return;
-      await sleep(100);
-    }
-    throw new Error('not ready again after the store came back');
-  };
+  const expectReadyAgain = () =>
+    until(
+      () => probe('/health/ready'),
+      (ready) => ready.status === 200,
+      { timeoutMs: 10_000, intervalMs: 100, message: 'ready again after the store came back' },
+    );
 
   it('is ready with both stores up', async () => {
     const ready = await probe('/health/ready');

@@ -28,6 +28,9 @@ describe('index sync with autoIndex off in production (e2e)', () => {
 
   beforeAll(async () => {
     connection = await createConnection(databaseUri(DATABASE)).asPromise();
+  });
+  // Each test starts from an empty database, whichever ran before.
+  beforeEach(async () => {
     await connection.dropDatabase();
   });
 
@@ -62,6 +65,7 @@ describe('index sync with autoIndex off in production (e2e)', () => {
   });
 
   it("the sync creates the GridFS indexes of the export files, the driver's own", async () => {
+    await sync();
     expect(await indexKeys('exports.files')).toEqual(
       keysOf([{ _id: 1 }, { filename: 1, uploadDate: 1 }]),
     );
@@ -71,6 +75,7 @@ describe('index sync with autoIndex off in production (e2e)', () => {
   });
 
   it('the sync drops an index the schema does not declare', async () => {
+    await sync();
     await connection.collection('todos').createIndex({ content: 1 }, { name: 'content_1' });
     expect(await sync()).toMatch(/todos: created none; dropped content_1/);
     expect(await indexKeys()).not.toContain(JSON.stringify([['content', 1]]));

@@ -1,4 +1,5 @@
 import { spawnApi } from './support/spawned-api.js';
+import { sleep } from './support/wait.js';
 
 interface Line {
   level: number;
@@ -27,7 +28,7 @@ describe('structured logs (e2e)', () => {
       await fetch(`${base}/health/live`);
       await fetch(`${base}/health/ready`);
       await fetch(`${base}/metrics`);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await sleep(300);
 
       expect(given.headers.get('x-request-id')).toBe('client-chosen-42');
       const madeId = made.headers.get('x-request-id') ?? '';

@@ -1,16 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { startApi, type TestApi } from './support/api.js';
+import { useApi } from './support/api.js';
 import { parsePrometheus, sum, type Sample } from './support/prometheus.js';
 
 describe('metrics (e2e)', () => {
-  let api: TestApi;
-
-  beforeAll(async () => {
-    api = await startApi('todo_e2e_metrics');
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useApi('todo_e2e_metrics');
 
   const scrape = async () => {
     const response = await api.request<string>('GET', '/metrics');

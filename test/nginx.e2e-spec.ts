@@ -4,6 +4,7 @@ import type { TodoPageDto } from '../src/todos/dto/todo.dto.js';
 import { expectError, send, startApi, type TestApi } from './support/api.js';
 import { startNginx, type TestNginx } from './support/nginx.js';
 import { spawnApi, type SpawnedApi } from './support/spawned-api.js';
+import { until } from './support/wait.js';
 
 const DATABASE = 'todo_e2e_nginx';
 
@@ -52,18 +53,18 @@ describe('nginx in front of two API processes (e2e, Debian nginx, project config
   let seeder: TestApi;
   let apis: SpawnedApi[];
   let nginx: TestNginx;
-  const upstreams = () => apis.map((api) => new URL(api.url).host);
+  const upstreams = (of = apis) => of.map((api) => new URL(api.url).host);
   /** nginx in front of the same APIs with a tight limit: 1 request/s, a burst of 5. */
   const startLimitedNginx = () =>
     startNginx({ upstreams: upstreams(), rateLimit: '1r/s', burst: 5 });
+  // Trust nginx (loopback 127.0.0.1) to say who the client is.
+  const env = { LOG_LEVEL: 'info', TRUST_PROXY: '127.0.0.1' };
 
   beforeAll(async () => {
     seeder = await startApi(DATABASE);
     for (let i = 0; i < 40; i += 1) {
       await seeder.request('POST', '/todos', { json: { content: `todo number ${i} `.repeat(4) } });
     }
-    // Trust nginx (loopback 127.0.0.1) to say who the client is.
-    const env = { LOG_LEVEL: 'info', TRUST_PROXY: '127.0.0.1' };
     apis = await Promise.all([spawnApi(DATABASE, env), spawnApi(DATABASE, env)]);
     nginx = await startNginx({ upstreams: upstreams() });
   });
@@ -80,9 +81,11 @@ describe('nginx in front of two API processes (e2e, Debian nginx, project config
     // Each process logs a request once its response is sent: give the last lines a moment.
     const count = () =>
       apis.map((api) => requestLines(api).filter((line) => line.route === '/todos').length);
-    for (let i = 0; i < 40 && count()[0] + count()[1] < 20; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await until(count, ([a, b]) => a + b >= 20, {
+      timeoutMs: 2_000,
+      intervalMs: 50,
+      message: '20 requests logged',
+    });
     const served = count();
     expect(served.every((n) => n > 0)).toBe(true);
     expect(served[0] + served[1]).toBeGreaterThanOrEqual(20);
@@ -173,16 +176,25 @@ describe('nginx in front of two API processes (e2e, Debian nginx, project config
   });
 
   it('keeps serving when one process dies, and answers 503 JSON when all are gone', async () => {
-    apis[0].process.child.kill('SIGKILL');
-    await apis[0].process.exited;
-    const statuses = [];
-    for (let i = 0; i < 10; i += 1) statuses.push((await send(nginx.url, 'GET', '/todos')).status);
-    expect(statuses).toEqual(Array(10).fill(200));
+    // Processes and an nginx of its own to kill, so the other tests keep theirs.
+    const doomed = await Promise.all([spawnApi(DATABASE, env), spawnApi(DATABASE, env)]);
+    const front = await startNginx({ upstreams: upstreams(doomed) });
+    try {
+      doomed[0].process.child.kill('SIGKILL');
+      await doomed[0].process.exited;
+      const statuses = [];
+      for (let i = 0; i < 10; i += 1)
+        statuses.push((await send(front.url, 'GET', '/todos')).status);
+      expect(statuses).toEqual(Array(10).fill(200));
 
-    apis[1].process.child.kill('SIGKILL');
-    await apis[1].process.exited;
-    const down = await send(nginx.url, 'GET', '/todos');
-    expectError(down, 503);
-    expect(down.headers.get('retry-after')).toBe('5');
+      doomed[1].process.child.kill('SIGKILL');
+      await doomed[1].process.exited;
+      const down = await send(front.url, 'GET', '/todos');
+      expectError(down, 503);
+      expect(down.headers.get('retry-after')).toBe('5');
+    } finally {
+      await front.stop();
+      await Promise.all(doomed.map((api) => api.stop()));
+    }
   });
 });

@@ -1,23 +1,17 @@
-import { Types } from 'mongoose';
 import type { TodoPageDto } from '../src/todos/dto/todo.dto.js';
-import { expectError, startApi, type TestApi } from './support/api.js';
+import { expectError, useApi, type TestApi } from './support/api.js';
+import { EPOCH, insertTodos, todoDocs } from './support/todo-docs.js';
 
 /**
  * Inserts `count` todos directly, several sharing each creation millisecond so the `_id`
  * tie-break is exercised, and returns their ids in the API's order (newest first).
  */
-async function seed(api: TestApi, count: number, base = Date.UTC(2026, 0, 1)): Promise<string[]> {
-  const docs = Array.from({ length: count }, (_, i) => ({
-    _id: new Types.ObjectId(),
-    content: `todo ${i}`,
-    created_at: new Date(base + Math.floor(i / 3)),
+async function seed(api: TestApi, count: number): Promise<string[]> {
+  const docs = todoDocs(count, (i) => ({
+    created_at: new Date(EPOCH + Math.floor(i / 3)),
     is_finished: i % 4 === 0,
-    finished_at: null,
-    remind_at: null,
-    reminded_at: null,
   }));
-  await api.todos.insertMany(docs);
-  await api.views.invalidate();
+  await insertTodos(api, docs);
   return docs
     .sort(
       (a, b) =>
@@ -48,17 +42,7 @@ async function walk(
 }
 
 describe('pagination (e2e)', () => {
-  let api: TestApi;
-
-  beforeAll(async () => {
-    api = await startApi('todo_e2e_pagination');
-  });
-  beforeEach(async () => {
-    await api.reset();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useApi('todo_e2e_pagination', { resetEach: true });
 
   it('walks every todo exactly once, newest first, by cursor', async () => {
     const expected = await seed(api, 95);

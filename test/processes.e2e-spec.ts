@@ -3,6 +3,7 @@ import { get } from 'node:http';
 import { createConnection } from 'mongoose';
 import { databaseUri } from './support/api.js';
 import { freePort, runEntrypoint } from './support/process.js';
+import { sleep, until } from './support/wait.js';
 
 const alive = (pid: number) => {
   try {
@@ -55,18 +56,13 @@ describe('entrypoints (e2e)', () => {
         .split('\n')
         .map(Number)
         .filter((pid) => pid > 0);
-    const until = async (what: string, ok: () => boolean | Promise<boolean>) => {
-      const deadline = Date.now() + 20_000;
-      while (!(await ok())) {
-        if (Date.now() > deadline) throw new Error(`${what}:\n${api.output()}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    };
+    const waitFor = (message: string, ok: () => boolean | Promise<boolean>) =>
+      until(ok, Boolean, { timeoutMs: 20_000, intervalMs: 50, message, detail: api.output });
     await api.waitForHttp(`${url}/health/live`);
-    await until('two API processes', () => children().length === 2);
+    await waitFor('two API processes', () => children().length === 2);
     const first = children();
     // Each process logs with its pid: requests reach both.
-    await until('both processes served', async () => {
+    await waitFor('both processes served', async () => {
       // A new connection each time: the cluster hands out connections, not requests.
       await new Promise((resolve) =>
         get(`${url}/todos`, { agent: false }, (res) => resolve(res.resume())),
@@ -82,11 +78,11 @@ describe('entrypoints (e2e)', () => {
     });
 
     process.kill(first[0], 'SIGKILL');
-    await until('a replacement process', () => {
+    await waitFor('a replacement process', () => {
       const now = children();
       return now.length === 2 && !now.includes(first[0]);
     });
-    await until('serving again', () =>
+    await waitFor('serving again', () =>
       fetch(`${url}/health/ready`).then(
         (r) => r.ok,
         () => false,
@@ -110,7 +106,7 @@ describe('entrypoints (e2e)', () => {
     expect(ready.status).toBe(200);
     // The worker's port serves the probes and nothing else.
     expect((await fetch(`http://127.0.0.1:${port}/todos`)).status).toBe(404);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
     expect(worker.child.exitCode).toBeNull();
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toEqual({ code: 0, signal: null });

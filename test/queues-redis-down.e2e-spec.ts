@@ -1,5 +1,6 @@
 import { expectError, startApi, type TestApi } from './support/api.js';
 import { PrivateRedis } from './support/redis-server.js';
+import { until } from './support/wait.js';
 
 describe('producers when Redis is down (e2e)', () => {
   let redis: PrivateRedis;
@@ -11,6 +12,9 @@ describe('producers when Redis is down (e2e)', () => {
     expect((await api.request('POST', '/todos/exports', { json: { format: 'json' } })).status).toBe(
       202,
     );
+  });
+  // Each test starts with Redis down, whichever ran before (the last one brings it back).
+  beforeEach(async () => {
     await redis.kill();
   });
   afterAll(async () => {
@@ -58,11 +62,9 @@ describe('producers when Redis is down (e2e)', () => {
 
   it('takes export requests again once Redis is back, without a restart', async () => {
     await redis.restart();
-    let status = 0;
-    for (let i = 0; i < 50 && status !== 202; i++) {
-      status = (await api.request('POST', '/todos/exports', { json: { format: 'csv' } })).status;
-      if (status !== 202) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const exported = () => api.request('POST', '/todos/exports', { json: { format: 'csv' } });
+    const options = { timeoutMs: 5_000, intervalMs: 100, message: 'an export accepted' };
+    const { status } = await until(exported, (response) => response.status === 202, options);
     expect(status).toBe(202);
   });
 });

@@ -2,11 +2,12 @@ import type { JobViewDto } from '../src/jobs/job-view.dto.js';
 import type { TodoDto } from '../src/todos/dto/todo.dto.js';
 import { expectError, send, startApi, type TestApi } from './support/api.js';
 import { spawnApi } from './support/spawned-api.js';
+import { todoDoc } from './support/todo-docs.js';
+import { sleep, until } from './support/wait.js';
 import { WebhookReceiver } from './support/webhook.js';
 import { startWorker, stopWorker, type TestWorker } from './support/worker.js';
 
 const DATABASE = 'todo_e2e_reminders';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const inMs = (ms: number) => new Date(Date.now() + ms).toISOString();
 const DAY = 24 * 3600 * 1000;
 
@@ -43,32 +44,35 @@ describe('reminders and maintenance (e2e, real worker)', () => {
   const jobPath = (todo: TodoDto, remindAt = todo.remind_at) =>
     `/jobs/reminders/reminder-${todo.id}-${Date.parse(remindAt ?? '')}`;
   const job = async (todo: TodoDto) => (await api.request<JobViewDto>('GET', jobPath(todo))).body;
-  const until = async <T>(what: () => Promise<T>, ok: (value: T) => boolean, ms = 10_000) => {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const value = await what();
-      if (ok(value)) return value;
-      if (Date.now() > deadline)
-        throw new Error(`timed out waiting; last value ${JSON.stringify(value)}`);
-      await sleep(25);
-    }
-  };
+  /** Polls every 25 ms for up to 10 s. */
+  const soon = (message: string) => ({ timeoutMs: 10_000, intervalMs: 25, message });
+  /** The todo once its reminder has fired. */
+  const untilReminded = (id: string) =>
+    until(
+      () => get(id),
+      (t) => t.reminded_at !== null,
+      soon(`todo ${id} reminded`),
+    );
+  const untilJob = (todo: TodoDto, state: JobViewDto['state']) =>
+    until(
+      () => job(todo),
+      (j) => j.state === state,
+      soon(`reminder of ${todo.id} ${state}`),
+    );
 
   it('fires within a second of its time, sets reminded_at, and the cached views see it', async () => {
     const todo = await create(inMs(1_500));
     expect((await api.request('GET', `/todos/${todo.id}`)).headers.get('x-cache')).toBe('MISS');
     expect((await api.request('GET', `/todos/${todo.id}`)).headers.get('x-cache')).toBe('HIT');
-    const reminded = await until(
-      () => get(todo.id),
-      (t) => t.reminded_at !== null,
-    );
+    const reminded = await untilReminded(todo.id);
     const lateMs = Date.parse(reminded.reminded_at ?? '') - Date.parse(todo.remind_at ?? '');
     expect(lateMs).toBeGreaterThanOrEqual(0);
     expect(lateMs).toBeLessThan(1_000);
     // reminded_at is set just before the webhook call: wait for the call to land.
     await until(
-      () => Promise.resolve(webhook.callsFor(todo.id).length),
+      () => webhook.callsFor(todo.id).length,
       (calls) => calls === 1,
+      soon('the webhook called once'),
     );
     expect(webhook.callsFor(todo.id)[0].idempotencyKey).toContain(`reminder-${todo.id}`);
   });
@@ -81,10 +85,7 @@ describe('reminders and maintenance (e2e, real worker)', () => {
     });
     expect(moved.status).toBe(200);
     expect((await api.request('GET', jobPath(todo))).status).toBe(404);
-    const reminded = await until(
-      () => get(todo.id),
-      (t) => t.reminded_at !== null,
-    );
+    const reminded = await untilReminded(todo.id);
     expect(
       Date.parse(reminded.reminded_at ?? '') - Date.parse(moved.body.remind_at ?? ''),
     ).toBeLessThan(1_000);
@@ -92,7 +93,7 @@ describe('reminders and maintenance (e2e, real worker)', () => {
   });
 
   it('fires once, for the time the todo ends with, when reschedules race on two API processes', async () => {
-    const other = await spawnApi(DATABASE, { JOB_ATTEMPTS: '3', RATE_LIMIT_MAX: '0' });
+    const other = await spawnApi(DATABASE, { JOB_ATTEMPTS: '3' });
     try {
       const todo = await create(inMs(3_600_000));
       const times = Array.from({ length: 20 }, (_, i) => inMs(5_000 + i * 50));
@@ -104,10 +105,7 @@ describe('reminders and maintenance (e2e, real worker)', () => {
       expect(answers.map((answer) => answer.status)).toEqual(times.map(() => 200));
       const final = await get(todo.id);
       expect((await job(final)).state).toBe('delayed');
-      const reminded = await until(
-        () => get(todo.id),
-        (t) => t.reminded_at !== null,
-      );
+      const reminded = await untilReminded(todo.id);
       expect(
         Date.parse(reminded.reminded_at ?? '') - Date.parse(final.remind_at ?? ''),
       ).toBeLessThan(1_000);
@@ -139,10 +137,7 @@ describe('reminders and maintenance (e2e, real worker)', () => {
   it('retries a failing webhook: two failures then success is three attempts', async () => {
     const todo = await create(inMs(500));
     webhook.plans.set(todo.id, [500, 503]);
-    const done = await until(
-      () => job(todo),
-      (j) => j.state === 'completed',
-    );
+    const done = await untilJob(todo, 'completed');
     expect(done.attempts_made).toBe(3);
     expect(webhook.callsFor(todo.id).map((c) => c.status)).toEqual([500, 503, 200]);
     expect((await get(todo.id)).reminded_at).not.toBeNull();
@@ -151,10 +146,7 @@ describe('reminders and maintenance (e2e, real worker)', () => {
   it('keeps a job that always fails in the failed set, with its reason', async () => {
     const todo = await create(inMs(500));
     webhook.plans.set(todo.id, [500, 500, 500, 500]);
-    const failed = await until(
-      () => job(todo),
-      (j) => j.state === 'failed',
-    );
+    const failed = await untilJob(todo, 'failed');
     expect(failed).toMatchObject({ attempts_made: 3, failed_reason: 'webhook answered 500' });
   });
 
@@ -177,14 +169,16 @@ describe('reminders and maintenance (e2e, real worker)', () => {
 
   it('deletes finished todos past the retention period, in the background', async () => {
     const old = new Date(Date.now() - 40 * DAY);
-    const [stale, recent, open] = await api.todos.insertMany([
-      { content: 'stale', created_at: old, is_finished: true, finished_at: old },
-      { content: 'recent', created_at: old, is_finished: true, finished_at: new Date() },
-      { content: 'open', created_at: old, is_finished: false, finished_at: null },
-    ]);
+    const [stale, recent, open] = [
+      todoDoc({ content: 'stale', created_at: old, is_finished: true, finished_at: old }),
+      todoDoc({ content: 'recent', created_at: old, is_finished: true, finished_at: new Date() }),
+      todoDoc({ content: 'open', created_at: old, is_finished: false, finished_at: null }),
+    ];
+    await api.todos.insertMany([stale, recent, open]);
     await until(
-      () => api.todos.exists({ _id: stale._id }),
+      () => api.todos.exists({ _id: stale._id }).exec(),
       (exists) => exists === null,
+      soon('the stale todo deleted'),
     );
     expect(await api.todos.exists({ _id: recent._id })).not.toBeNull();
     expect(await api.todos.exists({ _id: open._id })).not.toBeNull();

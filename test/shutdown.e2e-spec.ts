@@ -1,4 +1,5 @@
 import { spawnApi } from './support/spawned-api.js';
+import { sleep } from './support/wait.js';
 
 interface Outcome {
   sentAt: number;
@@ -25,7 +26,7 @@ describe('graceful shutdown under load (e2e)', () => {
           outcomes.push({ sentAt, status: response.status });
         } catch {
           outcomes.push({ sentAt, status: 'error' });
-          await new Promise((resolve) => setTimeout(resolve, 20));
+          await sleep(20);
         }
       }
     });
@@ -39,11 +40,11 @@ describe('graceful shutdown under load (e2e)', () => {
             ),
           );
         }
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await sleep(50);
       }
     })();
 
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await sleep(1_000);
     signalledAt = performance.now();
     api.child.kill('SIGTERM');
     const exit = await api.exited;

@@ -2,18 +2,18 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Types } from 'mongoose';
 import type { ExportAcceptedDto } from '../src/exports/dto/create-export.dto.js';
 import { ExportFilesService } from '../src/exports/export-files.service.js';
 import type { JobViewDto } from '../src/jobs/job-view.dto.js';
 import type { TodoDto } from '../src/todos/dto/todo.dto.js';
 import { isolatedStores, send, startApi, type TestApi } from './support/api.js';
 import { freePort } from './support/process.js';
+import { insertTodos, todoDocs } from './support/todo-docs.js';
+import { until } from './support/wait.js';
 
 const DATABASE = 'todo_e2e_supervisor';
 const CONFIG = 'deploy/supervisor/supervisord.conf';
 const COUNT = 20_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Two consecutive free ports, for API_BASE_PORT and API_BASE_PORT + 1. */
 async function freePortPair(): Promise<number> {
@@ -29,18 +29,15 @@ async function isFree(port: number): Promise<boolean> {
   );
 }
 
-async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} not within ${ms} ms`);
-    await sleep(50);
-  }
-}
+/** Polls every 50 ms for up to `timeoutMs`, a probe that throws counting as not yet. */
+const within = (timeoutMs: number, message: string) => ({
+  timeoutMs,
+  intervalMs: 50,
+  message,
+  retryErrors: true,
+});
 
-const ready = (url: string) =>
-  fetch(`${url}/health/ready`).then((response) => (response.ok ? true : undefined));
+const ready = (url: string) => fetch(`${url}/health/ready`).then((response) => response.ok);
 
 describe('supervisord with the project config (e2e, Debian supervisor, real processes)', () => {
   let seeder: TestApi;
@@ -60,18 +57,7 @@ describe('supervisord with the project config (e2e, Debian supervisor, real proc
 
   beforeAll(async () => {
     seeder = await startApi(DATABASE);
-    const docs = Array.from({ length: COUNT }, (_, i) => ({
-      _id: new Types.ObjectId(),
-      content: `todo ${i}`,
-      created_at: new Date(Date.UTC(2026, 0, 1) + i),
-      is_finished: false,
-      finished_at: null,
-      remind_at: null,
-      reminded_at: null,
-    }));
-    for (let i = 0; i < docs.length; i += 2_000)
-      await seeder.todos.insertMany(docs.slice(i, i + 2_000));
-    await seeder.views.invalidate();
+    await insertTodos(seeder, todoDocs(COUNT));
 
     dir = mkdtempSync(join(tmpdir(), 'todo-supervisor-'));
     const basePort = await freePortPair();
@@ -97,7 +83,7 @@ describe('supervisord with the project config (e2e, Debian supervisor, real proc
     supervisord = spawn('supervisord', ['-n', '-c', CONFIG], { env, stdio: 'ignore' });
     exited = new Promise((resolve) => supervisord?.on('exit', resolve));
     for (const url of [...apiUrls, workerUrl])
-      await until(`${url} ready`, 30_000, () => ready(url));
+      await until(() => ready(url), Boolean, within(30_000, `${url} ready`));
   }, 90_000);
 
   afterAll(async () => {
@@ -116,9 +102,7 @@ describe('supervisord with the project config (e2e, Debian supervisor, real proc
     expect(accepted.status).toBe(202);
     const jobUrl = `/jobs/exports/${accepted.body.job_id}`;
     const job = () => send<JobViewDto>(apiUrls[1], 'GET', jobUrl).then((r) => r.body);
-    await until('export in progress', 20_000, async () =>
-      (await job()).progress > 0 ? true : undefined,
-    );
+    await until(job, (view) => view.progress > 0, within(20_000, 'export in progress'));
 
     const killed = { api: pidOf(`api:api-${new URL(apiUrls[0]).port}`), worker: pidOf('worker') };
     expect(killed.api).toBeDefined();
@@ -129,19 +113,21 @@ describe('supervisord with the project config (e2e, Debian supervisor, real proc
     expect(await job()).toMatchObject({ state: 'active' }); // killed mid-export
 
     // Both back, as new processes, and ready.
-    await until('API and worker restarted and ready', 15_000, async () => {
+    const restarted = async () => {
       const api = pidOf(`api:api-${new URL(apiUrls[0]).port}`);
       const worker = pidOf('worker');
-      if (!api || !worker || api === killed.api || worker === killed.worker) return undefined;
+      if (!api || !worker || api === killed.api || worker === killed.worker) return false;
       return (await ready(apiUrls[0])) && (await ready(workerUrl));
-    });
+    };
+    await until(restarted, Boolean, within(15_000, 'API and worker restarted and ready'));
     const backInMs = Date.now() - killedAt;
     expect(backInMs).toBeLessThan(15_000);
 
-    const done = await until('export completed', 60_000, async () => {
-      const view = await job();
-      return view.state === 'completed' || view.state === 'failed' ? view : undefined;
-    });
+    const done = await until(
+      job,
+      (view) => view.state === 'completed' || view.state === 'failed',
+      within(60_000, 'export completed'),
+    );
     expect({ state: done.state, reason: done.failed_reason }).toEqual({ state: 'completed' });
     expect(await seeder.app.get(ExportFilesService).countFor(accepted.body.job_id)).toBe(1);
     const file = await send<TodoDto[]>(

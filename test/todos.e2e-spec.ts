@@ -1,18 +1,8 @@
 import type { TodoDto, TodoPageDto } from '../src/todos/dto/todo.dto.js';
-import { expectError, startApi, type TestApi } from './support/api.js';
+import { expectError, useApi } from './support/api.js';
 
 describe('todos API (e2e)', () => {
-  let api: TestApi;
-
-  beforeAll(async () => {
-    api = await startApi('todo_e2e_todos');
-  });
-  beforeEach(async () => {
-    await api.reset();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useApi('todo_e2e_todos', { resetEach: true });
 
   it('creates, reads, lists, finishes, unfinishes and deletes a todo', async () => {
     const created = await api.request<TodoDto>('POST', '/todos', {

@@ -19,9 +19,9 @@ export function installCacheFastPath(app: NestFastifyApplication): void {
     .getHttpAdapter()
     .getInstance()
     .addHook('preHandler', (request, reply, done) => {
-      const view = request.method === 'GET' ? keys.known(request) : undefined;
+      const view = request.method === 'GET' ? keys.keyOfValidated(request) : undefined;
       if (view === undefined) return done();
-      cache.peek(view).then(
+      cache.cachedBody(view).then(
         (body) => {
           if (body === undefined) return done();
           void reply

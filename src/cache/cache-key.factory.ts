@@ -27,8 +27,8 @@ export class CacheKeyFactory {
     const options = this.reflector.get<CacheViewOptions>(CACHE_VIEW, context.getHandler());
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const memoKey = memoKeyOf(request);
-    const known = this.memo.get(memoKey);
-    if (known !== undefined) return known;
+    const remembered = this.memo.get(memoKey);
+    if (remembered !== undefined) return remembered;
 
     const params = request.params as Record<string, unknown>;
     const id = options.idParam === undefined ? '' : this.ids.transform(params[options.idParam]);
@@ -46,7 +46,7 @@ export class CacheKeyFactory {
   }
 
   /** The key of a request this process has already validated and keyed, if any. */
-  known(request: FastifyRequest): string | undefined {
+  keyOfValidated(request: FastifyRequest): string | undefined {
     return this.memo.get(memoKeyOf(request));
   }
 }

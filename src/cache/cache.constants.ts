@@ -1,6 +1,3 @@
-/** Injection token of the Redis client behind the response cache. */
-export const CACHE_REDIS_CLIENT = Symbol('CACHE_REDIS_CLIENT');
-
 /** Metadata key of `@CacheView()`. */
 export const CACHE_VIEW = 'todo-service:cache-view';
 

@@ -1,30 +1,13 @@
-import KeyvRedis, { createClient, Keyv } from '@keyv/redis';
-
-export type CacheRedisClient = ReturnType<typeof createClient>;
-
-/**
- * The Redis client behind the cache. `disableOfflineQueue` makes commands fail at once while
- * the connection is down instead of queueing (and hanging the request) until it returns; the
- * reconnect backoff is capped at a second so caching resumes soon after Redis does.
- */
-export function createCacheRedisClient(url: string): CacheRedisClient {
-  return createClient({
-    url,
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: 1_000,
-      reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1_000),
-    },
-  });
-}
+import KeyvRedis, { Keyv } from '@keyv/redis';
+import type { RedisClient } from '../redis/redis.module.js';
 
 /**
- * A Keyv store over that client whose serialized form is `<expires>\n<value>`: values are
+ * A Keyv store over the Redis client whose serialized form is `<expires>\n<value>`: values are
  * already-serialized response bodies, so a hit costs one `indexOf` and one `slice` instead
  * of Keyv's default JSON round trip. Errors are thrown (not swallowed) so the cache can tell
  * a failure from a miss.
  */
-export function createRawKeyv(client: CacheRedisClient, ttlMs: number): Keyv<string> {
+export function createRawKeyv(client: RedisClient, ttlMs: number): Keyv<string> {
   const store = new KeyvRedis(client, { throwOnErrors: true, throwOnConnectError: true });
   const keyv = new Keyv<string>({
     store,

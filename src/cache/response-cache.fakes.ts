@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Cache } from 'cache-manager';
 import type { AppConfig } from '../config/configuration.js';
 import { CacheStats } from './cache-stats.js';
-import type { CacheRedisClient } from './redis-keyv.js';
+import type { RedisClient } from '../redis/redis.module.js';
 import { ResponseCache } from './response-cache.service.js';
 
 /**
@@ -53,7 +53,7 @@ export function createTestCache(options: Partial<AppConfig> = {}) {
   } as AppConfig;
   const responses = new ResponseCache(
     cache as unknown as Cache,
-    client as unknown as CacheRedisClient,
+    client as unknown as RedisClient,
     config,
     new CacheStats(),
   );

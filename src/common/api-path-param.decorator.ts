@@ -22,7 +22,10 @@ export const ApiPathParam = (name: string, pattern: string, description: string)
     }),
   );
 
-/** The 24-hex ObjectId that ParseObjectIdPipe accepts. */
+/** The 24-hex ObjectId that ParseObjectIdPipe accepts, as the pipe and the document say it. */
 export const OBJECT_ID_PATTERN = '^[0-9a-fA-F]{24}$';
-/** The job ids that ParseJobIdPipe accepts (spelled out: `\w` means more in other regex engines). */
+/**
+ * The job ids that ParseJobIdPipe accepts, up to MAX_PATH_PARAM_LENGTH characters (spelled
+ * out: `\w` means more in other regex engines).
+ */
 export const JOB_ID_PATTERN = '^[A-Za-z0-9_-]+$';

@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
+import { OBJECT_ID_PATTERN } from './api-path-param.decorator.js';
 
-const OBJECT_ID = /^[0-9a-f]{24}$/i;
+const OBJECT_ID = new RegExp(OBJECT_ID_PATTERN);
 
 /**
  * Accepts only the 24-hex form of an ObjectId. Mongoose's own `isValid` also accepts any

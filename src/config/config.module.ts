@@ -1,14 +1,18 @@
-import { Global, Module } from '@nestjs/common';
-import { AppConfig, loadConfig } from './configuration.js';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { AppConfig } from './configuration.js';
 
 /**
- * Provides the validated {@link AppConfig}. Entrypoints call `loadConfig()` before Nest
- * starts so a bad variable fails fast with one line; this module re-reads the same
- * environment, which is cheap and keeps the module usable on its own in tests.
+ * Provides the validated {@link AppConfig} that the entrypoint parsed once before Nest
+ * started (so a bad variable failed fast with one line); tests pass theirs the same way.
  */
 @Global()
-@Module({
-  providers: [{ provide: AppConfig, useFactory: () => loadConfig() }],
-  exports: [AppConfig],
-})
-export class ConfigModule {}
+@Module({})
+export class ConfigModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ConfigModule,
+      providers: [{ provide: AppConfig, useValue: config }],
+      exports: [AppConfig],
+    };
+  }
+}

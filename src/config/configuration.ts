@@ -1,22 +1,15 @@
 import { z } from 'zod';
+import { origin, parseTrustProxy } from './env-values.js';
 
 /**
- * The environment the service reads, validated once at boot. Defaults are the local
- * development values; every variable is listed with its default in `.env.example`.
+ * The environment the service reads: one zod schema that validates it and transforms it into
+ * the typed configuration, whose type is derived from it. Each entrypoint parses it once at
+ * boot and hands the result to its modules. Defaults are the local development values; every
+ * variable is listed with its default in `.env.example`.
  */
 const port = z.coerce.number().int().min(1).max(65535);
 
-/** One browser origin, exactly as a browser sends it: scheme, host and optional port. */
-const origin = z.string().refine((value) => {
-  try {
-    const url = new URL(value);
-    return /^https?:$/.test(url.protocol) && url.origin === value;
-  } catch {
-    return false;
-  }
-}, 'must be a comma-separated list of origins such as https://app.example.com (no path, no trailing slash)');
-
-export const envSchema = z.object({
+const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: port.default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -108,96 +101,22 @@ export const envSchema = z.object({
   WORKER_MAX_STALLED_COUNT: z.coerce.number().int().min(0).max(100).default(3),
 });
 
-export type Env = z.infer<typeof envSchema>;
+type Env = z.infer<typeof envSchema>;
 
-const adminPair = (env: Env) =>
-  (env.ADMIN_USER === undefined) === (env.ADMIN_PASSWORD === undefined);
-
-/** Typed configuration, injected by class token so consumers get types without casts. */
-export class AppConfig {
-  readonly env!: Env['NODE_ENV'];
-  readonly port!: number;
-  readonly host!: string;
-  readonly clusterWorkers!: number;
-  readonly mongodbUri!: string;
-  readonly mongodbAutoIndex!: boolean;
-  readonly mongodbTimeouts!: MongodbTimeouts;
-  readonly redisUrl!: string;
-  readonly logLevel!: Env['LOG_LEVEL'];
-  readonly cacheTtlSeconds!: number;
-  readonly cacheEnabled!: boolean;
-  readonly cacheKeyPrefix!: string;
-  readonly cacheTimeoutMs!: number;
-  readonly workerConcurrency!: number;
-  readonly workerHealthPort!: number;
-  readonly cursorSecret!: string;
-  readonly workerLockMs!: number;
-  readonly workerStalledIntervalMs!: number;
-  readonly workerMaxStalledCount!: number;
-  readonly shutdownGraceMs!: number;
-  readonly shutdownDelayMs!: number;
-  readonly keepAliveTimeoutMs!: number;
-  readonly queuePrefix!: string;
-  readonly jobAttempts!: number;
-  readonly jobBackoffMs!: number;
-  readonly retentionDays!: number | undefined;
-  readonly maintenanceIntervalMs!: number;
-  readonly reminderWebhookUrl!: string | undefined;
-  readonly rateLimitMax!: number;
-  readonly rateLimitWindowMs!: number;
-  readonly trustProxy!: boolean | number | string[];
-  readonly corsOrigins!: string[];
-  readonly admin!: { user: string; password: string } | undefined;
-}
-
-/** The driver settings that bound how long a MongoDB outage can hold an operation. */
-export interface MongodbTimeouts {
-  serverSelectionTimeoutMS: number;
-  connectTimeoutMS: number;
-  heartbeatFrequencyMS: number;
-  socketTimeoutMS: number;
-}
-
-export class ConfigError extends Error {}
-
-function parseTrustProxy(value: string | undefined): boolean | number | string[] {
-  if (value === undefined || value === 'false') return false;
-  if (value === 'true') return true;
-  if (/^\d+$/.test(value)) return Number(value);
-  return value.split(',').map((item) => item.trim());
-}
-
-/**
- * Parses the environment; on failure throws one line naming each bad variable. An empty
- * variable counts as unset (`ADMIN_USER=` in an env file means "no admin").
- */
-export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppConfig {
-  const source = Object.fromEntries(
-    Object.entries(environment).filter(([, value]) => value !== ''),
-  );
-  const parsed = envSchema
-    .refine(adminPair, {
-      path: ['ADMIN_PASSWORD'],
-      message: 'set ADMIN_USER and ADMIN_PASSWORD together',
-    })
-    .safeParse(source);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      // The variable, not the item of a list variable (CORS_ORIGINS) that was wrong.
-      const name = String(issue.path[0]);
-      const got = source[name];
-      return `${name}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
-    });
-    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
-  }
-  const env = parsed.data;
-  return Object.freeze({
+/** The typed configuration: the schema's output, with the variables' names in camelCase. */
+const configSchema = envSchema
+  .refine((env) => (env.ADMIN_USER === undefined) === (env.ADMIN_PASSWORD === undefined), {
+    path: ['ADMIN_PASSWORD'],
+    message: 'set ADMIN_USER and ADMIN_PASSWORD together',
+  })
+  .transform((env: Env) => ({
     env: env.NODE_ENV,
     port: env.PORT,
     host: env.HOST,
     clusterWorkers: env.CLUSTER_WORKERS,
     mongodbUri: env.MONGODB_URI,
     mongodbAutoIndex: env.MONGODB_AUTO_INDEX ?? env.NODE_ENV !== 'production',
+    /** The driver settings that bound how long a MongoDB outage can hold an operation. */
     mongodbTimeouts: {
       serverSelectionTimeoutMS: env.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
       connectTimeoutMS: env.MONGODB_CONNECT_TIMEOUT_MS,
@@ -233,5 +152,39 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       env.ADMIN_USER !== undefined && env.ADMIN_PASSWORD !== undefined
         ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD }
         : undefined,
-  });
+  }));
+
+type Config = Readonly<z.output<typeof configSchema>>;
+
+/**
+ * The configuration's injection token and type in one name: consumers write
+ * `constructor(private readonly config: AppConfig)` and get the schema's output type. The
+ * class is never instantiated; the interface of the same name gives it its members.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export abstract class AppConfig {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface AppConfig extends Config {}
+
+export class ConfigError extends Error {}
+
+/**
+ * Parses the environment; on failure throws one line naming each bad variable. An empty
+ * variable counts as unset (`ADMIN_USER=` in an env file means "no admin").
+ */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppConfig {
+  const source = Object.fromEntries(
+    Object.entries(environment).filter(([, value]) => value !== ''),
+  );
+  const parsed = configSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      // The variable, not the item of a list variable (CORS_ORIGINS) that was wrong.
+      const name = String(issue.path[0]);
+      const got = source[name];
+      return `${name}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return Object.freeze(parsed.data);
 }

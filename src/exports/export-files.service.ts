@@ -3,7 +3,7 @@ import { InjectConnection, InjectModel } from '@nestjs/mongoose';
 import { GridFSBucket, type GridFSBucketReadStream } from 'mongodb';
 import type { Connection, Model } from 'mongoose';
 import { pipeline } from 'node:stream/promises';
-import type { ExportJobData, ExportJobResult } from '../queues/queues.constants.js';
+import type { ExportJobData, ExportJobResult } from './export-job.js';
 import { NEWEST_FIRST, Todo } from '../todos/todo.schema.js';
 import { CONTENT_TYPES, formatExport } from './export-format.js';
 

@@ -1,6 +1,6 @@
 import { Transform, type Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import type { ExportFormat } from '../queues/queues.constants.js';
+import type { ExportFormat } from './export-job.js';
 import { toTodoDto, type TodoDto } from '../todos/dto/todo.dto.js';
 import type { TodoRecord } from '../todos/todo.schema.js';
 

@@ -2,14 +2,10 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { ConflictException, Injectable, NotFoundException, StreamableFile } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { addJob, withinDeadline } from '../queues/producer.js';
-import {
-  JOBS,
-  QUEUES,
-  type ExportJobData,
-  type ExportJobResult,
-} from '../queues/queues.constants.js';
+import { QUEUES } from '../queues/queues.constants.js';
 import type { CreateExportDto, ExportAcceptedDto } from './dto/create-export.dto.js';
 import { ExportFilesService } from './export-files.service.js';
+import { EXPORT_JOB, type ExportJobData, type ExportJobResult } from './export-job.js';
 
 @Injectable()
 export class ExportsService {
@@ -21,7 +17,7 @@ export class ExportsService {
   async request(input: CreateExportDto): Promise<ExportAcceptedDto> {
     const data: ExportJobData = { format: input.format };
     if (input.finished !== undefined) data.finished = input.finished;
-    const job = await addJob(this.queue, JOBS.export, data);
+    const job = await addJob(this.queue, EXPORT_JOB, data);
     const id = String(job.id);
     return {
       job_id: id,

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { ResponseCacheModule } from '../cache/cache.module.js';
 import { EventLoopIndicator } from './event-loop.indicator.js';
 import { HealthController } from './health.controller.js';
 import { QueueIndicator } from './queue.indicator.js';
@@ -9,7 +8,7 @@ import { ShutdownState } from './shutdown.state.js';
 
 /** The same probes in both processes: on the API port, and on the worker's health port. */
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false }), ResponseCacheModule],
+  imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController],
   providers: [EventLoopIndicator, RedisIndicator, QueueIndicator, ShutdownState],
   exports: [ShutdownState],

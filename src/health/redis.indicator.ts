@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { CACHE_REDIS_CLIENT } from '../cache/cache.constants.js';
-import type { CacheRedisClient } from '../cache/redis-keyv.js';
+import { REDIS_CLIENT, type RedisClient } from '../redis/redis.module.js';
 import { AppConfig } from '../config/configuration.js';
 import { READINESS_TIMEOUT_MS } from './health.constants.js';
 
@@ -13,7 +12,7 @@ export class RedisIndicator {
 
   constructor(
     private readonly health: HealthIndicatorService,
-    @Inject(CACHE_REDIS_CLIENT) private readonly client: CacheRedisClient,
+    @Inject(REDIS_CLIENT) private readonly client: RedisClient,
     config: AppConfig,
   ) {
     this.probeKey = `${config.cacheKeyPrefix}:health:${randomBytes(6).toString('hex')}`;

@@ -1,3 +1,4 @@
+import type { ProcessRole } from '../process.modules.js';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ResponseCacheModule } from '../cache/cache.module.js';
@@ -8,7 +9,7 @@ import { MetricsService } from './metrics.service.js';
 /** `GET /metrics` in both processes; the worker also records its jobs. */
 @Module({})
 export class MetricsModule {
-  static forRoot(role: 'api' | 'worker'): DynamicModule {
+  static forRoot(role: ProcessRole): DynamicModule {
     return {
       module: MetricsModule,
       imports: [ResponseCacheModule, ...(role === 'worker' ? [DiscoveryModule] : [])],

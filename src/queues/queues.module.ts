@@ -1,16 +1,18 @@
+import type { ProcessRole } from '../process.modules.js';
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '../config/configuration.js';
+import { redisOptions } from '../redis/redis.module.js';
 import { QUEUE_NAMES } from './queues.constants.js';
 
 /**
- * BullMQ connection, defaults and queues. `producer` connections (the API) fail fast: no
+ * BullMQ connection, defaults and queues. The API's connections (it only produces) fail fast: no
  * offline queue and one try per command, so a request never waits on an absent Redis.
  * `worker` connections retry for ever, as BullMQ requires for blocking commands.
  */
 @Module({})
 export class QueuesModule {
-  static forRoot(role: 'producer' | 'worker'): DynamicModule {
+  static forRoot(role: ProcessRole): DynamicModule {
     return {
       module: QueuesModule,
       // Global: producers in any feature module inject their queue with @InjectQueue.
@@ -22,7 +24,7 @@ export class QueuesModule {
             prefix: config.queuePrefix,
             connection: {
               ...redisOptions(config.redisUrl),
-              ...(role === 'producer'
+              ...(role === 'api'
                 ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1_000 }
                 : { maxRetriesPerRequest: null }),
               retryStrategy: (times: number) => Math.min(times * 100, 1_000),
@@ -41,17 +43,4 @@ export class QueuesModule {
       exports: [BullModule],
     };
   }
-}
-
-/** ioredis options from a redis:// or rediss:// URL. */
-export function redisOptions(url: string) {
-  const parsed = new URL(url);
-  return {
-    host: parsed.hostname,
-    port: Number(parsed.port || 6379),
-    username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
-    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
-    db: parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0,
-    tls: parsed.protocol === 'rediss:' ? {} : undefined,
-  };
 }

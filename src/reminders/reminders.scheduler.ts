@@ -2,7 +2,8 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { addJob, withinDeadline } from '../queues/producer.js';
-import { JOBS, QUEUES, reminderJobId, type ReminderJobData } from '../queues/queues.constants.js';
+import { QUEUES } from '../queues/queues.constants.js';
+import { REMIND_JOB, reminderJobId, type ReminderJobData } from './reminder-job.js';
 
 /**
  * One delayed job per todo and reminder time (a deterministic id). Each call touches only the
@@ -24,7 +25,7 @@ export class RemindersScheduler {
     await withinDeadline(this.queue.remove(jobId), 'reschedule the reminder');
     await addJob(
       this.queue,
-      JOBS.remind,
+      REMIND_JOB,
       { todo_id: todoId, remind_at: remindAt.toISOString() },
       { jobId, delay: Math.max(0, remindAt.getTime() - Date.now()) },
     );

@@ -1,6 +1,9 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { HydratedDocument, Types } from 'mongoose';
 
+/** The longest `content`, in characters after trimming: the schema and every DTO say so. */
+export const CONTENT_MAX_LENGTH = 1000;
+
 /**
  * Field names are snake_case on purpose: they are the names the original service stored,
  * so its data needs no migration, and the API returns them unchanged.
@@ -8,7 +11,7 @@ import type { HydratedDocument, Types } from 'mongoose';
 // strictQuery: a filter on a field the schema does not declare is dropped, never sent.
 @Schema({ collection: 'todos', versionKey: false, strict: 'throw', strictQuery: true })
 export class Todo {
-  @Prop({ type: String, required: true, maxlength: 1000 })
+  @Prop({ type: String, required: true, maxlength: CONTENT_MAX_LENGTH })
   content!: string;
 
   @Prop({ type: Date, required: true, default: () => new Date() })

@@ -3,14 +3,15 @@ import { ResponseCacheModule } from '../cache/cache.module.js';
 import { RemindersModule } from '../reminders/reminders.module.js';
 import { LegacyTodoController } from './legacy-todo.controller.js';
 import { PageCursorCodec } from './page-cursor.js';
-import { TodoModelModule } from './todo-model.module.js';
+import { TodosDataModule } from './todos-data.module.js';
 import { TodosController } from './todos.controller.js';
 import { TodosService } from './todos.service.js';
 
 @Module({
-  imports: [TodoModelModule, ResponseCacheModule, RemindersModule],
+  // The cache module for the @CacheView() interceptor on the controllers' reads.
+  imports: [TodosDataModule, ResponseCacheModule, RemindersModule],
   controllers: [TodosController, LegacyTodoController],
   providers: [TodosService, PageCursorCodec],
-  exports: [TodosService, TodoModelModule],
+  exports: [TodosService],
 })
 export class TodosModule {}

@@ -1,21 +1,19 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import { Model, trusted, Types, type QueryFilter } from 'mongoose';
-import { ResponseCache } from '../cache/response-cache.service.js';
+import { trusted, Types, type QueryFilter } from 'mongoose';
 import { RemindersScheduler } from '../reminders/reminders.scheduler.js';
 import type { CreateTodoDto } from './dto/create-todo.dto.js';
 import type { ListTodosQueryDto } from './dto/list-todos-query.dto.js';
 import { toTodoDto, type TodoDto, type TodoPageDto } from './dto/todo.dto.js';
 import type { UpdateTodoDto } from './dto/update-todo.dto.js';
 import { PageCursorCodec } from './page-cursor.js';
-import { NEWEST_FIRST, Todo, type TodoRecord } from './todo.schema.js';
+import type { Todo } from './todo.schema.js';
+import { TodosRepository } from './todos.repository.js';
 
 @Injectable()
 export class TodosService {
   constructor(
-    @InjectModel(Todo.name) private readonly todos: Model<Todo>,
+    private readonly todos: TodosRepository,
     private readonly cursors: PageCursorCodec,
-    private readonly views: ResponseCache,
     private readonly reminders: RemindersScheduler,
   ) {}
 
@@ -28,13 +26,7 @@ export class TodosService {
     if (query.cursor !== undefined) Object.assign(filter, this.after(query.cursor));
 
     // One extra row tells whether another page exists without a count query.
-    const rows = await this.todos
-      .find(filter)
-      .sort(NEWEST_FIRST)
-      .skip(query.start ?? 0)
-      .limit(query.limit + 1)
-      .lean<TodoRecord[]>()
-      .exec();
+    const rows = await this.todos.page(filter, query.start ?? 0, query.limit + 1);
     const items = rows.slice(0, query.limit);
     const last = items.at(-1);
     const more = rows.length > query.limit && last !== undefined;
@@ -47,7 +39,7 @@ export class TodosService {
   }
 
   async get(id: string): Promise<TodoDto> {
-    const todo = await this.todos.findById(id).lean<TodoRecord>().exec();
+    const todo = await this.todos.findById(id);
     if (!todo) throw this.notFound(id);
     return toTodoDto(todo);
   }
@@ -57,10 +49,7 @@ export class TodosService {
     const remindAt = input.remind_at === undefined ? null : new Date(input.remind_at);
     // Scheduled first: if the queue is down the request fails (503) before anything is written.
     if (remindAt) await this.reminders.schedule(_id.toHexString(), remindAt);
-    const todo = await this.todos.create({ _id, content: input.content, remind_at: remindAt });
-    // Every write invalidates the cached views before its response is sent.
-    await this.views.invalidate();
-    return toTodoDto(todo.toObject<TodoRecord>());
+    return toTodoDto(await this.todos.create({ _id, content: input.content, remind_at: remindAt }));
   }
 
   async update(id: string, input: UpdateTodoDto): Promise<TodoDto> {
@@ -72,33 +61,28 @@ export class TodosService {
     if (remindAt) await this.reminders.schedule(id, remindAt);
     // The document as it was, read in the same atomic step as the write: its reminder time
     // names the one job this change ends, even when other updates of the todo race it.
-    const before = await this.todos
-      .findByIdAndUpdate(id, changes, { returnDocument: 'before' })
-      .lean<TodoRecord>()
-      .exec();
-    if (!before) {
+    const change = await this.todos.update(id, changes);
+    if (!change) {
       if (remindAt) await this.reminders.cancel(id, remindAt);
       throw this.notFound(id);
     }
-    const todo: TodoRecord = { ...before, ...changes.$set };
-    await this.views.invalidate();
+    const { before, after } = change;
     const previous = before.remind_at instanceof Date ? before.remind_at : null;
     const ended =
       input.is_finished === true ||
       (input.remind_at !== undefined && previous?.getTime() !== remindAt?.getTime());
     if (ended) await this.reminders.cancel(id, previous);
-    return toTodoDto(todo);
+    return toTodoDto(after);
   }
 
   async remove(id: string): Promise<void> {
-    const removed = await this.todos.findByIdAndDelete(id).lean<TodoRecord>().exec();
+    const removed = await this.todos.remove(id);
     if (!removed) throw this.notFound(id);
-    await this.views.invalidate();
     const remindAt = removed.remind_at instanceof Date ? removed.remind_at : null;
     await this.reminders.cancel(id, remindAt);
   }
 
-  private changes(input: UpdateTodoDto): { $set: Partial<Todo> } {
+  private changes(input: UpdateTodoDto): Partial<Todo> {
     const set: Partial<Todo> = {};
     if (input.content !== undefined) set.content = input.content;
     if (input.is_finished !== undefined) {
@@ -113,7 +97,7 @@ export class TodosService {
     if (Object.keys(set).length === 0) {
       throw new BadRequestException('send at least one of content, is_finished, remind_at');
     }
-    return { $set: set };
+    return set;
   }
 
   /**

@@ -1,6 +1,5 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import { Types } from 'mongoose';
 import { QUEUES } from '../../src/queues/queues.constants.js';
 import { ExportFilesService } from '../../src/exports/export-files.service.js';
 import type { JobViewDto } from '../../src/jobs/job-view.dto.js';
@@ -8,8 +7,10 @@ import { startApi, type TestApi } from '../support/api.js';
 import { LoadDriver } from '../support/load-driver.js';
 import { PrivateMongo } from '../support/mongo-server.js';
 import { PrivateRedis } from '../support/redis-server.js';
+import { insertTodos, todoDocs } from '../support/todo-docs.js';
+import { sleep, until } from '../support/wait.js';
 import { startWorker, stopWorker, type TestWorker } from '../support/worker.js';
-import { sleep, until } from './support.js';
+import { RECOVERY } from './support.js';
 
 const DATABASE = 'todo_chaos_worker';
 const KILLS = 5;
@@ -46,14 +47,7 @@ describe('worker killed repeatedly during a stream of exports (chaos)', () => {
     stores = { MONGODB_URI: mongo.uri(DATABASE), REDIS_URL: redis.url };
     api = await startApi(DATABASE, { ...stores, LOG_LEVEL: 'error' });
     // Enough todos that an export takes a while, so kills land in the middle of jobs.
-    await api.todos.insertMany(
-      Array.from({ length: 1_000 }, (_, i) => ({
-        _id: new Types.ObjectId(),
-        content: `todo ${i}`,
-        created_at: new Date(Date.UTC(2026, 0, 1) + i),
-      })),
-    );
-    await api.views.invalidate();
+    await insertTodos(api, todoDocs(1_000));
     worker = await start();
   });
   afterAll(async () => {
@@ -84,17 +78,15 @@ describe('worker killed repeatedly during a stream of exports (chaos)', () => {
 
     const files = api.app.get(ExportFilesService);
     const states = new Map<string, JobViewDto>();
-    await until(
-      'every export settled',
-      async () => {
-        for (const id of exports.jobs) {
-          if (states.get(id)?.state === 'completed' || states.get(id)?.state === 'failed') continue;
-          states.set(id, (await api.request<JobViewDto>('GET', `/jobs/exports/${id}`)).body);
-        }
-        return [...states.values()].every((j) => j.state === 'completed' || j.state === 'failed');
-      },
-      90_000,
-    ).catch(async (error: unknown) => {
+    const settled = async () => {
+      for (const id of exports.jobs) {
+        if (states.get(id)?.state === 'completed' || states.get(id)?.state === 'failed') continue;
+        states.set(id, (await api.request<JobViewDto>('GET', `/jobs/exports/${id}`)).body);
+      }
+      return [...states.values()].every((j) => j.state === 'completed' || j.state === 'failed');
+    };
+    const waiting = { ...RECOVERY, timeoutMs: 90_000, message: 'every export settled' };
+    await until(settled, Boolean, waiting).catch(async (error: unknown) => {
       // Which jobs did not settle, and in what state: the clue to what went wrong.
       const open = [...states.values()].filter((j) => j.state !== 'completed').slice(0, 6);
       const db = api.todos.db;

@@ -2,6 +2,7 @@ import { getModelToken } from '@nestjs/mongoose';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Model } from 'mongoose';
 import { createApiApp } from '../../src/app.setup.js';
+import { loadConfig } from '../../src/config/configuration.js';
 import { ResponseCache } from '../../src/cache/response-cache.service.js';
 import { Todo } from '../../src/todos/todo.schema.js';
 import { startNginx } from './nginx.js';
@@ -28,7 +29,7 @@ export interface TestApi {
   url: string;
   todos: Model<Todo>;
   /** The API's response cache: invalidate it after writing to `todos` directly. */
-  views: ResponseCache;
+  cache: ResponseCache;
   /** Empties the collection and invalidates the cached views. */
   reset(): Promise<void>;
   request<T = unknown>(
@@ -60,14 +61,15 @@ export async function startApi(
   database: string,
   env: Record<string, string> = {},
 ): Promise<TestApi> {
-  Object.assign(process.env, {
+  const config = loadConfig({
+    ...process.env,
     ...isolatedStores(database),
     LOG_LEVEL: 'warn',
     // Tests send thousands of requests from one address; the rate-limit test turns it on.
     RATE_LIMIT_MAX: '0',
     ...env,
   });
-  const app = await createApiApp();
+  const app = await createApiApp(config);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const direct = await app.getUrl();
   const nginx =
@@ -76,17 +78,17 @@ export async function startApi(
       : undefined;
   const url = nginx?.url ?? direct;
   const todos = app.get<Model<Todo>>(getModelToken(Todo.name));
-  const views = app.get(ResponseCache);
+  const cache = app.get(ResponseCache);
   const reset = async () => {
     await todos.deleteMany({});
-    await views.invalidate();
+    await cache.invalidate();
   };
   await reset();
   return {
     app,
     url,
     todos,
-    views,
+    cache,
     reset,
     request: (method, path, options) => send(url, method, path, options),
     async close() {
@@ -95,6 +97,29 @@ export async function startApi(
       await app.close();
     },
   };
+}
+
+/**
+ * `startApi` for a whole describe block: started before its tests, closed after them, and
+ * with `resetEach` emptied before each. The object stands for the running API from then on.
+ */
+export function useApi(
+  database: string,
+  { env = {}, resetEach = false }: { env?: Record<string, string>; resetEach?: boolean } = {},
+): TestApi {
+  let current: TestApi | undefined;
+  beforeAll(async () => {
+    current = await startApi(database, env);
+  });
+  if (resetEach) beforeEach(() => running().reset());
+  afterAll(async () => {
+    await current?.close();
+  });
+  const running = () => {
+    if (!current) throw new Error(`the API of ${database} is not running here`);
+    return current;
+  };
+  return new Proxy({} as TestApi, { get: (_, name) => Reflect.get(running(), name) as unknown });
 }
 
 export async function send<T>(

@@ -1,5 +1,6 @@
 import type { TodoDto } from '../../src/todos/dto/todo.dto.js';
 import { send, type ApiResponse, type RequestOptions } from './api.js';
+import { sleep } from './wait.js';
 
 export type Operation = 'list' | 'item' | 'create' | 'update' | 'export';
 
@@ -33,7 +34,6 @@ export interface LoadOptions {
 }
 
 const DEFAULT_MIX: Operation[] = ['list', 'item', 'create', 'list', 'item', 'update', 'list'];
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A small load generator for chaos tests: `clients` loops sending a mix of reads and writes,
@@ -43,6 +43,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export class LoadDriver {
   readonly samples: Sample[] = [];
+  /** Every 5xx other than a 503, with its request and body. */
+  readonly unexpected: string[] = [];
   /** Acknowledged todos by id. */
   readonly writes = new Map<string, WriteRecord>();
   /** Every create attempted, acknowledged or not: its content's unique prefix. */
@@ -102,6 +104,7 @@ export class LoadDriver {
       `chaos ${scenario}: ${this.samples.length} requests, statuses ${JSON.stringify(this.statuses())}, ` +
       `max latency ${this.maxMs().toFixed(0)} ms, acknowledged writes lost ${lost}, jobs lost ${jobsLost}\n`;
     process.stdout.write(line);
+    for (const answer of this.unexpected) process.stdout.write(`  unexpected: ${answer}\n`);
     return line;
   }
 
@@ -184,6 +187,12 @@ export class LoadDriver {
         signal: AbortSignal.timeout(this.deadlineMs),
       });
       this.record(op, response.status, started, response.headers.get('retry-after'));
+      if (response.status >= 500 && response.status !== 503) {
+        // What a failing run needs to be explained: the request and what the server said.
+        this.unexpected.push(
+          `${method} ${path} → ${response.status} ${response.text.slice(0, 300)}`,
+        );
+      }
       return { ok: response.status < 300, response };
     } catch {
       this.record(op, 0, started, null);

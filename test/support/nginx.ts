@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './process.js';
+import { until } from './wait.js';
 
 export interface NginxOptions {
   /** `host:port` of each API process. */
@@ -40,18 +41,21 @@ export async function startNginx(options: NginxOptions): Promise<TestNginx> {
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 10_000;
   // Any answer will do: nginx is up once it answers at all.
-  while (
-    !(await fetch(`${url}/health/live`).then(
+  const answers = async () => {
+    const answered = await fetch(`${url}/health/live`).then(
       () => true,
       () => false,
-    ))
-  ) {
-    if (child.exitCode !== null) throw new Error(`nginx exited at start:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`nginx did not answer on ${url}:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+    );
+    if (!answered && child.exitCode !== null) throw new Error(`nginx exited at start:\n${output}`);
+    return answered;
+  };
+  await until(answers, Boolean, {
+    timeoutMs: 10_000,
+    intervalMs: 50,
+    message: `nginx answering on ${url}`,
+    detail: () => output,
+  });
   const accessLog = join(dir, 'access.log');
   return {
     url,

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from './wait.js';
 
 /**
  * A data store of the test's own, on its own port and in its own temporary folder, for tests
@@ -27,11 +28,11 @@ export abstract class PrivateServer {
     if (this.process && this.process.exitCode === null && this.process.signalCode === null) return;
     const [command, args] = this.command();
     this.process = spawn(command, args, { stdio: 'ignore' });
-    const deadline = Date.now() + 20_000;
-    while (!(await this.answers())) {
-      if (Date.now() > deadline) throw new Error(`${command} on ${this.port} did not start`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await until(() => this.answers(), Boolean, {
+      timeoutMs: 20_000,
+      intervalMs: 50,
+      message: `${command} on ${this.port} starting`,
+    });
   }
 
   signal(signal: NodeJS.Signals): void {

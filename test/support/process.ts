@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { until } from './wait.js';
 
 export interface Exit {
   code: number | null;
@@ -51,22 +52,19 @@ export function runCommand(
     stderr: () => err,
     exited,
     async waitForHttp(url, ms = 20_000) {
-      const deadline = Date.now() + ms;
-      for (;;) {
-        if (child.exitCode !== null || child.signalCode !== null) {
-          throw new Error(`exited before ${url} answered:\n${out}${err}`);
-        }
-        const ok = await fetch(url).then(
+      const exited = () => child.exitCode !== null || child.signalCode !== null;
+      const answers = async () => {
+        if (exited()) throw new Error(`exited before ${url} answered:\n${out}${err}`);
+        return fetch(url).then(
           (response) => response.ok,
           () => false,
         );
-        if (ok) return;
-        if (Date.now() > deadline) {
-          child.kill('SIGKILL');
-          throw new Error(`${url} did not answer in ${ms} ms:\n${out}${err}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      };
+      const options = { timeoutMs: ms, intervalMs: 50, message: `${url} answering 200` };
+      await until(answers, Boolean, { ...options, detail: () => out + err }).catch((error) => {
+        if (!exited()) child.kill('SIGKILL');
+        throw error;
+      });
     },
   };
 }

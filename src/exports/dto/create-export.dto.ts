@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
-import type { ExportFormat } from '../../queues/queues.constants.js';
+import type { ExportFormat } from '../export-job.js';
 
 export class CreateExportDto {
   @ApiProperty({ enum: ['json', 'csv'], example: 'csv' })

@@ -1,12 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { TodoRecord } from '../todo.schema.js';
+import { CONTENT_MAX_LENGTH } from '../todo.schema.js';
 
 /** A todo as the API returns it. */
 export class TodoDto {
   @ApiProperty({ example: '6650f1c2a1b2c3d4e5f60718', pattern: '^[0-9a-f]{24}$' })
   id!: string;
 
-  @ApiProperty({ example: 'Buy milk', minLength: 1, maxLength: 1000 })
+  @ApiProperty({ example: 'Buy milk', minLength: 1, maxLength: CONTENT_MAX_LENGTH })
   content!: string;
 
   @ApiProperty({ example: false })

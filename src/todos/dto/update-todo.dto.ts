@@ -2,19 +2,20 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsISO8601, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
 import { IsFutureDate } from './is-future-date.validator.js';
 import { Trim } from './transforms.js';
+import { CONTENT_MAX_LENGTH } from '../todo.schema.js';
 
 export class UpdateTodoDto {
   @ApiPropertyOptional({
     example: 'Buy oat milk',
     minLength: 1,
-    maxLength: 1000,
+    maxLength: CONTENT_MAX_LENGTH,
     // Not blank: the content is trimmed before its length is checked.
     pattern: '\\S',
   })
   @IsOptional()
   @Trim()
   @IsString()
-  @Length(1, 1000)
+  @Length(1, CONTENT_MAX_LENGTH)
   content?: string;
 
   @ApiPropertyOptional({

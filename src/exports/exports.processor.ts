@@ -1,9 +1,10 @@
 import { Processor } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
-import { AppConfig } from '../../config/configuration.js';
-import { ExportFilesService } from '../../exports/export-files.service.js';
-import { ConfiguredWorkerHost } from './configured-worker-host.js';
-import { QUEUES, type ExportJobData, type ExportJobResult } from '../queues.constants.js';
+import { AppConfig } from '../config/configuration.js';
+import { ConfiguredWorkerHost } from '../queues/configured-worker-host.js';
+import { QUEUES } from '../queues/queues.constants.js';
+import { ExportFilesService } from './export-files.service.js';
+import type { ExportJobData, ExportJobResult } from './export-job.js';
 
 /** Streams the matching todos into one GridFS file per job, reporting progress. */
 @Processor(QUEUES.exports, { autorun: false })

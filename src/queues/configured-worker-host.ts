@@ -1,6 +1,6 @@
 import { WorkerHost } from '@nestjs/bullmq';
 import type { OnApplicationBootstrap } from '@nestjs/common';
-import type { AppConfig } from '../../config/configuration.js';
+import type { AppConfig } from '../config/configuration.js';
 
 /**
  * A processor whose worker takes concurrency, lock and stalled-job settings from the

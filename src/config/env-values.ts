@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/** One browser origin, exactly as a browser sends it: scheme, host and optional port. */
+export const origin = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && url.origin === value;
+  } catch {
+    return false;
+  }
+}, 'must be a comma-separated list of origins such as https://app.example.com (no path, no trailing slash)');
+
+/** TRUST_PROXY as Fastify's `trustProxy` takes it: none, all, a hop count, or addresses. */
+export function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((item) => item.trim());
+}

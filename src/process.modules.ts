@@ -1,0 +1,34 @@
+import type { DynamicModule, Type } from '@nestjs/common';
+import { HttpPipelineModule } from './common/http-pipeline.module.js';
+import { ConfigModule } from './config/config.module.js';
+import type { AppConfig } from './config/configuration.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './observability/metrics.module.js';
+import { QueuesModule } from './queues/queues.module.js';
+import { RedisModule } from './redis/redis.module.js';
+
+/** What runs in a process of either role. */
+export type ProcessRole = 'api' | 'worker';
+
+/**
+ * The modules both processes are built on, with the role's feature modules among them: the
+ * config this process parsed, the HTTP pipeline (its probes are HTTP too), MongoDB, Redis,
+ * the queues as the role uses them, health and metrics.
+ */
+export function processModules(
+  config: AppConfig,
+  role: ProcessRole,
+  features: (Type | DynamicModule)[],
+): (Type | DynamicModule)[] {
+  return [
+    ConfigModule.forRoot(config),
+    HttpPipelineModule,
+    DatabaseModule,
+    RedisModule,
+    QueuesModule.forRoot(role),
+    ...features,
+    HealthModule,
+    MetricsModule.forRoot(role),
+  ];
+}

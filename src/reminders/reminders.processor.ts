@@ -1,0 +1,41 @@
+import { Processor } from '@nestjs/bullmq';
+import type { Job } from 'bullmq';
+import { AppConfig } from '../config/configuration.js';
+import { ConfiguredWorkerHost } from '../queues/configured-worker-host.js';
+import { QUEUES } from '../queues/queues.constants.js';
+import { TodosRepository } from '../todos/todos.repository.js';
+import type { ReminderJobData, ReminderJobResult } from './reminder-job.js';
+
+/**
+ * Marks the todo reminded (once) and calls the webhook. A failed webhook call fails the job,
+ * which BullMQ retries with backoff; the retry finds `reminded_at` already set and only
+ * calls the webhook again, with the same Idempotency-Key.
+ */
+@Processor(QUEUES.reminders, { autorun: false })
+export class RemindersProcessor extends ConfiguredWorkerHost {
+  constructor(
+    private readonly todos: TodosRepository,
+    config: AppConfig,
+  ) {
+    super(config);
+  }
+
+  async process(job: Job<ReminderJobData>): Promise<ReminderJobResult> {
+    const { todo_id, remind_at } = job.data;
+    const remindAt = new Date(remind_at);
+    // Deleted, finished or rescheduled since: this job's time is not the todo's any more.
+    if (!(await this.todos.isDue(todo_id, remindAt))) return { reminded: false };
+    await this.todos.markReminded(todo_id, remindAt);
+
+    const url = this.config.reminderWebhookUrl;
+    if (!url) return { reminded: true };
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': `${job.id}-${remind_at}` },
+      body: JSON.stringify({ todo_id, remind_at }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    if (!response.ok) throw new Error(`webhook answered ${response.status}`);
+    return { reminded: true, webhook: response.status };
+  }
+}

@@ -1,0 +1,95 @@
+import { jest } from '@jest/globals';
+import { Logger, ServiceUnavailableException } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { strictFake } from '../testing/strict-fake.js';
+import { REMIND_JOB, reminderJobId, type ReminderJobData } from './reminder-job.js';
+import { RemindersScheduler } from './reminders.scheduler.js';
+
+type ReminderQueue = Queue<ReminderJobData>;
+
+const NOW = Date.parse('2030-01-01T00:00:00.000Z');
+const TODO = '6650f1c2a1b2c3d4e5f60718';
+
+describe('RemindersScheduler', () => {
+  let warn: ReturnType<typeof jest.spyOn>;
+  beforeEach(() => {
+    jest.spyOn(Date, 'now').mockReturnValue(NOW);
+    warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  const queueFake = (members: Partial<Record<keyof ReminderQueue, unknown>> = {}) =>
+    strictFake<ReminderQueue>('reminders queue', { name: 'reminders', ...members });
+
+  describe('schedule', () => {
+    it('removes, then adds the job of this todo and time, delayed until the time', async () => {
+      const queue = queueFake({
+        remove: () => Promise.resolve(1),
+        add: () => Promise.resolve({ id: 'x' }),
+      });
+      const at = new Date(NOW + 90_000);
+      await new RemindersScheduler(queue).schedule(TODO, at);
+
+      const jobId = reminderJobId(TODO, at);
+      expect(jobId).toBe(`reminder-${TODO}-${at.getTime()}`);
+      expect(queue.calls).toEqual([
+        { method: 'remove', args: [jobId] },
+        {
+          method: 'add',
+          args: [
+            REMIND_JOB,
+            { todo_id: TODO, remind_at: at.toISOString() },
+            { jobId, delay: 90_000 },
+          ],
+        },
+      ]);
+    });
+
+    it('never asks for a negative delay', async () => {
+      const queue = queueFake({
+        remove: () => Promise.resolve(0),
+        add: () => Promise.resolve({ id: 'x' }),
+      });
+      const past = new Date(NOW - 5_000);
+      await new RemindersScheduler(queue).schedule(TODO, past);
+      expect(queue.mocks.add).toHaveBeenCalledWith(REMIND_JOB, expect.anything(), {
+        jobId: reminderJobId(TODO, past),
+        delay: 0,
+      });
+    });
+
+    it('fails with 503 and adds nothing when the queue is unavailable', async () => {
+      const queue = queueFake({
+        remove: () => Promise.reject(new Error('connection refused')),
+        add: () => Promise.resolve({ id: 'x' }),
+      });
+      await expect(
+        new RemindersScheduler(queue).schedule(TODO, new Date(NOW + 1_000)),
+      ).rejects.toThrow(ServiceUnavailableException);
+      expect(queue.mocks.add).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('cancel', () => {
+    it.each([null, undefined])('does nothing for a %p time', async (time) => {
+      // No queue member is provided: any use of the queue fails the test.
+      await new RemindersScheduler(queueFake()).cancel(TODO, time);
+      expect(warn).not.toHaveBeenCalled();
+    });
+
+    it('removes the job of exactly that time', async () => {
+      const queue = queueFake({ remove: () => Promise.resolve(1) });
+      const at = new Date(NOW + 60_000);
+      await new RemindersScheduler(queue).cancel(TODO, at);
+      expect(queue.calls).toEqual([{ method: 'remove', args: [reminderJobId(TODO, at)] }]);
+    });
+
+    it('logs and swallows a queue failure', async () => {
+      const queue = queueFake({ remove: () => Promise.reject(new Error('connection refused')) });
+      await expect(
+        new RemindersScheduler(queue).cancel(TODO, new Date(NOW + 60_000)),
+      ).resolves.toBeUndefined();
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining(`reminder of ${TODO}`));
+    });
+  });
+});

@@ -1,0 +1,108 @@
+import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import type { Queue, Worker } from 'bullmq';
+import { loadConfig, type AppConfig } from '../config/configuration.js';
+import { strictFake } from '../testing/strict-fake.js';
+import { PURGE_JOB, PURGE_SCHEDULER_ID } from './retention-job.js';
+import { RetentionProcessor } from './retention.processor.js';
+import type { TodosRepository } from './todos.repository.js';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+const config = (overrides: Partial<AppConfig> = {}): AppConfig => ({
+  ...loadConfig({}),
+  ...overrides,
+});
+
+describe('RetentionProcessor', () => {
+  beforeEach(() => {
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  describe('process', () => {
+    it('deletes nothing, and asks nothing, when retention is off', async () => {
+      const processor = new RetentionProcessor(
+        strictFake<TodosRepository>('todos'),
+        strictFake<Queue>('maintenance queue'),
+        config(),
+      );
+      expect(await processor.process()).toEqual({ deleted: 0 });
+    });
+
+    it('deletes finished todos older than the retention, 1000 at a time', async () => {
+      const todos = strictFake<TodosRepository>('todos', {
+        removeFinishedBefore: () => Promise.resolve(7),
+      });
+      const processor = new RetentionProcessor(
+        todos,
+        strictFake<Queue>('maintenance queue'),
+        config({ retentionDays: 30 }),
+      );
+
+      expect(await processor.process()).toEqual({ deleted: 7 });
+      const [[cutoff, batch]] = todos.mocks.removeFinishedBefore.mock.calls as unknown as [
+        [Date, number],
+      ];
+      expect(Math.abs(cutoff.getTime() - (Date.now() - 30 * DAY_MS))).toBeLessThan(1_000);
+      expect(batch).toBe(1_000);
+    });
+  });
+
+  describe('onApplicationBootstrap', () => {
+    /** The processor with a fake worker where Nest's registrar would have put the real one. */
+    const withWorker = (processor: RetentionProcessor) => {
+      const worker = strictFake<Worker>('worker', {
+        opts: {},
+        concurrency: 1,
+        run: () => Promise.resolve(),
+      });
+      Object.defineProperty(processor, 'worker', { get: () => worker });
+      return worker;
+    };
+
+    it('starts the worker with the configured settings and declares the schedule', async () => {
+      const queue = strictFake<Queue>('maintenance queue', {
+        upsertJobScheduler: () => Promise.resolve({}),
+      });
+      const settings = config({ retentionDays: 30, maintenanceIntervalMs: 60_000 });
+      const processor = new RetentionProcessor(
+        strictFake<TodosRepository>('todos'),
+        queue,
+        settings,
+      );
+      const worker = withWorker(processor);
+
+      await processor.onApplicationBootstrap();
+
+      expect(worker.mocks.run).toHaveBeenCalledTimes(1);
+      expect(worker.concurrency).toBe(settings.workerConcurrency);
+      expect(worker.opts).toEqual({
+        lockDuration: settings.workerLockMs,
+        stalledInterval: settings.workerStalledIntervalMs,
+        maxStalledCount: settings.workerMaxStalledCount,
+      });
+      expect(queue.calls).toEqual([
+        {
+          method: 'upsertJobScheduler',
+          args: [PURGE_SCHEDULER_ID, { every: 60_000 }, { name: PURGE_JOB }],
+        },
+      ]);
+    });
+
+    it('removes the schedule when retention is off', async () => {
+      const queue = strictFake<Queue>('maintenance queue', {
+        removeJobScheduler: () => Promise.resolve(true),
+      });
+      const processor = new RetentionProcessor(
+        strictFake<TodosRepository>('todos'),
+        queue,
+        config(),
+      );
+      withWorker(processor);
+
+      await processor.onApplicationBootstrap();
+      expect(queue.calls).toEqual([{ method: 'removeJobScheduler', args: [PURGE_SCHEDULER_ID] }]);
+    });
+  });
+});

@@ -1,0 +1,55 @@
+import { Types } from 'mongoose';
+import { loadConfig } from '../config/configuration.js';
+import type { RemindersScheduler } from '../reminders/reminders.scheduler.js';
+import { strictFake } from '../testing/strict-fake.js';
+import type { ListTodosQueryDto } from './dto/list-todos-query.dto.js';
+import { PageCursorCodec } from './page-cursor.js';
+import type { Todo, TodoRecord } from './todo.schema.js';
+import type { TodoChange, TodosRepository } from './todos.repository.js';
+import { TodosService } from './todos.service.js';
+
+/** Builders and the service over strict fakes, for the TodosService specs. */
+export const T1 = new Date('2030-01-01T09:00:00.000Z');
+export const T2 = new Date('2030-02-01T09:00:00.000Z');
+
+/** A stored todo, unfinished and without reminder unless told otherwise. */
+export function todo(fields: Partial<TodoRecord> = {}): TodoRecord {
+  return {
+    _id: new Types.ObjectId(),
+    content: 'Buy milk',
+    created_at: new Date('2026-11-27T10:00:00.000Z'),
+    is_finished: false,
+    finished_at: null,
+    remind_at: null,
+    reminded_at: null,
+    ...fields,
+  };
+}
+
+/** What the repository's update answers for `before` changed by `set`. */
+export const change = (before: TodoRecord, set: Partial<Todo>): TodoChange => ({
+  before,
+  after: { ...before, ...set },
+});
+
+export const query = (fields: Partial<ListTodosQueryDto>): ListTodosQueryDto => ({
+  limit: 10,
+  ...fields,
+});
+
+/** A repository whose `update` applies the change to `before`, as MongoDB would. */
+export const updating = (before: TodoRecord) => ({
+  update: (_id: string, set: Partial<Todo>) => Promise.resolve(change(before, set)),
+});
+
+export const cursors = new PageCursorCodec(loadConfig({}));
+
+/** TodosService over a repository and a scheduler that fail on any call not given here. */
+export function setup(
+  todos: Partial<Record<keyof TodosRepository, unknown>> = {},
+  reminders: Partial<Record<keyof RemindersScheduler, unknown>> = {},
+) {
+  const repository = strictFake<TodosRepository>('todos', todos);
+  const scheduler = strictFake<RemindersScheduler>('reminders', reminders);
+  return { service: new TodosService(repository, cursors, scheduler), repository, scheduler };
+}

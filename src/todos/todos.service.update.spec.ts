@@ -1,0 +1,105 @@
+import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { Types } from 'mongoose';
+import type { Todo } from './todo.schema.js';
+import { change, setup, T1, T2, todo, updating } from './todos.service.fakes.js';
+
+describe('TodosService', () => {
+  describe('update', () => {
+    it('finishing a todo cancels its reminder, of the time it had before the update', async () => {
+      const before = todo({ remind_at: T1 });
+      const id = before._id.toHexString();
+      const { service, repository, scheduler } = setup(updating(before), {
+        cancel: () => Promise.resolve(),
+      });
+      const updated = await service.update(id, { is_finished: true });
+
+      expect(repository.mocks.update).toHaveBeenCalledWith(id, {
+        is_finished: true,
+        finished_at: expect.any(Date),
+      });
+      expect(scheduler.calls).toEqual([{ method: 'cancel', args: [id, T1] }]);
+      expect(updated.is_finished).toBe(true);
+    });
+
+    it('finishing a todo with a new time schedules nothing and cancels the old time', async () => {
+      const before = todo({ remind_at: T1 });
+      const id = before._id.toHexString();
+      const { service, scheduler } = setup(updating(before), { cancel: () => Promise.resolve() });
+      await service.update(id, { is_finished: true, remind_at: T2.toISOString() });
+      expect(scheduler.calls).toEqual([{ method: 'cancel', args: [id, T1] }]);
+    });
+
+    it('rescheduling schedules the new time first, then cancels the previous one', async () => {
+      const before = todo({ remind_at: T1, reminded_at: T1 });
+      const id = before._id.toHexString();
+      const order: string[] = [];
+      const { service, repository, scheduler } = setup(
+        {
+          update: (_id: string, set: Partial<Todo>) => (
+            order.push('update'),
+            Promise.resolve(change(before, set))
+          ),
+        },
+        {
+          schedule: () => (order.push('schedule'), Promise.resolve()),
+          cancel: () => (order.push('cancel'), Promise.resolve()),
+        },
+      );
+      await service.update(id, { remind_at: T2.toISOString() });
+
+      expect(order).toEqual(['schedule', 'update', 'cancel']);
+      expect(scheduler.mocks.schedule).toHaveBeenCalledWith(id, T2);
+      expect(scheduler.mocks.cancel).toHaveBeenCalledWith(id, T1);
+      // A new time has not been reminded of yet.
+      expect(repository.mocks.update).toHaveBeenCalledWith(id, {
+        remind_at: T2,
+        reminded_at: null,
+      });
+    });
+
+    it('rescheduling to the same time cancels nothing', async () => {
+      const before = todo({ remind_at: T1 });
+      const id = before._id.toHexString();
+      const { service, scheduler } = setup(updating(before), {
+        schedule: () => Promise.resolve(),
+        cancel: () => Promise.resolve(),
+      });
+      await service.update(id, { remind_at: T1.toISOString() });
+      expect(scheduler.mocks.schedule).toHaveBeenCalledWith(id, T1);
+      expect(scheduler.mocks.cancel).not.toHaveBeenCalled();
+    });
+
+    it('clearing the reminder cancels the previous time and schedules nothing', async () => {
+      const before = todo({ remind_at: T1 });
+      const id = before._id.toHexString();
+      const { service, repository, scheduler } = setup(updating(before), {
+        cancel: () => Promise.resolve(),
+      });
+      await service.update(id, { remind_at: null });
+      expect(repository.mocks.update).toHaveBeenCalledWith(id, { remind_at: null });
+      expect(scheduler.calls).toEqual([{ method: 'cancel', args: [id, T1] }]);
+    });
+
+    it('an unknown id cancels the job it just scheduled and is a 404', async () => {
+      const id = new Types.ObjectId().toHexString();
+      const { service, scheduler } = setup(
+        { update: () => Promise.resolve(null) },
+        { schedule: () => Promise.resolve(), cancel: () => Promise.resolve() },
+      );
+      await expect(service.update(id, { remind_at: T2.toISOString() })).rejects.toThrow(
+        NotFoundException,
+      );
+      expect(scheduler.calls).toEqual([
+        { method: 'schedule', args: [id, T2] },
+        { method: 'cancel', args: [id, T2] },
+      ]);
+    });
+
+    it('an empty update is a 400 without any repository or scheduler call', async () => {
+      const { service } = setup();
+      await expect(service.update(new Types.ObjectId().toHexString(), {})).rejects.toThrow(
+        BadRequestException,
+      );
+    });
+  });
+});

@@ -1,0 +1,39 @@
+import { Types } from 'mongoose';
+import type { TodoRecord } from '../../src/todos/todo.schema.js';
+import type { TestApi } from './api.js';
+
+/** 2026-01-01T00:00:00Z, from which `todoDocs` counts creation times. */
+export const EPOCH = Date.UTC(2026, 0, 1);
+
+/**
+ * A todo as stored, for `insertMany`: its own id, open, without a reminder, created now,
+ * unless `overrides` say otherwise.
+ */
+export function todoDoc(overrides: Partial<TodoRecord> = {}): TodoRecord {
+  return {
+    _id: new Types.ObjectId(),
+    content: 'todo',
+    created_at: new Date(),
+    is_finished: false,
+    finished_at: null,
+    remind_at: null,
+    reminded_at: null,
+    ...overrides,
+  };
+}
+
+/** `n` todos, the i-th `todo ${i}` created at EPOCH + i ms, with `each(i)` on top. */
+export function todoDocs(
+  n: number,
+  each: (i: number) => Partial<TodoRecord> = () => ({}),
+): TodoRecord[] {
+  return Array.from({ length: n }, (_, i) =>
+    todoDoc({ content: `todo ${i}`, created_at: new Date(EPOCH + i), ...each(i) }),
+  );
+}
+
+/** Inserts `docs` straight into the collection, 2,000 at a time, then invalidates the views. */
+export async function insertTodos(api: TestApi, docs: TodoRecord[]): Promise<void> {
+  for (let i = 0; i < docs.length; i += 2_000) await api.todos.insertMany(docs.slice(i, i + 2_000));
+  await api.cache.invalidate();
+}
