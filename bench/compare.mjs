@@ -91,3 +91,5 @@ console.log(
 console.log('| scenario | A req/s | B req/s | B ÷ A |\n| --- | --- | --- | --- |');
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
 console.log(`\nAPI peak RSS (VmHWM): ${rss}`);
+// The children's handles would keep this process alive: exit, and the 'exit' handler stops them.
+process.exit(0);
