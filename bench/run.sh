@@ -6,6 +6,7 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/../scripts/lib.sh"
 cd "$root"
+log "on Node.js $(node --version)"
 ensure_node_modules
 command -v wrk >/dev/null || apt_install wrk
 bash scripts/stores.sh

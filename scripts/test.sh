@@ -8,6 +8,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$root"
 
+log "on Node.js $(node --version)"
 ensure_node_modules
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
