@@ -128,6 +128,8 @@ describe.each([
       jobsLost,
     );
 
+    // Any 5xx but a 503, with its request and body, so that a failure explains itself.
+    expect(load.unexpected).toEqual([]);
     const statuses = Object.keys(load.statuses()).map(Number);
     expect(statuses.filter((s) => s !== 200 && s !== 201)).toEqual([]);
     // 1.5 s at most; on a machine whose other load already stalled requests before the fault
