@@ -110,6 +110,10 @@ describe('HttpExceptionFilter', () => {
       new MongooseError(`Operation \`todos.find()\` buffering timed out after 10000ms ${secret}`),
     ],
     [
+      'a write to a socket the server closed, unwrapped by the driver',
+      Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' }),
+    ],
+    [
       'an outage wrapped as a cause',
       new Error('stream failed', { cause: new MongoNetworkError(secret) }),
     ],

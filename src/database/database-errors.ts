@@ -21,6 +21,13 @@ const UNAVAILABLE_CODES = new Set([
   13436, // NotPrimaryOrSecondary
 ]);
 
+/**
+ * Socket failures of Node's own. The driver wraps most in MongoNetworkError, but a write to a
+ * socket the server has just closed can reach the caller as Node raised it (seen as
+ * "This socket has been ended by the other party", EPIPE, while MongoDB was killed).
+ */
+const NETWORK_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT']);
+
 /** Errors raised by name only: the driver does not export their classes, Mongoose wraps its own. */
 const UNAVAILABLE_NAMES = new Set(['MongoWaitQueueTimeoutError', 'MongooseServerSelectionError']);
 
@@ -40,6 +47,7 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   ) {
     return true;
   }
+  if (NETWORK_CODES.has(String((error as NodeJS.ErrnoException).code))) return true;
   if (error instanceof MongoError && typeof error.code === 'number') {
     if (UNAVAILABLE_CODES.has(error.code)) return true;
   }
