@@ -1,5 +1,5 @@
 import { WorkerHost } from '@nestjs/bullmq';
-import type { OnApplicationBootstrap } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import type { AppConfig } from '../config/configuration.js';
 
 /**
@@ -7,7 +7,10 @@ import type { AppConfig } from '../config/configuration.js';
  * validated config. `@Processor()` options are fixed at import time, so processors are
  * declared with `autorun: false` and started here, once the config is known.
  */
-export abstract class ConfiguredWorkerHost extends WorkerHost implements OnApplicationBootstrap {
+export abstract class ConfiguredWorkerHost
+  extends WorkerHost
+  implements OnApplicationBootstrap, BeforeApplicationShutdown
+{
   protected constructor(protected readonly config: AppConfig) {
     super();
   }
@@ -21,5 +24,15 @@ export abstract class ConfiguredWorkerHost extends WorkerHost implements OnAppli
     worker.opts.stalledInterval = config.workerStalledIntervalMs;
     worker.opts.maxStalledCount = config.workerMaxStalledCount;
     void worker.run();
+  }
+
+  /**
+   * Lets the active jobs finish before any connection closes. @nestjs/bullmq closes workers
+   * in `onApplicationShutdown`, the same phase in which Mongoose closes its connection, in an
+   * order that depends on how deep each module sits in the import graph: a job could lose
+   * MongoDB under its last writes and be retried. `close()` again later is a no-op.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker.close();
   }
 }
