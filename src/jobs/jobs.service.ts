@@ -18,8 +18,9 @@ export class JobsService {
     // State first: a job read after it reached `completed` or `failed` is final, whereas a
     // job read first could retry meanwhile and pair an old attempt count with a newer state.
     const state = await withinDeadline(queue.getJobState(id), 'look up the job');
-    const job = await withinDeadline(queue.getJob(id), 'look up the job');
-    if (!job || state === 'unknown') throw new NotFoundException(`no job ${id} in ${queueName}`);
+    const job =
+      state === 'unknown' ? undefined : await withinDeadline(queue.getJob(id), 'look up the job');
+    if (!job) throw new NotFoundException(`no job ${id} in ${queueName}`);
     const view: JobViewDto = {
       id,
       queue: queueName,
