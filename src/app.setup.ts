@@ -36,7 +36,6 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   // Before the rate limit, so a 429 carries the security and CORS headers too.
   installSecurityHeaders(adapter.getInstance());
   await installCors(adapter.getInstance(), config);
-  await installRateLimit(adapter.getInstance(), config);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(config),
     adapter,
@@ -44,6 +43,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
       logger: new PinoLoggerService(root),
     },
   );
+  await installRateLimit(app, config);
   installCacheFastPath(app);
   setUpSwagger(app);
   return app;

@@ -49,6 +49,19 @@ describe('rate limit (e2e)', () => {
     expect(statuses.slice(10)).toEqual([429, 429]);
   });
 
+  // The limit is installed after Nest's application exists and before it adds its routes:
+  // every kind of route it adds is covered, not only the cached list.
+  it('covers every route Nest serves: writes, the original routes, jobs', async () => {
+    for (let i = 0; i < 10; i++) expect((await send(api.url, 'GET', '/todos')).status).toBe(200);
+    const limited = [
+      await send(api.url, 'POST', '/todos', { json: { content: 'over the limit' } }),
+      await send(api.url, 'GET', '/todo'),
+      await send(api.url, 'POST', '/todos/exports', { json: {} }),
+      await send(api.url, 'GET', '/jobs/exports/1'),
+    ];
+    expect(limited.map((response) => response.status)).toEqual([429, 429, 429, 429]);
+  });
+
   it('is not escaped with a spoofed X-Forwarded-For when no proxy is trusted', async () => {
     for (let i = 0; i < 10; i++) expect((await send(api.url, 'GET', '/todos')).status).toBe(200);
     const spoofed = await send(api.url, 'GET', '/todos', {

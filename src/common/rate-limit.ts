@@ -1,8 +1,9 @@
 import rateLimit from '@fastify/rate-limit';
 import { HttpException, HttpStatus } from '@nestjs/common';
-import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config/configuration.js';
+import { RATE_LIMIT_REDIS } from '../redis/redis.module.js';
 
 /** Probes, scrapes and the API docs are never limited. */
 const EXEMPT = /^\/(health|metrics|docs)(\/|-json|$)/;
@@ -12,21 +13,21 @@ const EXEMPT = /^\/(health|metrics|docs)(\/|-json|$)/;
  * is the socket's unless TRUST_PROXY says which proxies may set X-Forwarded-For, so a
  * spoofed header does not buy a fresh allowance. Over the limit: 429 with Retry-After.
  * Redis failing lets requests through (and shows in readiness) rather than refusing them.
+ *
+ * Installed between `NestFactory.create` and `init`: the plugin's global mode hooks each
+ * route as it is added (`onRoute`), and Nest adds its routes at `init`, so every one of them
+ * is covered. Its hook runs at `onRequest`, before the cache's fast path (`preHandler`), so
+ * cache hits count too. The connection is the one `RedisModule` owns and closes.
  */
-export async function installRateLimit(fastify: FastifyInstance, config: AppConfig): Promise<void> {
+export async function installRateLimit(
+  app: NestFastifyApplication,
+  config: AppConfig,
+): Promise<void> {
   if (config.rateLimitMax === 0) return;
-  const redis = new Redis(config.redisUrl, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 1_000,
-    commandTimeout: 250,
-  });
-  redis.on('error', () => undefined); // reported by the readiness probe, not per request
-  fastify.addHook('onClose', async () => {
-    redis.disconnect();
-    return Promise.resolve();
-  });
-  await fastify.register(rateLimit, {
+  const redis = app.get<Redis>(RATE_LIMIT_REDIS);
+  // In the background, as a request must not wait for it: until it is up, requests pass.
+  redis.connect().catch(() => undefined);
+  await app.register(rateLimit, {
     global: true,
     max: config.rateLimitMax,
     timeWindow: config.rateLimitWindowMs,

@@ -1,9 +1,13 @@
 import { createClient } from '@keyv/redis';
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Redis } from 'ioredis';
 import { AppConfig } from '../config/configuration.js';
 
 /** Injection token of the shared node-redis client. */
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
+
+/** Injection token of the rate limit's ioredis connection (the API's only). */
+export const RATE_LIMIT_REDIS = Symbol('RATE_LIMIT_REDIS');
 
 export type RedisClient = ReturnType<typeof createClient>;
 
@@ -24,11 +28,30 @@ function createRedisClient(url: string): RedisClient {
 }
 
 /**
+ * The rate limit's connection. ioredis, because `@fastify/rate-limit`'s Redis store is
+ * written against its API. A request must not wait on it: no offline queue, one retry, a
+ * quarter-second deadline; the store lets the request through when it fails. Lazy, so the
+ * worker, which builds this module too, never opens it: the rate limit connects it.
+ */
+function createRateLimitRedis(url: string): Redis {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 1_000,
+    commandTimeout: 250,
+  });
+  redis.on('error', () => undefined); // reported by the readiness probe, not per request
+  return redis;
+}
+
+/**
  * The process's Redis connections and where they come from: the node-redis client that the
- * response cache's store and the readiness probe share, and the ioredis options BullMQ's
- * connections are made from (`redisOptions`). Owned here, so health need not reach into the
- * cache for it. The response cache connects the client at boot (it watches the client's
- * errors to turn itself off and on); it is closed here, last, on shutdown.
+ * response cache's store and the readiness probe share, the rate limit's ioredis connection,
+ * and the ioredis options BullMQ's connections are made from (`redisOptions`). Owned here, so
+ * health and the rate limit need not reach into the cache for one. The response cache
+ * connects the shared client at boot (it watches the client's errors to turn itself off and
+ * on); both are closed here, last, on shutdown.
  */
 @Global()
 @Module({
@@ -38,13 +61,22 @@ function createRedisClient(url: string): RedisClient {
       inject: [AppConfig],
       useFactory: (config: AppConfig) => createRedisClient(config.redisUrl),
     },
+    {
+      provide: RATE_LIMIT_REDIS,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => createRateLimitRedis(config.redisUrl),
+    },
   ],
-  exports: [REDIS_CLIENT],
+  exports: [REDIS_CLIENT, RATE_LIMIT_REDIS],
 })
 export class RedisModule implements OnApplicationShutdown {
-  constructor(@Inject(REDIS_CLIENT) private readonly client: RedisClient) {}
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly client: RedisClient,
+    @Inject(RATE_LIMIT_REDIS) private readonly rateLimitRedis: Redis,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    this.rateLimitRedis.disconnect();
     // The cache manager may have closed it already, when it closed its store.
     if (this.client.isOpen) await this.client.close();
   }
