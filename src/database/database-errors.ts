@@ -36,14 +36,16 @@ const UNAVAILABLE_NAMES = new Set(['MongoWaitQueueTimeoutError', 'MongooseServer
  * client should retry after — rather than a fault in the request or in our code.
  */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
-  if (!(error instanceof Error) || depth > 3) return false;
+  // Not `instanceof Error`: an error Node itself raises comes from another realm than the
+  // code's under a VM sandbox (Jest runs the API in one), and would not count.
+  if (typeof error !== 'object' || error === null || depth > 3) return false;
   if (
     error instanceof MongoServerSelectionError ||
     error instanceof MongoNetworkError || // timeouts and cleared pools included
     error instanceof MongoOperationTimeoutError ||
     error instanceof MongoNotConnectedError ||
     error instanceof MongoTopologyClosedError ||
-    UNAVAILABLE_NAMES.has(error.name)
+    UNAVAILABLE_NAMES.has(String((error as Error).name))
   ) {
     return true;
   }
@@ -52,6 +54,7 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
     if (UNAVAILABLE_CODES.has(error.code)) return true;
   }
   // Mongoose queues an operation while it sees no connection, then fails it with this.
-  if (error.name === 'MongooseError' && /buffering timed out/.test(error.message)) return true;
-  return isDatabaseUnavailable(error.cause, depth + 1);
+  const { name, message, cause } = error as Error;
+  if (name === 'MongooseError' && /buffering timed out/.test(String(message))) return true;
+  return isDatabaseUnavailable(cause, depth + 1);
 }
