@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { origin, parseTrustProxy } from './env-values.js';
+import { flag, origin, parseTrustProxy } from './env-values.js';
 
 /**
  * The environment the service reads: one zod schema that validates it and transforms it into
@@ -25,10 +25,7 @@ const envSchema = z.object({
     .default('redis://127.0.0.1:6379'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
-  CACHE_ENABLED: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((v) => v === 'true'),
+  CACHE_ENABLED: flag(true),
   /** Prefix of every cache key, so several deployments (or test files) can share one Redis. */
   CACHE_KEY_PREFIX: z
     .string()
@@ -99,6 +96,10 @@ const envSchema = z.object({
   MONGODB_SOCKET_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
   /** How many times a job may be taken over from a crashed worker before it is failed. */
   WORKER_MAX_STALLED_COUNT: z.coerce.number().int().min(0).max(100).default(3),
+  /** The cutover (README): store `created_at`/`finished_at` as the original did, epoch seconds. */
+  STORE_ORIGINAL_TIMES: flag(false),
+  /** With it, how often the worker looks for todos the original wrote, which it cannot announce. */
+  ORIGINAL_WRITES_POLL_MS: z.coerce.number().int().min(200).max(60_000).default(2_000),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -148,6 +149,8 @@ const configSchema = envSchema
     rateLimitWindowMs: env.RATE_LIMIT_WINDOW_MS,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     corsOrigins: env.CORS_ORIGINS,
+    storeOriginalTimes: env.STORE_ORIGINAL_TIMES,
+    originalWritesPollMs: env.ORIGINAL_WRITES_POLL_MS,
     admin:
       env.ADMIN_USER !== undefined && env.ADMIN_PASSWORD !== undefined
         ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD }

@@ -1,5 +1,12 @@
 import { z } from 'zod';
 
+/** A `true`/`false` variable, as a boolean. */
+export const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false'])
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true');
+
 /** One browser origin, exactly as a browser sends it: scheme, host and optional port. */
 export const origin = z.string().refine((value) => {
   try {

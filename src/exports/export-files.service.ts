@@ -4,6 +4,7 @@ import { GridFSBucket, type GridFSBucketReadStream } from 'mongodb';
 import type { Connection, Model } from 'mongoose';
 import { pipeline } from 'node:stream/promises';
 import type { ExportJobData, ExportJobResult } from './export-job.js';
+import { TodoReader } from '../todos/todo-reader.js';
 import { NEWEST_FIRST, Todo } from '../todos/todo.schema.js';
 import { CONTENT_TYPES, formatExport } from './export-format.js';
 
@@ -22,6 +23,7 @@ export class ExportFilesService {
   constructor(
     @InjectModel(Todo.name) private readonly todos: Model<Todo>,
     @InjectConnection() connection: Connection,
+    private readonly reader: TodoReader,
   ) {
     // Providers are built after @nestjs/mongoose has connected, so the database is there.
     if (!connection.db) throw new Error('MongoDB is not connected');
@@ -43,6 +45,7 @@ export class ExportFilesService {
     const filename = `todos-${jobId}.${data.format}`;
     await this.remove(fileId);
 
+    let seen = 0;
     let count = 0;
     let reported = 0;
     const records = this.todos.find(filter).sort(NEWEST_FIRST).lean().cursor({ batchSize: 500 });
@@ -51,15 +54,21 @@ export class ExportFilesService {
     });
     const progress: Promise<void>[] = [];
     await pipeline(
-      formatExport(records, data.format, () => {
-        count++;
-        // Report whole percents only: a few hundred Redis writes at most, whatever the size.
-        const percent = Math.floor((count * 100) / Math.max(total, 1));
-        if (percent > reported && percent < 100) {
-          reported = percent;
-          progress.push(onProgress(percent));
-        }
-      }),
+      formatExport(
+        records,
+        data.format,
+        (stored) => this.reader.read(stored, `export ${jobId}`),
+        (written) => {
+          seen++;
+          if (written) count++;
+          // Report whole percents only: a few hundred Redis writes at most, whatever the size.
+          const percent = Math.floor((seen * 100) / Math.max(total, 1));
+          if (percent > reported && percent < 100) {
+            reported = percent;
+            progress.push(onProgress(percent));
+          }
+        },
+      ),
       upload,
     );
     await Promise.all(progress);

@@ -1,8 +1,8 @@
 import { Transform, type Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { ExportFormat } from './export-job.js';
-import { toTodoDto, type TodoDto } from '../todos/dto/todo.dto.js';
-import type { TodoRecord } from '../todos/todo.schema.js';
+import type { TodoDto } from '../todos/dto/todo.dto.js';
+import type { StoredTodo } from '../todos/stored-todo.js';
 
 export const CONTENT_TYPES: Record<ExportFormat, string> = {
   json: 'application/json; charset=utf-8',
@@ -19,13 +19,25 @@ const COLUMNS: (keyof TodoDto)[] = [
   'reminded_at',
 ];
 
-/** Stored todos → API-shaped todos, calling `onItem` for each (for progress). */
-function toDtos(onItem: () => void): Transform {
+/**
+ * Stored todos → API-shaped todos, calling `onItem` for each (for progress: whether it was
+ * written) and dropping those `read` cannot read. An exception fails the stream (and so the job): thrown
+ * out of a transform, it would end the whole process instead.
+ */
+function toDtos(
+  read: (stored: StoredTodo) => TodoDto | undefined,
+  onItem: (written: boolean) => void,
+): Transform {
   return new Transform({
     objectMode: true,
-    transform(record: TodoRecord, _encoding, done) {
-      onItem();
-      done(null, toTodoDto(record));
+    transform(stored: StoredTodo, _encoding, done) {
+      try {
+        const todo = read(stored);
+        onItem(todo !== undefined);
+        done(null, todo);
+      } catch (error) {
+        done(error as Error);
+      }
     },
   });
 }
@@ -58,9 +70,12 @@ function csvRows(): Transform {
 export function formatExport(
   records: Readable,
   format: ExportFormat,
-  onItem: () => void,
+  read: (stored: StoredTodo) => TodoDto | undefined,
+  onItem: (written: boolean) => void,
 ): Readable {
-  const bytes = records.pipe(toDtos(onItem)).pipe(format === 'json' ? jsonArray() : csvRows());
+  const bytes = records
+    .pipe(toDtos(read, onItem))
+    .pipe(format === 'json' ? jsonArray() : csvRows());
   // pipe() passes no error on: a failing cursor must fail the export, not leave it waiting
   // for the end of its input for ever.
   records.once('error', (error) => bytes.destroy(error));

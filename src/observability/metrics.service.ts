@@ -7,6 +7,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { CacheStats } from '../cache/cache-stats.js';
 import { withinDeadline } from '../queues/producer.js';
 import { QUEUE_NAMES } from '../queues/queues.constants.js';
+import { TodoReader } from '../todos/todo-reader.js';
 import { createRegistry, httpDuration } from './metrics.js';
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
@@ -41,6 +42,20 @@ export class MetricsService implements OnModuleInit {
     });
     this.cacheCounters();
     this.queueDepth();
+    this.unreadableTodos();
+  }
+
+  private unreadableTodos(): void {
+    const reader = this.modules.get(TodoReader, { strict: false });
+    new Counter({
+      name: 'todos_unreadable_total',
+      help: 'Stored documents skipped by a read or an export because they cannot be todos',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(reader.unreadable);
+      },
+    });
   }
 
   private cacheCounters(): void {

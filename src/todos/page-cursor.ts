@@ -1,27 +1,38 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { BSON } from 'mongodb';
 import { AppConfig } from '../config/configuration.js';
 
-/** The position after which the next page starts: the sort key of the last item sent. */
+/**
+ * The position after which the next page starts: the sort key of the last item sent. The
+ * `created_at` is the stored value itself, of whatever BSON type it has (a date of ours, the
+ * original's float epoch seconds, …), as the next page's range must compare like with like.
+ */
 export interface PagePosition {
-  createdAt: Date;
+  createdAt: unknown;
   id: string;
 }
 
-const PAYLOAD = /^(\d{1,15})\.([0-9a-f]{24})$/;
+const OBJECT_ID = /^[0-9a-f]{24}$/;
+/** The payload before typed positions: epoch milliseconds and the id. Still accepted. */
+const DATE_PAYLOAD = /^(\d{1,15})\.([0-9a-f]{24})$/;
 const SIGNATURE_BYTES = 16;
 
 /**
- * Encodes a page position as an opaque, signed token. The signature lets the API refuse a
- * forged or truncated cursor with a 400 instead of answering some arbitrary page, and any
- * API process can verify a cursor another one issued, as they share the secret.
+ * Encodes a page position as an opaque, signed token: base64url of the position as
+ * Extended JSON (so the value keeps its BSON type), a dot, a truncated HMAC. The signature
+ * lets the API refuse a forged or truncated cursor with a 400 instead of answering some
+ * arbitrary page, and any API process can verify a cursor another one issued, as they
+ * share the secret.
  */
 @Injectable()
 export class PageCursorCodec {
   constructor(private readonly config: AppConfig) {}
 
   encode(position: PagePosition): string {
-    const payload = `${position.createdAt.getTime()}.${position.id}`;
+    const payload = BSON.EJSON.stringify([position.createdAt ?? null, position.id], {
+      relaxed: true,
+    });
     return `${Buffer.from(payload).toString('base64url')}.${this.sign(payload).toString('base64url')}`;
   }
 
@@ -35,9 +46,20 @@ export class PageCursorCodec {
     if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) {
       return undefined;
     }
-    const match = PAYLOAD.exec(payload);
-    if (!match) return undefined;
-    return { createdAt: new Date(Number(match[1])), id: match[2] };
+    const dated = DATE_PAYLOAD.exec(payload);
+    if (dated) return { createdAt: new Date(Number(dated[1])), id: dated[2] };
+    return this.parse(payload);
+  }
+
+  private parse(payload: string): PagePosition | undefined {
+    try {
+      const position: unknown = BSON.EJSON.parse(payload, { relaxed: true });
+      if (!Array.isArray(position) || position.length !== 2) return undefined;
+      const [createdAt, id] = position as unknown[];
+      return typeof id === 'string' && OBJECT_ID.test(id) ? { createdAt, id } : undefined;
+    } catch {
+      return undefined; // signed by us, so never expected; refused all the same
+    }
   }
 
   private sign(payload: string): Buffer {

@@ -1,27 +1,33 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { HydratedDocument, Types } from 'mongoose';
+import { SchemaTypes, type HydratedDocument, type Types } from 'mongoose';
 
 /** The longest `content`, in characters after trimming: the schema and every DTO say so. */
 export const CONTENT_MAX_LENGTH = 1000;
 
 /**
  * Field names are snake_case on purpose: they are the names the original service stored,
- * so its data needs no migration, and the API returns them unchanged.
+ * so its data needs no migration, and the API returns them unchanged. `created_at` and
+ * `finished_at` are BSON dates when this service writes them, and float epoch seconds when
+ * the original did (or this one does, with STORE_ORIGINAL_TIMES): declared `Mixed` so that
+ * Mongoose casts neither, and read by `readStoredTodo`, which understands both.
  */
+/** A time as this service stores it: a date, or epoch seconds in the original's form. */
+export type StoredTime = Date | number;
+
 // strictQuery: a filter on a field the schema does not declare is dropped, never sent.
 @Schema({ collection: 'todos', versionKey: false, strict: 'throw', strictQuery: true })
 export class Todo {
   @Prop({ type: String, required: true, maxlength: CONTENT_MAX_LENGTH })
   content!: string;
 
-  @Prop({ type: Date, required: true, default: () => new Date() })
-  created_at!: Date;
+  @Prop({ type: SchemaTypes.Mixed, required: true })
+  created_at!: StoredTime;
 
   @Prop({ type: Boolean, required: true, default: false })
   is_finished!: boolean;
 
-  @Prop({ type: Date, default: null })
-  finished_at!: Date | null;
+  @Prop({ type: SchemaTypes.Mixed, default: null })
+  finished_at!: StoredTime | null;
 
   @Prop({ type: Date, default: null })
   remind_at!: Date | null;
@@ -31,8 +37,15 @@ export class Todo {
 }
 
 export type TodoDocument = HydratedDocument<Todo>;
-/** What `lean()` returns: the stored fields and the id, no Mongoose document around them. */
-export type TodoRecord = Todo & { _id: Types.ObjectId };
+/**
+ * A todo in this service's own form, times as dates (what it writes unless told to write the
+ * original's): seeds and tests build these. What a read returns is a `StoredTodo`.
+ */
+export type TodoRecord = Omit<Todo, 'created_at' | 'finished_at'> & {
+  _id: Types.ObjectId;
+  created_at: Date;
+  finished_at: Date | null;
+};
 
 export const TodoSchema = SchemaFactory.createForClass(Todo);
 

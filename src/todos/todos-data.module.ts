@@ -7,6 +7,6 @@ import { TodosRepository } from './todos.repository.js';
 @Module({
   imports: [TodoModelModule, ResponseCacheModule],
   providers: [TodosRepository],
-  exports: [TodosRepository],
+  exports: [TodosRepository, TodoModelModule],
 })
 export class TodosDataModule {}

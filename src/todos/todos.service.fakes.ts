@@ -4,8 +4,9 @@ import type { RemindersScheduler } from '../reminders/reminders.scheduler.js';
 import { strictFake } from '../testing/strict-fake.js';
 import type { ListTodosQueryDto } from './dto/list-todos-query.dto.js';
 import { PageCursorCodec } from './page-cursor.js';
-import type { Todo, TodoRecord } from './todo.schema.js';
-import type { TodoChange, TodosRepository } from './todos.repository.js';
+import { TodoReader } from './todo-reader.js';
+import type { TodoRecord } from './todo.schema.js';
+import type { TodoChange, TodoFields, TodosRepository } from './todos.repository.js';
 import { TodosService } from './todos.service.js';
 
 /** Builders and the service over strict fakes, for the TodosService specs. */
@@ -27,7 +28,7 @@ export function todo(fields: Partial<TodoRecord> = {}): TodoRecord {
 }
 
 /** What the repository's update answers for `before` changed by `set`. */
-export const change = (before: TodoRecord, set: Partial<Todo>): TodoChange => ({
+export const change = (before: TodoRecord, set: TodoFields): TodoChange => ({
   before,
   after: { ...before, ...set },
 });
@@ -39,7 +40,7 @@ export const query = (fields: Partial<ListTodosQueryDto>): ListTodosQueryDto => 
 
 /** A repository whose `update` applies the change to `before`, as MongoDB would. */
 export const updating = (before: TodoRecord) => ({
-  update: (_id: string, set: Partial<Todo>) => Promise.resolve(change(before, set)),
+  update: (_id: string, set: TodoFields) => Promise.resolve(change(before, set)),
 });
 
 export const cursors = new PageCursorCodec(loadConfig({}));
@@ -51,5 +52,9 @@ export function setup(
 ) {
   const repository = strictFake<TodosRepository>('todos', todos);
   const scheduler = strictFake<RemindersScheduler>('reminders', reminders);
-  return { service: new TodosService(repository, cursors, scheduler), repository, scheduler };
+  return {
+    service: new TodosService(repository, cursors, scheduler, new TodoReader()),
+    repository,
+    scheduler,
+  };
 }

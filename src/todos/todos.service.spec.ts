@@ -130,6 +130,8 @@ describe('TodosService', () => {
       expect(filter.$or).toEqual([
         { created_at: trusted({ $lt: last.created_at }) },
         { created_at: last.created_at, _id: trusted({ $lt: last._id }) },
+        { created_at: trusted({ $exists: false }) },
+        { created_at: trusted({ $type: expect.arrayContaining(['string', 'number', 'null']) }) },
       ]);
       expect(page).toEqual({ items: [], next_cursor: null });
     });

@@ -1,13 +1,18 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { trusted, Types, type QueryFilter } from 'mongoose';
+import { Types, type QueryFilter } from 'mongoose';
 import { RemindersScheduler } from '../reminders/reminders.scheduler.js';
 import type { CreateTodoDto } from './dto/create-todo.dto.js';
 import type { ListTodosQueryDto } from './dto/list-todos-query.dto.js';
-import { toTodoDto, type TodoDto, type TodoPageDto } from './dto/todo.dto.js';
+import type { TodoDto, TodoPageDto } from './dto/todo.dto.js';
 import type { UpdateTodoDto } from './dto/update-todo.dto.js';
-import { PageCursorCodec } from './page-cursor.js';
+import { afterPosition } from './keyset.js';
+import { PageCursorCodec, type PagePosition } from './page-cursor.js';
+import { storedIdOf, storedInstant, type StoredTodo } from './stored-todo.js';
+import { TodoReader } from './todo-reader.js';
 import type { Todo } from './todo.schema.js';
-import { TodosRepository } from './todos.repository.js';
+import { TodosRepository, type TodoFields } from './todos.repository.js';
+
+const LOWEST_OBJECT_ID = '0'.repeat(24);
 
 @Injectable()
 export class TodosService {
@@ -15,6 +20,7 @@ export class TodosService {
     private readonly todos: TodosRepository,
     private readonly cursors: PageCursorCodec,
     private readonly reminders: RemindersScheduler,
+    private readonly reader: TodoReader,
   ) {}
 
   async list(query: ListTodosQueryDto): Promise<TodoPageDto> {
@@ -23,25 +29,23 @@ export class TodosService {
     }
     const filter: QueryFilter<Todo> = {};
     if (query.finished !== undefined) filter.is_finished = query.finished;
-    if (query.cursor !== undefined) Object.assign(filter, this.after(query.cursor));
+    if (query.cursor !== undefined)
+      Object.assign(filter, afterPosition(this.position(query.cursor)));
 
     // One extra row tells whether another page exists without a count query.
     const rows = await this.todos.page(filter, query.start ?? 0, query.limit + 1);
     const items = rows.slice(0, query.limit);
+    // The next page starts after the last row, whether it was read or skipped.
     const last = items.at(-1);
     const more = rows.length > query.limit && last !== undefined;
     return {
-      items: items.map(toTodoDto),
-      next_cursor: more
-        ? this.cursors.encode({ createdAt: last.created_at, id: last._id.toHexString() })
-        : null,
+      items: this.reader.readAll(items, 'a list'),
+      next_cursor: more ? this.cursors.encode(this.positionOf(last)) : null,
     };
   }
 
   async get(id: string): Promise<TodoDto> {
-    const todo = await this.todos.findById(id);
-    if (!todo) throw this.notFound(id);
-    return toTodoDto(todo);
+    return this.read(id, await this.todos.findById(id));
   }
 
   async create(input: CreateTodoDto): Promise<TodoDto> {
@@ -49,7 +53,10 @@ export class TodosService {
     const remindAt = input.remind_at === undefined ? null : new Date(input.remind_at);
     // Scheduled first: if the queue is down the request fails (503) before anything is written.
     if (remindAt) await this.reminders.schedule(_id.toHexString(), remindAt);
-    return toTodoDto(await this.todos.create({ _id, content: input.content, remind_at: remindAt }));
+    return this.read(
+      _id.toHexString(),
+      await this.todos.create({ _id, content: input.content, remind_at: remindAt }),
+    );
   }
 
   async update(id: string, input: UpdateTodoDto): Promise<TodoDto> {
@@ -67,23 +74,22 @@ export class TodosService {
       throw this.notFound(id);
     }
     const { before, after } = change;
-    const previous = before.remind_at instanceof Date ? before.remind_at : null;
+    const previous = storedInstant(before.remind_at);
     const ended =
       input.is_finished === true ||
       (input.remind_at !== undefined && previous?.getTime() !== remindAt?.getTime());
     if (ended) await this.reminders.cancel(id, previous);
-    return toTodoDto(after);
+    return this.read(id, after);
   }
 
   async remove(id: string): Promise<void> {
     const removed = await this.todos.remove(id);
     if (!removed) throw this.notFound(id);
-    const remindAt = removed.remind_at instanceof Date ? removed.remind_at : null;
-    await this.reminders.cancel(id, remindAt);
+    await this.reminders.cancel(id, storedInstant(removed.remind_at));
   }
 
-  private changes(input: UpdateTodoDto): Partial<Todo> {
-    const set: Partial<Todo> = {};
+  private changes(input: UpdateTodoDto): TodoFields {
+    const set: TodoFields = {};
     if (input.content !== undefined) set.content = input.content;
     if (input.is_finished !== undefined) {
       set.is_finished = input.is_finished;
@@ -100,24 +106,27 @@ export class TodosService {
     return set;
   }
 
+  /** The todo's API form; a document that cannot be read is, for the API, no todo. */
+  private read(id: string, stored: StoredTodo | null): TodoDto {
+    const todo = stored && this.reader.read(stored, `todo ${id}`);
+    if (!todo) throw this.notFound(id);
+    return todo;
+  }
+
   /**
-   * The keyset condition for "strictly after this position" in newest-first order. Its
-   * operators are ours, built from a verified cursor, so they are marked trusted for
-   * `sanitizeFilter`.
+   * A row's place in newest-first order. An `_id` that is no ObjectId (not a todo, but in
+   * the collection) sorts after every ObjectId of its `created_at`, so the lowest ObjectId
+   * stands for it: the next page starts after all of them.
    */
-  private after(cursor: string): QueryFilter<Todo> {
+  private positionOf(row: StoredTodo): PagePosition {
+    return { createdAt: row.created_at, id: storedIdOf(row) ?? LOWEST_OBJECT_ID };
+  }
+
+  private position(cursor: string): PagePosition {
     const position = this.cursors.decode(cursor);
     if (!position)
       throw new BadRequestException('cursor is malformed or was not issued by this service');
-    return {
-      $or: [
-        { created_at: trusted({ $lt: position.createdAt }) },
-        {
-          created_at: position.createdAt,
-          _id: trusted({ $lt: new Types.ObjectId(position.id) }),
-        },
-      ],
-    };
+    return position;
   }
 
   private notFound(id: string): NotFoundException {

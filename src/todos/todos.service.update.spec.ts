@@ -1,6 +1,6 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
 import { Types } from 'mongoose';
-import type { Todo } from './todo.schema.js';
+import type { TodoFields } from './todos.repository.js';
 import { change, setup, T1, T2, todo, updating } from './todos.service.fakes.js';
 
 describe('TodosService', () => {
@@ -35,7 +35,7 @@ describe('TodosService', () => {
       const order: string[] = [];
       const { service, repository, scheduler } = setup(
         {
-          update: (_id: string, set: Partial<Todo>) => (
+          update: (_id: string, set: TodoFields) => (
             order.push('update'),
             Promise.resolve(change(before, set))
           ),

@@ -1,10 +1,10 @@
 import { Types } from 'mongoose';
-import { toTodoDto } from './todo.dto.js';
+import { readStoredTodo } from '../stored-todo.js';
 
-describe('toTodoDto', () => {
+describe('readStoredTodo', () => {
   it('maps a stored todo to the API shape with ISO dates and nulls', () => {
     const _id = new Types.ObjectId('6650f1c2a1b2c3d4e5f60718');
-    const dto = toTodoDto({
+    const dto = readStoredTodo({
       _id,
       content: 'Buy milk',
       created_at: new Date('2026-11-27T10:00:00Z'),

@@ -1,5 +1,4 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { TodoRecord } from '../todo.schema.js';
 import { CONTENT_MAX_LENGTH } from '../todo.schema.js';
 
 /** A todo as the API returns it. */
@@ -38,19 +37,4 @@ export class TodoPageDto {
     example: 'MTc2NDIzNzYwMDAwMC42NjUwZjFjMmExYjJjM2Q0ZTVmNjA3MTg.q2Vt0xQ0W1yJ1ZK2fYc8_A',
   })
   next_cursor!: string | null;
-}
-
-const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
-
-/** The one mapping from a stored todo to its API form. */
-export function toTodoDto(record: TodoRecord): TodoDto {
-  return {
-    id: record._id.toHexString(),
-    content: record.content,
-    is_finished: record.is_finished,
-    created_at: record.created_at.toISOString(),
-    finished_at: iso(record.finished_at),
-    remind_at: iso(record.remind_at),
-    reminded_at: iso(record.reminded_at),
-  };
 }
