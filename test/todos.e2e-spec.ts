@@ -1,3 +1,4 @@
+import type { LegacyTodoDto } from '../src/todos/dto/legacy-todo.dto.js';
 import type { TodoDto, TodoPageDto } from '../src/todos/dto/todo.dto.js';
 import { expectError, useApi } from './support/api.js';
 
@@ -86,25 +87,68 @@ describe('todos API (e2e)', () => {
   });
 
   describe('the original service routes', () => {
-    it('GET /todo answers a bare array of the 10 newest todos, paged by start', async () => {
+    it("GET /todo answers the original's JSON for the 10 newest todos, paged by start", async () => {
       for (let i = 0; i < 12; i++) {
         await api.request('POST', '/todo', { form: { content: `todo ${i}` } });
       }
-      const first = await api.request<TodoDto[]>('GET', '/todo');
+      const first = await api.request<LegacyTodoDto[]>('GET', '/todo');
       expect(first.status).toBe(200);
       expect(first.body.map((t) => t.content)).toEqual(
         Array.from({ length: 10 }, (_, i) => `todo ${11 - i}`),
       );
-      const second = await api.request<TodoDto[]>('GET', '/todo?start=10');
+      const [newest] = first.body;
+      // The original's five fields, in its order: `_id` as json_util writes it, epoch seconds.
+      expect(Object.keys(newest)).toEqual([
+        '_id',
+        'content',
+        'created_at',
+        'is_finished',
+        'finished_at',
+      ]);
+      expect(newest._id.$oid).toMatch(/^[0-9a-f]{24}$/);
+      expect(Math.abs(newest.created_at - Date.now() / 1000)).toBeLessThan(60);
+      expect(newest).toMatchObject({ is_finished: false, finished_at: null });
+      const second = await api.request<LegacyTodoDto[]>('GET', '/todo?start=10');
       expect(second.body.map((t) => t.content)).toEqual(['todo 1', 'todo 0']);
+      expect((await api.request<LegacyTodoDto[]>('GET', '/todo?start=12')).body).toEqual([]);
     });
 
-    it('POST /todo answers an empty 200, and 400 without content', async () => {
+    it.each(['abc', '-1', '+5', '%205', '1e1', '%D9%A3', '', '5&start=abc'])(
+      "GET /todo?start=%s follows the original's rule: ASCII digits or 0",
+      async (start) => {
+        for (let i = 0; i < 12; i++)
+          await api.request('POST', '/todo', { form: { content: `t${i}` } });
+        const page = await api.request<LegacyTodoDto[]>('GET', `/todo?start=${start}`);
+        expect(page.status).toBe(200);
+        expect(page.body[0].content).toBe(start === '5&start=abc' ? 't6' : 't11');
+      },
+    );
+
+    it('GET /todo ignores other query parameters and refuses an absurd offset', async () => {
+      await api.request('POST', '/todo', { form: { content: 'one' } });
+      for (const query of ['?sort=content', '?start[$ne]=1', '?__proto__=x']) {
+        const page = await api.request<LegacyTodoDto[]>('GET', `/todo${query}`);
+        expect([page.status, page.body.map((t) => t.content)]).toEqual([200, ['one']]);
+      }
+      expectError(await api.request('GET', '/todo?start=1000001'), 400);
+    });
+
+    it('POST /todo answers an empty 200, ignores other fields, and 400 without content', async () => {
       const created = await api.request('POST', '/todo', { form: { content: 'legacy' } });
       expect(created.status).toBe(200);
       expect(created.text).toBe('');
+      const extra = await api.request('POST', '/todo', {
+        raw: {
+          type: 'application/x-www-form-urlencoded',
+          body: 'content=first&content=second&x=1',
+        },
+      });
+      expect(extra.status).toBe(200);
       expectError(await api.request('POST', '/todo', { form: {} }), 400);
-      expect(await api.todos.countDocuments()).toBe(1);
+      expectError(await api.request('POST', '/todo', { form: { content: '  ' } }), 400);
+      expectError(await api.request('POST', '/todo', { form: { content: 'x'.repeat(1001) } }), 400);
+      const stored = await api.todos.find().sort({ content: 1 }).lean();
+      expect(stored.map((t) => t.content)).toEqual(['first', 'legacy']);
     });
   });
 });

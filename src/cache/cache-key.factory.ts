@@ -32,12 +32,14 @@ export class CacheKeyFactory {
 
     const params = request.params as Record<string, unknown>;
     const id = options.idParam === undefined ? '' : this.ids.transform(params[options.idParam]);
-    const query: object = options.query
-      ? ((await this.pipe.transform(request.query, {
-          type: 'query',
-          metatype: options.query,
-        })) as object)
-      : {};
+    const query: object = options.queryOf
+      ? options.queryOf(request.query)
+      : options.query
+        ? ((await this.pipe.transform(request.query, {
+            type: 'query',
+            metatype: options.query,
+          })) as object)
+        : {};
     const key = `${options.name}:${id}?${canonicalQuery(query, options.defaults)}`;
 
     if (this.memo.size >= MEMO_SIZE) this.memo.delete(this.memo.keys().next().value as string);

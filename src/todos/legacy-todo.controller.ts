@@ -1,24 +1,27 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBody,
   ApiConsumes,
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
+  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import { X_CACHE_HEADER } from '../cache/cache.constants.js';
 import { CacheView } from '../cache/cache-view.decorator.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
-import { CreateTodoDto } from './dto/create-todo.dto.js';
-import { LegacyListQueryDto } from './dto/legacy-list-query.dto.js';
-import { DEFAULT_PAGE_SIZE } from './dto/list-todos-query.dto.js';
-import { TodoDto } from './dto/todo.dto.js';
+import { CONTENT_MAX_LENGTH } from './todo.schema.js';
+import { LEGACY_MAX_START, legacyContent, legacyStart } from './dto/legacy-input.js';
+import { LegacyTodoDto } from './dto/legacy-todo.dto.js';
 import { TodosService } from './todos.service.js';
 
 /**
- * The original Flask service's two routes, kept so its clients keep working: a bare array
- * of 10 todos per page, and a create that answers an empty 200.
+ * The original Flask service's two routes, answering as it did so that its clients run
+ * unchanged: its own JSON for a page of 10, its rule for `start`, other query and form
+ * fields ignored, an empty 200 for a create. They read their input themselves (not through
+ * the validation pipe, which refuses unknown fields: the original ignored them).
  */
 @ApiTags('legacy')
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid input.' })
@@ -27,21 +30,41 @@ export class LegacyTodoController {
   constructor(private readonly todos: TodosService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Original route: a page of 10 todos, newest first, as a bare array' })
-  @ApiOkResponse({ type: [TodoDto], headers: X_CACHE_HEADER })
-  @CacheView({ name: 'legacy', query: LegacyListQueryDto, defaults: { start: 0 } })
-  async list(@Query() query: LegacyListQueryDto): Promise<TodoDto[]> {
-    const page = await this.todos.list({ limit: DEFAULT_PAGE_SIZE, start: query.start });
-    return page.items;
+  @ApiOperation({
+    summary: 'Original route: a page of 10 todos, newest first, in the original JSON',
+    description:
+      '`_id` as `{"$oid": …}`, times as epoch seconds. Other query parameters are ignored.',
+  })
+  @ApiQuery({
+    name: 'start',
+    required: false,
+    schema: { type: 'string', example: '10' },
+    description: `Offset: ASCII digits, anything else counts as 0; over ${LEGACY_MAX_START} is a 400.`,
+  })
+  @ApiOkResponse({ type: [LegacyTodoDto], headers: X_CACHE_HEADER })
+  @CacheView({
+    name: 'original',
+    queryOf: (query) => ({ start: legacyStart(query) }),
+    defaults: { start: 0 },
+  })
+  async list(@Query() query: Record<string, unknown>): Promise<LegacyTodoDto[]> {
+    return this.todos.legacyPage(legacyStart(query));
   }
 
   @Post()
   @HttpCode(200)
   @ApiOperation({ summary: 'Original route: create from a form field `content`, empty 200' })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['content'],
+      properties: { content: { type: 'string', minLength: 1, maxLength: CONTENT_MAX_LENGTH } },
+    },
+  })
   @ApiOkResponse({ description: 'Created; the body is empty.' })
   @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Body over 64 KiB.' })
-  async create(@Body() body: CreateTodoDto): Promise<void> {
-    await this.todos.create(body);
+  async create(@Body() body: Record<string, unknown>): Promise<void> {
+    await this.todos.create({ content: legacyContent(body) });
   }
 }

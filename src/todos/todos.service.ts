@@ -2,12 +2,13 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import { Types, type QueryFilter } from 'mongoose';
 import { RemindersScheduler } from '../reminders/reminders.scheduler.js';
 import type { CreateTodoDto } from './dto/create-todo.dto.js';
-import type { ListTodosQueryDto } from './dto/list-todos-query.dto.js';
+import type { LegacyTodoDto } from './dto/legacy-todo.dto.js';
+import { DEFAULT_PAGE_SIZE, type ListTodosQueryDto } from './dto/list-todos-query.dto.js';
 import type { TodoDto, TodoPageDto } from './dto/todo.dto.js';
 import type { UpdateTodoDto } from './dto/update-todo.dto.js';
 import { afterPosition } from './keyset.js';
 import { PageCursorCodec, type PagePosition } from './page-cursor.js';
-import { storedIdOf, storedInstant, type StoredTodo } from './stored-todo.js';
+import { storedIdOf, storedInstant, toLegacyTodo, type StoredTodo } from './stored-todo.js';
 import { TodoReader } from './todo-reader.js';
 import type { Todo } from './todo.schema.js';
 import { TodosRepository, type TodoFields } from './todos.repository.js';
@@ -42,6 +43,15 @@ export class TodosService {
       items: this.reader.readAll(items, 'a list'),
       next_cursor: more ? this.cursors.encode(this.positionOf(last)) : null,
     };
+  }
+
+  /** A page of 10 for the original's `GET /todo`, in its form. */
+  async legacyPage(start: number): Promise<LegacyTodoDto[]> {
+    const rows = await this.todos.page({}, start, DEFAULT_PAGE_SIZE);
+    return rows.flatMap((row) => {
+      const todo = this.reader.read(row, 'the original list');
+      return todo ? [toLegacyTodo(row, todo)] : [];
+    });
   }
 
   async get(id: string): Promise<TodoDto> {
