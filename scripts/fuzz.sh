@@ -29,17 +29,8 @@ mongodb_uri=$(node -e '
   console.log(url.toString());
 ' "$name")
 
-# The virtualenv is rebuilt only when the pinned requirements change.
 venv="$data/fuzz-venv"
-requirements="$root/scripts/fuzz-requirements.txt"
-if ! cmp -s "$requirements" "$venv/.requirements" 2>/dev/null; then
-  python3 -c 'import ensurepip, venv' 2>/dev/null || apt_install python3-venv
-  log "creating the fuzzer's virtualenv in $venv"
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements" >&2
-  cp "$requirements" "$venv/.requirements"
-fi
+ensure_venv "$venv" "$root/scripts/fuzz-requirements.txt"
 
 bash scripts/stores.sh
 if [ ! -f dist/main.js ] || [ -n "$(find src -newer dist/main.js -type f | head -1)" ]; then

@@ -45,6 +45,19 @@ apt_install() {
 }
 
 # npm ci when node_modules is missing or older than the lockfile; quick otherwise.
+# ensure_venv DIR REQUIREMENTS: a Python virtualenv with the pinned requirements, rebuilt only
+# when they change.
+ensure_venv() {
+  local venv=$1 requirements=$2
+  cmp -s "$requirements" "$venv/.requirements" 2>/dev/null && return 0
+  python3 -c 'import ensurepip, venv' 2>/dev/null || apt_install python3-venv
+  log "creating the virtualenv $venv"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements" >&2
+  cp "$requirements" "$venv/.requirements"
+}
+
 ensure_node_modules() {
   local marker="$root/node_modules/.package-lock.json"
   if [ ! -f "$marker" ] || [ "$root/package-lock.json" -nt "$marker" ]; then

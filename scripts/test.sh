@@ -20,6 +20,8 @@ bash scripts/stores.sh
 # Some tests kill and freeze MongoDB servers of their own: they need a binary even when a
 # shared server already answers.
 command -v mongod >/dev/null || bash scripts/stores.sh --ferretdb-binary
+# The original Flask service, which the cutover tests run beside this one.
+ensure_venv "$root/.data/peer-test-venv" "$root/test/peer-flask/requirements.txt"
 
 step() { log "$1"; shift; "$@"; }
 step "lint" npm run -s lint

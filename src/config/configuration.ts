@@ -98,6 +98,8 @@ const envSchema = z.object({
   WORKER_MAX_STALLED_COUNT: z.coerce.number().int().min(0).max(100).default(3),
   /** The cutover (README): store `created_at`/`finished_at` as the original did, epoch seconds. */
   STORE_ORIGINAL_TIMES: flag(false),
+  /** With it, how often the worker looks for todos the original wrote, which it cannot announce. */
+  ORIGINAL_WRITES_POLL_MS: z.coerce.number().int().min(200).max(60_000).default(2_000),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -148,6 +150,7 @@ const configSchema = envSchema
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     corsOrigins: env.CORS_ORIGINS,
     storeOriginalTimes: env.STORE_ORIGINAL_TIMES,
+    originalWritesPollMs: env.ORIGINAL_WRITES_POLL_MS,
     admin:
       env.ADMIN_USER !== undefined && env.ADMIN_PASSWORD !== undefined
         ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD }

@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
+import { OriginalWritesWatcher } from './original-writes.watcher.js';
 import { RetentionProcessor } from './retention.processor.js';
 import { TodosDataModule } from './todos-data.module.js';
 
-/** The retention job's processor: imported by the worker module only, never by the API. */
-@Module({ imports: [TodosDataModule], providers: [RetentionProcessor] })
+/**
+ * The todos' work in the worker: the retention job's processor and, during a cutover, the
+ * watch for the original's writes. Imported by the worker module only, never by the API.
+ */
+@Module({ imports: [TodosDataModule], providers: [RetentionProcessor, OriginalWritesWatcher] })
 export class TodosWorkerModule {}

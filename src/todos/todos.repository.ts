@@ -3,26 +3,24 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, trusted, Types, type QueryFilter } from 'mongoose';
 import { ResponseCache } from '../cache/response-cache.service.js';
 import { AppConfig } from '../config/configuration.js';
+import {
+  conversionWrite,
+  originalDocument,
+  READABLE,
+  storedFields,
+  type TodoFields,
+} from './stored-form.js';
 import type { StoredTodo } from './stored-todo.js';
-import { NEWEST_FIRST, Todo, type StoredTime } from './todo.schema.js';
+import type { Conversion } from './todo-migration.js';
+import { NEWEST_FIRST, Todo } from './todo.schema.js';
+
+export type { TodoFields } from './stored-form.js';
 
 /** A todo before and after one update, read in the same atomic step as the write. */
 export interface TodoChange {
   before: StoredTodo;
   after: StoredTodo;
 }
-
-/**
- * What a document needs to be a todo the API can change: without a string `content` it is
- * not one (see `readStoredTodo`), and a write to it would change what no read can show.
- */
-const READABLE: QueryFilter<Todo> = { content: trusted({ $type: 'string' }) };
-
-/** The fields a write sets, with times as dates: the repository stores them as configured. */
-export type TodoFields = Partial<Omit<Todo, 'created_at' | 'finished_at'>> & {
-  created_at?: Date;
-  finished_at?: Date | null;
-};
 
 /**
  * The one writer of the `todos` collection, for the API and the worker alike. Every write
@@ -59,22 +57,13 @@ export class TodosRepository {
 
   /** Creates the todo now; with STORE_ORIGINAL_TIMES, in the original's shape exactly. */
   async create(todo: TodoFields & { _id: Types.ObjectId }): Promise<StoredTodo> {
-    const fields = this.stored({ created_at: new Date(), ...todo });
+    const fields = { created_at: new Date(), ...todo };
     let created: StoredTodo;
     if (this.config.storeOriginalTimes) {
-      // The original's four fields (a reminder's only when one is set), so that the original's
-      // own reads of this todo look as if it had written it.
-      created = {
-        _id: todo._id,
-        content: todo.content,
-        created_at: fields.created_at,
-        is_finished: false,
-        finished_at: null,
-        ...(todo.remind_at ? { remind_at: todo.remind_at, reminded_at: null } : {}),
-      };
+      created = originalDocument(fields);
       await this.todos.collection.insertOne(created as never);
     } else {
-      created = (await this.todos.create(fields)).toObject<StoredTodo>();
+      created = (await this.todos.create(storedFields(fields, false))).toObject<StoredTodo>();
     }
     await this.cache.invalidate();
     return created;
@@ -99,7 +88,7 @@ export class TodosRepository {
 
   /** Applies `$set`; `null` when there is no such todo. */
   async update(id: string, set: TodoFields): Promise<TodoChange | null> {
-    const stored = this.stored(set);
+    const stored = storedFields(set, this.config.storeOriginalTimes);
     const before = await this.todos
       .findOneAndUpdate({ _id: id, ...READABLE }, { $set: stored }, { returnDocument: 'before' })
       .lean<StoredTodo>()
@@ -117,6 +106,55 @@ export class TodosRepository {
       .exec();
     if (removed) await this.cache.invalidate();
     return removed;
+  }
+
+  /** The ids of the todos whose ObjectId was made at `since` or later (the cutover's watch). */
+  async idsCreatedSince(since: Date): Promise<string[]> {
+    const rows = await this.todos
+      .find(
+        { _id: trusted({ $gte: Types.ObjectId.createFromTime(since.getTime() / 1000) }) },
+        { _id: 1 },
+      )
+      .lean()
+      .exec();
+    return rows.map((row) => String(row._id));
+  }
+
+  /** Invalidates the cached views after writes made by another service (the original). */
+  async noticeOutsideWrites(): Promise<void> {
+    await this.cache.invalidate();
+  }
+
+  /**
+   * The next `limit` stored todos after `after` in `_id` order, in one batch (the migration):
+   * read whole before the writes that follow, as a cursor open across writes can deadlock
+   * FerretDB's SQLite backend. Only ObjectId ids are visited; any other is no todo.
+   */
+  batchAfter(after: Types.ObjectId, limit: number): Promise<StoredTodo[]> {
+    return this.todos.collection
+      .find({ _id: { $gt: after } }, { batchSize: limit + 1 })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+  }
+
+  /** How many todos there are, about: for a progress bar. */
+  estimatedCount(): Promise<number> {
+    return this.todos.estimatedDocumentCount().exec();
+  }
+
+  /**
+   * Applies conversions (the migration) in one unordered bulk write, each only where the
+   * document still holds what it was read with, so a concurrent change is never overwritten;
+   * written past Mongoose, which would cast the values. How many documents changed.
+   */
+  async convert(conversions: Conversion[]): Promise<number> {
+    if (conversions.length === 0) return 0;
+    const result = await this.todos.collection.bulkWrite(conversions.map(conversionWrite), {
+      ordered: false,
+    });
+    if (result.modifiedCount > 0) await this.cache.invalidate();
+    return result.modifiedCount;
   }
 
   /** Sets `reminded_at` once for a todo still due at `remindAt`; whether this call set it. */
@@ -159,18 +197,6 @@ export class TodosRepository {
     }
     if (deleted > 0) await this.cache.invalidate();
     return deleted;
-  }
-
-  /** `created_at`/`finished_at` as this service stores them: dates, or the original's epoch seconds. */
-  private stored(fields: TodoFields): Partial<Todo> {
-    const time = (date: Date): StoredTime =>
-      this.config.storeOriginalTimes ? date.getTime() / 1000 : date;
-    const { created_at, finished_at, ...rest } = fields;
-    return {
-      ...rest,
-      ...(created_at === undefined ? {} : { created_at: time(created_at) }),
-      ...(finished_at === undefined ? {} : { finished_at: finished_at && time(finished_at) }),
-    };
   }
 
   private due(id: string, remindAt: Date): QueryFilter<Todo> {

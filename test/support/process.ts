@@ -21,10 +21,14 @@ export interface RunningProcess {
 }
 
 /** Runs a built entrypoint (`dist/*.js`, built by `npm test` before the e2e suite). */
-export function runEntrypoint(entry: string, env: Record<string, string>): RunningProcess {
+export function runEntrypoint(
+  entry: string,
+  env: Record<string, string>,
+  args: string[] = [],
+): RunningProcess {
   const file = `dist/${entry}.js`;
   if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
-  return runCommand([process.execPath, file], {
+  return runCommand([process.execPath, file, ...args], {
     ...process.env,
     NODE_ENV: 'test',
     RATE_LIMIT_MAX: '0',

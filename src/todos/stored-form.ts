@@ -1,0 +1,64 @@
+import type { AnyBulkWriteOperation } from 'mongodb';
+import { trusted, type QueryFilter, type Types } from 'mongoose';
+import type { StoredTodo } from './stored-todo.js';
+import type { Conversion } from './todo-migration.js';
+import type { StoredTime, Todo } from './todo.schema.js';
+
+/**
+ * How `TodosRepository` puts todos into the collection: the times as configured, the
+ * original's shape during a cutover, the guard of every change, the migration's writes.
+ */
+
+/** The fields a write sets, with times as dates: the repository stores them as configured. */
+export type TodoFields = Partial<Omit<Todo, 'created_at' | 'finished_at'>> & {
+  created_at?: Date;
+  finished_at?: Date | null;
+};
+
+/**
+ * What a document needs to be a todo the API can change: without a string `content` it is
+ * not one (see `readStoredTodo`), and a write to it would change what no read can show.
+ */
+export const READABLE: QueryFilter<Todo> = { content: trusted({ $type: 'string' }) };
+
+/** `created_at`/`finished_at` as stored: dates, or (`originalTimes`) the original's epoch seconds. */
+export function storedFields(fields: TodoFields, originalTimes: boolean): Partial<Todo> {
+  const time = (date: Date): StoredTime => (originalTimes ? date.getTime() / 1000 : date);
+  const { created_at, finished_at, ...rest } = fields;
+  return {
+    ...rest,
+    ...(created_at === undefined ? {} : { created_at: time(created_at) }),
+    ...(finished_at === undefined ? {} : { finished_at: finished_at && time(finished_at) }),
+  };
+}
+
+/**
+ * A new todo exactly as the original writes one: its four fields (a reminder's only when one
+ * is set), epoch seconds, so that the original's own reads of it look as if it had written it.
+ */
+export function originalDocument(
+  todo: TodoFields & { _id: Types.ObjectId; created_at: Date },
+): StoredTodo {
+  return {
+    _id: todo._id,
+    content: todo.content,
+    created_at: todo.created_at.getTime() / 1000,
+    is_finished: false,
+    finished_at: null,
+    ...(todo.remind_at ? { remind_at: todo.remind_at, reminded_at: null } : {}),
+  };
+}
+
+/** A migration's write: its `$set`, only where each field still holds what it was read with. */
+export function conversionWrite({ id, was, set }: Conversion): AnyBulkWriteOperation {
+  const unchanged = Object.entries(was).map(([field, value]): [string, unknown] => [
+    field,
+    value === undefined ? { $exists: false } : value,
+  ]);
+  return {
+    updateOne: {
+      filter: { _id: id as Types.ObjectId, ...Object.fromEntries(unchanged) },
+      update: { $set: set },
+    },
+  };
+}
