@@ -73,11 +73,11 @@ export function formatExport(
   read: (stored: StoredTodo) => TodoDto | undefined,
   onItem: (written: boolean) => void,
 ): Readable {
-  const bytes = records
-    .pipe(toDtos(read, onItem))
-    .pipe(format === 'json' ? jsonArray() : csvRows());
-  // pipe() passes no error on: a failing cursor must fail the export, not leave it waiting
-  // for the end of its input for ever.
-  records.once('error', (error) => bytes.destroy(error));
+  const dtos = toDtos(read, onItem);
+  const bytes = format === 'json' ? jsonArray() : csvRows();
+  records.pipe(dtos).pipe(bytes);
+  // pipe() passes no error on: a failing cursor or mapping must fail the export, not leave
+  // it waiting for the end of its input for ever.
+  for (const stage of [records, dtos]) stage.once('error', (error) => bytes.destroy(error));
   return bytes;
 }
