@@ -2,17 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { get } from 'node:http';
 import { createConnection } from 'mongoose';
 import { databaseUri } from './support/api.js';
-import { freePort, runEntrypoint } from './support/process.js';
+import { freePort, isAlive, runEntrypoint } from './support/process.js';
 import { sleep, until } from './support/wait.js';
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('entrypoints (e2e)', () => {
   it.each([
@@ -91,7 +82,7 @@ describe('entrypoints (e2e)', () => {
     const all = children();
     api.child.kill('SIGTERM');
     expect(await api.exited).toEqual({ code: 0, signal: null });
-    expect(all.filter((pid) => alive(pid))).toEqual([]);
+    expect(all.filter((pid) => isAlive(pid))).toEqual([]);
   });
 
   it('the worker serves only its probes, and exits 0 on SIGTERM', async () => {

@@ -1,5 +1,5 @@
 import { isolatedStores, send } from './support/api.js';
-import { freePort, runCommand, type RunningProcess } from './support/process.js';
+import { freePort, isAlive, runCommand, type RunningProcess } from './support/process.js';
 import { until } from './support/wait.js';
 
 const DATABASE = 'todo_e2e_start';
@@ -9,14 +9,6 @@ const pids = (run: RunningProcess, name: string) =>
   [...run.stderr().matchAll(new RegExp(`${name} started \\(pid (\\d+)\\)`, 'g'))].map((m) =>
     Number(m[1]),
   );
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('npm start (e2e, real processes)', () => {
   it('starts a process that dies again after a backoff, the other serving meanwhile; SIGTERM stops both', async () => {
@@ -67,7 +59,7 @@ describe('npm start (e2e, real processes)', () => {
       expect(await run.exited).toEqual({ code: 0, signal: null });
       const last = [...pids(run, 'api'), ...pids(run, 'worker')];
       await until(
-        () => last.filter(alive),
+        () => last.filter(isAlive),
         (living) => living.length === 0,
         {
           ...wait,

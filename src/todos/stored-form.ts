@@ -21,6 +21,21 @@ export type TodoFields = Partial<Omit<Todo, 'created_at' | 'finished_at'>> & {
  */
 export const READABLE: QueryFilter<Todo> = { content: trusted({ $type: 'string' }) };
 
+/**
+ * Finished todos finished before `cutoff` (retention). A range compares within one BSON
+ * type, so both forms are asked for: dates of ours, epoch seconds of the original's. Our
+ * own operators: trusted, so the global sanitizeFilter leaves them as they are.
+ */
+export function finishedBefore(cutoff: Date): QueryFilter<Todo> {
+  return {
+    is_finished: true,
+    $or: [
+      { finished_at: trusted({ $lt: cutoff }) },
+      { finished_at: trusted({ $lt: cutoff.getTime() / 1000 }) },
+    ],
+  };
+}
+
 /** `created_at`/`finished_at` as stored: dates, or (`originalTimes`) the original's epoch seconds. */
 export function storedFields(fields: TodoFields, originalTimes: boolean): Partial<Todo> {
   const time = (date: Date): StoredTime => (originalTimes ? date.getTime() / 1000 : date);

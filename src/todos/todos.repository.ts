@@ -5,6 +5,7 @@ import { ResponseCache } from '../cache/response-cache.service.js';
 import { AppConfig } from '../config/configuration.js';
 import {
   conversionWrite,
+  finishedBefore,
   originalDocument,
   READABLE,
   storedFields,
@@ -174,18 +175,7 @@ export class TodosRepository {
     let deleted = 0;
     for (;;) {
       const ids = await this.todos
-        // Our own operators: trusted, so the global sanitizeFilter leaves them as they are.
-        .find(
-          {
-            is_finished: true,
-            // A range compares within one BSON type: dates of ours, epoch seconds of the original's.
-            $or: [
-              { finished_at: trusted({ $lt: cutoff }) },
-              { finished_at: trusted({ $lt: cutoff.getTime() / 1000 }) },
-            ],
-          },
-          { _id: 1 },
-        )
+        .find(finishedBefore(cutoff), { _id: 1 })
         .limit(batch)
         .lean()
         .exec();

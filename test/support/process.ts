@@ -83,3 +83,13 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** Whether a process of this pid is still there. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
