@@ -8,6 +8,7 @@ import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/configuration.js';
 import { DatabaseModule } from './database/database.module.js';
 import { RedisModule } from './redis/redis.module.js';
+import { LOWEST_OBJECT_ID } from './todos/stored-todo.js';
 import { conversionOf, type Conversion } from './todos/todo-migration.js';
 import { TodosDataModule } from './todos/todos-data.module.js';
 import { TodosRepository } from './todos/todos.repository.js';
@@ -76,7 +77,7 @@ await bootOrExit(async (config) => {
     counts.converted += dryRun ? pending.length : await todos.convert(pending);
     pending = [];
   };
-  for (let after = new Types.ObjectId('0'.repeat(24)); ;) {
+  for (let after = new Types.ObjectId(LOWEST_OBJECT_ID); ;) {
     const rows = await todos.batchAfter(after, batch);
     if (rows.length === 0) break;
     for (const stored of rows) {

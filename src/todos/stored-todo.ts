@@ -17,6 +17,12 @@ export interface StoredTodo {
   reminded_at?: unknown;
 }
 
+/**
+ * The lowest ObjectId: a position before every todo in `_id` order, and the stand-in for an
+ * `_id` that is no ObjectId (which sorts after every ObjectId of its `created_at`).
+ */
+export const LOWEST_OBJECT_ID = '0'.repeat(24);
+
 /** Digits with an optional fraction: epoch seconds written as a string. */
 const EPOCH_SECONDS = /^\d{1,12}(\.\d+)?$/;
 

@@ -8,12 +8,16 @@ import type { TodoDto, TodoPageDto } from './dto/todo.dto.js';
 import type { UpdateTodoDto } from './dto/update-todo.dto.js';
 import { afterPosition } from './keyset.js';
 import { PageCursorCodec, type PagePosition } from './page-cursor.js';
-import { storedIdOf, storedInstant, toLegacyTodo, type StoredTodo } from './stored-todo.js';
+import {
+  LOWEST_OBJECT_ID,
+  storedIdOf,
+  storedInstant,
+  toLegacyTodo,
+  type StoredTodo,
+} from './stored-todo.js';
 import { TodoReader } from './todo-reader.js';
 import type { Todo } from './todo.schema.js';
 import { TodosRepository, type TodoFields } from './todos.repository.js';
-
-const LOWEST_OBJECT_ID = '0'.repeat(24);
 
 @Injectable()
 export class TodosService {

@@ -7,14 +7,18 @@ import { CONTENT_MAX_LENGTH } from '../todo.schema.js';
  */
 export const LEGACY_MAX_START = 1_000_000;
 
+/** A field of a parsed query or form as Flask's `get` reads it: the first of repeated values. */
+function firstValue(fields: unknown, name: string): unknown {
+  const raw = (fields as Record<string, unknown> | undefined)?.[name];
+  return Array.isArray(raw) ? (raw[0] as unknown) : raw;
+}
+
 /**
  * The original's `start = int(start) if start.isdigit() else 0`, for ASCII digits: anything
- * else (absent, `abc`, `-1`, `+5`, ` 5`) is 0, as it was. Flask's `args.get` takes the first
- * of repeated values. Only an offset past `LEGACY_MAX_START` is refused.
+ * else (absent, `abc`, `-1`, `+5`, ` 5`) is 0, as it was. Only an offset past `LEGACY_MAX_START` is refused.
  */
 export function legacyStart(query: unknown): number {
-  const raw = (query as Record<string, unknown> | undefined)?.start;
-  const value: unknown = Array.isArray(raw) ? raw[0] : raw;
+  const value = firstValue(query, 'start');
   if (typeof value !== 'string' || !/^[0-9]+$/.test(value)) return 0;
   const start = Number(value);
   if (start > LEGACY_MAX_START) {
@@ -29,8 +33,7 @@ export function legacyStart(query: unknown): number {
  * CONTENT_MAX_LENGTH characters): the original refused an empty one too.
  */
 export function legacyContent(body: unknown): string {
-  const raw = (body as Record<string, unknown> | undefined)?.content;
-  const value: unknown = Array.isArray(raw) ? raw[0] : raw;
+  const value = firstValue(body, 'content');
   const content = typeof value === 'string' ? value.trim() : '';
   if (content.length < 1 || content.length > CONTENT_MAX_LENGTH) {
     throw new BadRequestException(
