@@ -36,6 +36,7 @@ describe('metrics (e2e)', () => {
     expect(delta(before, after, 'cache_hits_total')).toBe(6);
     expect(delta(before, after, 'cache_misses_total')).toBe(1);
     expect(delta(before, after, 'cache_invalidations_total')).toBe(1);
+    expect(sum(after, 'cache_available')).toBe(1);
     const states = after.filter((s) => s.name === 'queue_jobs').map((s) => s.labels.state);
     expect(new Set(states)).toEqual(new Set(['waiting', 'active', 'delayed', 'failed']));
     expect(sum(after, 'process_resident_memory_bytes')).toBeGreaterThan(0);

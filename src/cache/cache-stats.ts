@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 
-/** Counters of the response cache, for the metrics endpoint and for tests. */
+/** Counters and state of the response cache, for the metrics endpoint and for tests. */
 @Injectable()
 export class CacheStats {
+  /** False while the cache is bypassed because Redis failed (`RedisCircuit`). */
+  available = true;
   hits = 0;
   misses = 0;
   errors = 0;

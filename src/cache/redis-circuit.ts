@@ -11,7 +11,6 @@ const TIMED_OUT = Symbol('timed out');
  * was cached before writes that could not invalidate it.
  */
 export class RedisCircuit {
-  healthy = true;
   private failures = 0;
   private recovering = false;
   private recoveryTimer?: NodeJS.Timeout;
@@ -22,6 +21,11 @@ export class RedisCircuit {
     private readonly logger: Logger,
     private readonly recover: () => Promise<boolean>,
   ) {}
+
+  /** Whether the cache may use Redis; kept in the stats, so metrics and tests see it. */
+  get healthy(): boolean {
+    return this.stats.available;
+  }
 
   /** Runs one cache call with a deadline; `undefined` when it failed or ran out of time. */
   async call<T>(operation: Promise<T>): Promise<T | undefined> {
@@ -54,7 +58,7 @@ export class RedisCircuit {
     this.failures++;
     this.stats.errors++;
     if (!this.healthy) return;
-    this.healthy = false;
+    this.stats.available = false;
     const reason = error instanceof Error ? error.message : String(error);
     this.logger.warn(`Redis cache unavailable, serving from MongoDB: ${reason}`);
     this.recoveryTimer = setInterval(() => void this.tryRecover(), RECOVERY_INTERVAL_MS);
@@ -71,7 +75,7 @@ export class RedisCircuit {
     try {
       const failuresBefore = this.failures;
       if ((await this.recover()) && this.failures === failuresBefore) {
-        this.healthy = true;
+        this.stats.available = true;
         clearInterval(this.recoveryTimer);
         this.logger.log('Redis cache available again');
       }

@@ -106,9 +106,11 @@ describe('ResponseCache', () => {
     setup.cache.mode = 'failing';
     version = 'b';
     await setup.responses.serve('list', load); // fails over
+    expect(setup.responses.stats.available).toBe(false);
     await setup.responses.invalidate(); // cannot reach Redis: remembered for recovery
     setup.cache.mode = 'up';
     await sleep(700); // one recovery interval
+    expect(setup.responses.stats.available).toBe(true);
     const answer = await setup.responses.serve('list', load);
     expect(answer).toEqual({ body: '{"v":"b"}', hit: false }); // the old entry is disowned
     await sleep(1);
@@ -143,6 +145,7 @@ describe('ResponseCache', () => {
   it('treats a dropped connection as a failure even without traffic', () => {
     setup.client.emit('error', new Error('socket closed'));
     expect(setup.responses.stats.errors).toBe(1);
+    expect(setup.responses.stats.available).toBe(false);
   });
 
   it('loads every time when disabled', async () => {

@@ -71,6 +71,14 @@ export class MetricsService implements OnModuleInit {
         },
       });
     }
+    new Gauge({
+      name: 'cache_available',
+      help: 'Whether the response cache is in use (0 while Redis fails and reads go to MongoDB)',
+      registers: [this.registry],
+      collect() {
+        this.set(stats.available ? 1 : 0);
+      },
+    });
   }
 
   private queueDepth(): void {

@@ -43,5 +43,8 @@ export async function until<T>(
 
 function show(value: unknown): string {
   if (value instanceof Error) return String(value);
-  return (JSON.stringify(value) ?? String(value)).slice(0, 2_000);
+  // A response's Headers would print as {}: shown as their entries.
+  const replacer = (_key: string, field: unknown) =>
+    field instanceof Headers ? Object.fromEntries(field) : field;
+  return (JSON.stringify(value, replacer) ?? String(value)).slice(0, 2_000);
 }
