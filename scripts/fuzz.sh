@@ -78,6 +78,7 @@ log "fuzzing $url/docs-json: $examples examples per operation, seed $seed"
 set +e
 (
   cd "$out"
+  export PYTHONPATH="$root/scripts" SCHEMATHESIS_HOOKS=fuzz_hooks
   "$venv/bin/schemathesis" run "$url/docs-json" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     --max-examples "$examples" --seed "$seed" --generation-database none \

@@ -5,6 +5,8 @@ import { AppModule } from './app.module.js';
 import { installCacheFastPath } from './cache/cache-fast-path.js';
 import { applyMongooseOptions } from './common/mongoose-options.js';
 import { installRateLimit } from './common/rate-limit.js';
+import { installAllowedMethods } from './http/allowed-methods.js';
+import { installConditionalGet } from './http/entity-tags.js';
 import { answerFrameworkError, installCors, installSecurityHeaders } from './common/security.js';
 import type { AppConfig } from './config/configuration.js';
 import {
@@ -44,6 +46,8 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     },
   );
   await installRateLimit(app, config);
+  installAllowedMethods(adapter.getInstance());
+  installConditionalGet(adapter.getInstance());
   installCacheFastPath(app);
   setUpSwagger(app);
   return app;
@@ -53,7 +57,11 @@ function setUpSwagger(app: NestFastifyApplication): void {
   const config = new DocumentBuilder()
     .setTitle('todo-service')
     .setDescription(
-      'A todo REST API. Lists are newest first; page by `cursor` (stable under writes) or by `start` (an offset).',
+      [
+        'A todo REST API. Lists are newest first; page by `cursor` (stable under writes) or by `start` (an offset).',
+        '',
+        '`HEAD` is answered wherever `GET` is; `OPTIONS` answers 204 with `Allow`; a method a path does not serve is a 405 with `Allow`. Cacheable GETs carry an `ETag` (`If-None-Match` gives 304); changes of a todo honour `If-Match` (412); creates take an `Idempotency-Key`.',
+      ].join('\n'),
     )
     .setVersion('1.0')
     .build();

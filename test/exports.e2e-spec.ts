@@ -80,6 +80,14 @@ describe('exports (e2e, real worker)', () => {
     const contentById = new Map(stored.map((t) => [t._id.toHexString(), t.content]));
     expect(file.body.every((t) => t.content === contentById.get(t.id))).toBe(true);
     expect(await files.countFor(id)).toBe(1);
+
+    // Accept is honoured: the JSON file to a client taking JSON or anything, a 406 otherwise.
+    const asked = (accept: string) =>
+      api.request('GET', `/todos/exports/${id}/download`, { headers: { accept } });
+    expect((await asked('application/json')).status).toBe(200);
+    expect((await asked('text/csv;q=0.5, */*;q=0.1')).status).toBe(200);
+    expectError(await asked('text/csv'), 406);
+    expectError(await asked('application/json;q=0'), 406);
   });
 
   it('exports only the matching todos as CSV, escaping commas, quotes and line breaks', async () => {
@@ -87,6 +95,11 @@ describe('exports (e2e, real worker)', () => {
     expect((await settle(id)).state).toBe('completed');
     const file = await api.request<string>('GET', `/todos/exports/${id}/download`);
     expect(file.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const asked = (accept: string) =>
+      api.request('GET', `/todos/exports/${id}/download`, { headers: { accept } });
+    expect((await asked('text/csv')).status).toBe(200);
+    expect((await asked('text/*')).status).toBe(200);
+    expectError(await asked('application/json'), 406);
     const rows = parse<Record<string, string>>(file.text, { columns: true });
     expect(rows).toHaveLength(finishedIds.size);
     expect(new Set(rows.map((r) => r.id))).toEqual(finishedIds);

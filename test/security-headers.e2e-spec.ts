@@ -89,8 +89,10 @@ describe('security headers and CORS (e2e)', () => {
       const read = await api.request('GET', '/todos', { headers: { origin: ALLOWED } });
       expect(read.status).toBe(200);
       expect(read.headers.get('access-control-allow-origin')).toBeNull();
+      // Answered as a plain OPTIONS (204 with Allow): without CORS headers the browser blocks.
       const response = await preflight(api, ALLOWED);
-      expect(response.status).toBe(404);
+      expect(response.status).toBe(204);
+      expect(response.headers.get('allow')).toBe('GET, HEAD, PATCH, DELETE, OPTIONS');
       expect(response.headers.get('access-control-allow-origin')).toBeNull();
       expect(response.headers.get('access-control-allow-methods')).toBeNull();
     });
@@ -121,10 +123,12 @@ describe('security headers and CORS (e2e)', () => {
       expect(response.headers.get('access-control-allow-credentials')).toBeNull();
       expect(response.headers.get('vary')).toMatch(/\borigin\b/i);
       expect(list(response.headers.get('access-control-expose-headers'))).toEqual([
+        'ETag',
         'Location',
+        'Retry-After',
         'X-Request-Id',
         'X-Cache',
-        'Retry-After',
+        'Idempotent-Replayed',
         'Content-Disposition',
       ]);
       expectSecurityHeaders(response);
@@ -142,7 +146,14 @@ describe('security headers and CORS (e2e)', () => {
       }).toEqual({
         origin: ALLOWED,
         methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
-        headers: ['Content-Type', 'X-Request-Id'],
+        headers: [
+          'Authorization',
+          'Content-Type',
+          'Idempotency-Key',
+          'If-Match',
+          'If-None-Match',
+          'X-Request-Id',
+        ],
         maxAge: '600',
         credentials: null,
       });
@@ -158,7 +169,7 @@ describe('security headers and CORS (e2e)', () => {
       expect(read.status).toBe(200);
       expect(read.headers.get('access-control-allow-origin')).toBeNull();
       const response = await preflight(api, origin, 'DELETE');
-      expect(response.status).toBe(404);
+      expect(response.status).toBe(204); // a plain OPTIONS: Allow, no CORS header
       expect(response.headers.get('access-control-allow-origin')).toBeNull();
       expect(response.headers.get('access-control-allow-methods')).toBeNull();
     });

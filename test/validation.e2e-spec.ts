@@ -120,8 +120,9 @@ describe('bad input (e2e)', () => {
     expect(await snapshot()).toBe(before);
   });
 
-  it('answers 404 in the same shape for unknown routes', async () => {
+  it('answers 404 in the same shape for unknown routes, 405 for a known one with another method', async () => {
     expectError(await api.request('GET', '/nope'), 404);
-    expectError(await api.request('PUT', '/todos'), 404);
+    expectError(await api.request('PUT', '/nope'), 404);
+    expectError(await api.request('PUT', '/todos'), 405);
   });
 });

@@ -21,13 +21,14 @@ export function installCacheFastPath(app: NestFastifyApplication): void {
     .addHook('preHandler', (request, reply, done) => {
       const view = request.method === 'GET' ? keys.keyOfValidated(request) : undefined;
       if (view === undefined) return done();
-      cache.cachedBody(view).then(
-        (body) => {
-          if (body === undefined) return done();
+      cache.cached(view).then(
+        (cached) => {
+          if (cached === undefined) return done();
           void reply
             .header(X_CACHE, 'HIT')
+            .header('etag', cached.etag)
             .header('content-type', 'application/json; charset=utf-8')
-            .send(body);
+            .send(cached.body);
         },
         () => done(),
       );

@@ -3,7 +3,12 @@ export const CACHE_VIEW = 'todo-service:cache-view';
 
 /** Every todo view (lists and items) shares one generation; any write replaces it. */
 export const generationKey = (prefix: string) => `${prefix}:todos:gen`;
-export const viewKey = (prefix: string, view: string) => `${prefix}:todos:view:${view}`;
+/**
+ * Entries hold their entity tag since the ETag release; those of another form live under
+ * another name, so that a process of the release before, during a rolling update, never
+ * reads one (nor one of this release a form it cannot read).
+ */
+export const viewKey = (prefix: string, view: string) => `${prefix}:todos:tagged-view:${view}`;
 
 /** The generation readers assume while none was ever written (a new or flushed Redis). */
 export const INITIAL_GENERATION = '0';

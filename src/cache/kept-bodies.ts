@@ -1,7 +1,9 @@
+import type { Representation } from './response-cache.service.js';
+
 /** A body kept in process, valid while Redis still names its generation. */
 export interface KeptBody {
   generation: string;
-  body: string;
+  representation: Representation;
 }
 
 /**
@@ -22,10 +24,10 @@ export class KeptBodies {
     return entry !== undefined && entry.until > Date.now() ? entry : undefined;
   }
 
-  keep(key: string, generation: string, body: string): void {
+  keep(key: string, generation: string, representation: Representation): void {
     if (this.entries.size >= this.max) {
       this.entries.delete(this.entries.keys().next().value as string);
     }
-    this.entries.set(key, { generation, body, until: Date.now() + this.ttlMs });
+    this.entries.set(key, { generation, representation, until: Date.now() + this.ttlMs });
   }
 }

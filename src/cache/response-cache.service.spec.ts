@@ -1,8 +1,12 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
+import { etagOf } from '../http/entity-tags.js';
 import { createTestCache } from './response-cache.fakes.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What `serve` answers: the body, its entity tag (the same on a hit, read from the entry), and whether it was a hit. */
+const served = (body: string, hit: boolean) => ({ body, etag: etagOf(body), hit });
 
 describe('ResponseCache', () => {
   let setup: ReturnType<typeof createTestCache>;
@@ -24,9 +28,9 @@ describe('ResponseCache', () => {
   afterEach(() => setup.responses.onModuleDestroy());
 
   it('misses, stores, then hits without loading', async () => {
-    expect(await setup.responses.serve('list', load)).toEqual({ body: '{"v":"a"}', hit: false });
+    expect(await setup.responses.serve('list', load)).toEqual(served('{"v":"a"}', false));
     await sleep(1);
-    expect(await setup.responses.serve('list', load)).toEqual({ body: '{"v":"a"}', hit: true });
+    expect(await setup.responses.serve('list', load)).toEqual(served('{"v":"a"}', true));
     expect(loads).toBe(1);
     expect(setup.responses.stats).toMatchObject({ hits: 1, misses: 1, errors: 0 });
   });
@@ -36,14 +40,14 @@ describe('ResponseCache', () => {
     await sleep(1);
     await setup.responses.serve('list', load); // hit from Redis: now held
     const before = { ...setup.cache.calls };
-    expect(await setup.responses.serve('list', load)).toEqual({ body: '{"v":"a"}', hit: true });
+    expect(await setup.responses.serve('list', load)).toEqual(served('{"v":"a"}', true));
     expect(setup.cache.calls.get - before.get).toBe(1); // the generation, not the body
     expect(setup.cache.calls.mget - before.mget).toBe(0);
 
     // Another process writes: a new generation in Redis. The held body is not served.
     version = 'b';
     setup.cache.data.set('test:todos:gen', 'from-another-process');
-    expect(await setup.responses.serve('list', load)).toEqual({ body: '{"v":"b"}', hit: false });
+    expect(await setup.responses.serve('list', load)).toEqual(served('{"v":"b"}', false));
     expect(setup.responses.stats).toMatchObject({ hits: 2, misses: 2 });
   });
 
@@ -51,7 +55,7 @@ describe('ResponseCache', () => {
     await setup.responses.serve('list', load);
     version = 'b';
     await setup.responses.invalidate();
-    expect(await setup.responses.serve('list', load)).toEqual({ body: '{"v":"b"}', hit: false });
+    expect(await setup.responses.serve('list', load)).toEqual(served('{"v":"b"}', false));
     expect(setup.responses.stats.invalidations).toBe(1);
   });
 
@@ -68,7 +72,7 @@ describe('ResponseCache', () => {
     release();
     expect((await held).body).toBe('{"v":"a"}'); // it began before the write: allowed
     await sleep(1);
-    expect(await setup.responses.serve('list', load)).toEqual({ body: '{"v":"b"}', hit: false });
+    expect(await setup.responses.serve('list', load)).toEqual(served('{"v":"b"}', false));
   });
 
   it('runs one load for concurrent misses of one view', async () => {
@@ -93,7 +97,7 @@ describe('ResponseCache', () => {
   it('answers from the loader after the deadline while Redis is frozen, then stops asking it', async () => {
     setup.cache.mode = 'frozen';
     const started = Date.now();
-    expect(await setup.responses.serve('list', load)).toEqual({ body: '{"v":"a"}', hit: false });
+    expect(await setup.responses.serve('list', load)).toEqual(served('{"v":"a"}', false));
     expect(Date.now() - started).toBeLessThan(1_000); // the 50 ms deadline, not a hang
     const asked = setup.cache.calls.mget;
     await setup.responses.serve('list', load);
@@ -112,7 +116,7 @@ describe('ResponseCache', () => {
     await sleep(700); // one recovery interval
     expect(setup.responses.stats.available).toBe(true);
     const answer = await setup.responses.serve('list', load);
-    expect(answer).toEqual({ body: '{"v":"b"}', hit: false }); // the old entry is disowned
+    expect(answer).toEqual(served('{"v":"b"}', false)); // the old entry is disowned
     await sleep(1);
     expect((await setup.responses.serve('list', load)).hit).toBe(true);
   });

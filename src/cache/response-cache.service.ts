@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
 import { AppConfig } from '../config/configuration.js';
+import { etagOf } from '../http/entity-tags.js';
 import {
   GENERATION_TTL_MS,
   generationKey,
@@ -21,18 +22,33 @@ import { RedisCircuit } from './redis-circuit.js';
 import { SingleFlight } from './single-flight.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.module.js';
 
-export interface CachedResponse {
+/** A view's serialized body and its entity tag, computed once when the body is made. */
+export interface Representation {
   body: string;
+  etag: string;
+}
+
+export interface CachedResponse extends Representation {
   hit: boolean;
 }
+
+const represent = (body: string): Representation => ({ body, etag: etagOf(body) });
 
 /** Most views whose body a process keeps beside Redis. */
 const KEPT_BODIES = 1_000;
 
-/** An entry is `<generation>\n<body>`: valid only while its generation is the current one. */
-const wrap = (generation: string, body: string) => `${generation}\n${body}`;
-const unwrap = (entry: string, generation: string): string | undefined =>
-  entry.startsWith(`${generation}\n`) ? entry.slice(generation.length + 1) : undefined;
+/**
+ * An entry is `<generation>\n<etag>\n<body>`: valid only while its generation is the
+ * current one. The tag is stored, so a hit (and its 304) costs no hashing.
+ */
+const wrap = (generation: string, { etag, body }: Representation) =>
+  `${generation}\n${etag}\n${body}`;
+function unwrap(entry: string, generation: string): Representation | undefined {
+  if (!entry.startsWith(`${generation}\n`)) return undefined;
+  const tagEnd = entry.indexOf('\n', generation.length + 1);
+  if (tagEnd < 0) return undefined;
+  return { etag: entry.slice(generation.length + 1, tagEnd), body: entry.slice(tagEnd + 1) };
+}
 
 /**
  * Serialized responses in Redis, correct under writes from any process:
@@ -49,7 +65,7 @@ const unwrap = (entry: string, generation: string): string | undefined =>
 @Injectable()
 export class ResponseCache implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ResponseCache.name);
-  private readonly flights = new SingleFlight<string>();
+  private readonly flights = new SingleFlight<Representation>();
   private readonly kept: KeptBodies;
   private readonly redis: RedisCircuit;
   private readonly generationKey: string;
@@ -91,21 +107,21 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
 
   /** Answers the view from the cache, or loads it (once per generation) and stores it. */
   async serve(view: string, load: () => Promise<string>): Promise<CachedResponse> {
-    if (!this.enabled) return { body: await load(), hit: false };
+    if (!this.enabled) return { ...represent(await load()), hit: false };
     if (!this.redis.healthy) return this.bypass(view, load);
 
     const key = viewKey(this.config.cacheKeyPrefix, view);
     const found = await this.lookup(key);
     if (found === undefined) return this.bypass(view, load);
-    if (found.body !== undefined) return { body: found.body, hit: true };
+    if (found.cached !== undefined) return { ...found.cached, hit: true };
     this.stats.misses++;
-    return { body: await this.loadOnce(key, found.generation, load), hit: false };
+    return { ...(await this.loadOnce(key, found.generation, load)), hit: false };
   }
 
-  /** The view's body when the cache holds it for the current generation; else `undefined`. */
-  async cachedBody(view: string): Promise<string | undefined> {
+  /** The view when the cache holds it for the current generation; else `undefined`. */
+  async cached(view: string): Promise<Representation | undefined> {
     if (!this.enabled || !this.redis.healthy) return undefined;
-    return (await this.lookup(viewKey(this.config.cacheKeyPrefix, view)))?.body;
+    return (await this.lookup(viewKey(this.config.cacheKeyPrefix, view)))?.cached;
   }
 
   /**
@@ -114,7 +130,9 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
    * generation is read (the check every read needs), which spares Redis and this process
    * moving and decoding the same kilobytes on every hit.
    */
-  private async lookup(key: string): Promise<{ generation: string; body?: string } | undefined> {
+  private async lookup(
+    key: string,
+  ): Promise<{ generation: string; cached?: Representation } | undefined> {
     const kept = this.kept.get(key);
     if (kept !== undefined) {
       const generation = await this.redis.call(
@@ -123,18 +141,18 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
       if (generation === undefined) return undefined;
       if (generation === kept.generation) {
         this.stats.hits++;
-        return { generation, body: kept.body };
+        return { generation, cached: kept.representation };
       }
     }
     const found = await this.redis.call(this.cache.mget<string>([this.generationKey, key]));
     if (found === undefined) return undefined;
     const generation = found[0] ?? INITIAL_GENERATION;
-    const body = found[1] === undefined ? undefined : unwrap(found[1], generation);
-    if (body !== undefined) {
+    const cached = found[1] === undefined ? undefined : unwrap(found[1], generation);
+    if (cached !== undefined) {
       this.stats.hits++;
-      this.kept.keep(key, generation, body);
+      this.kept.keep(key, generation, cached);
     }
-    return { generation, body };
+    return { generation, cached };
   }
 
   /**
@@ -150,8 +168,10 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
   }
 
   private loadOnce(key: string, generation: string, load: () => Promise<string>) {
-    return this.flights.run(`${generation}\n${key}`, load, (body) =>
-      this.redis.call(this.cache.set(key, wrap(generation, body))),
+    return this.flights.run(
+      `${generation}\n${key}`,
+      async () => represent(await load()),
+      (made) => this.redis.call(this.cache.set(key, wrap(generation, made))),
     );
   }
 
@@ -170,7 +190,10 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
    */
   private async bypass(view: string, load: () => Promise<string>): Promise<CachedResponse> {
     this.stats.bypassed++;
-    return { body: await this.flights.run(`bypass ${this.writes} ${view}`, load), hit: false };
+    const made = await this.flights.run(`bypass ${this.writes} ${view}`, async () =>
+      represent(await load()),
+    );
+    return { ...made, hit: false };
   }
 
   private async replaceGeneration(): Promise<boolean> {

@@ -1,15 +1,17 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { BodyTypesGuard } from '../http/body-types.guard.js';
 import { HttpExceptionFilter } from './http-exception.filter.js';
 import { createValidationPipe } from './validation.js';
 
 /**
- * The validation pipe and the error filter of every HTTP route, as providers: whatever
+ * The body-type check, the validation pipe and the error filter of every HTTP route, as providers: whatever
  * application imports this module — the API, the worker's probe port, a TestingModule —
  * validates and answers errors the same way.
  */
 @Module({
   providers: [
+    { provide: APP_GUARD, useClass: BodyTypesGuard },
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: HttpExceptionFilter },
   ],

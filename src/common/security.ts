@@ -78,12 +78,21 @@ export function answerFrameworkError(
 
 /** Methods and headers a browser client from an allowed origin may use, and may read back. */
 const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'];
-const CORS_REQUEST_HEADERS = ['Content-Type', 'X-Request-Id'];
+const CORS_REQUEST_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'Idempotency-Key',
+  'If-Match',
+  'If-None-Match',
+  'X-Request-Id',
+];
 const CORS_EXPOSED_HEADERS = [
+  'ETag',
   'Location',
+  'Retry-After',
   'X-Request-Id',
   'X-Cache',
-  'Retry-After',
+  'Idempotent-Replayed',
   'Content-Disposition',
 ];
 

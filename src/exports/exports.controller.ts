@@ -1,8 +1,19 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res, StreamableFile } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiNotAcceptableResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -14,6 +25,8 @@ import {
 import type { FastifyReply } from 'fastify';
 import { ApiPathParam, JOB_ID_PATTERN } from '../common/api-path-param.decorator.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
+import { BodyTypes } from '../http/body-types.guard.js';
+import { Idempotent, IDEMPOTENT_REPLAYED_HEADER } from '../idempotency/idempotent.decorator.js';
 import { ParseJobIdPipe } from '../jobs/parse-job-id.pipe.js';
 import { TodoDto } from '../todos/dto/todo.dto.js';
 import { CreateExportDto, ExportAcceptedDto } from './dto/create-export.dto.js';
@@ -31,9 +44,11 @@ export class ExportsController {
   @Post()
   @HttpCode(202)
   @ApiOperation({ summary: 'Start an export of the todos as a file (a background job)' })
+  @Idempotent()
+  @BodyTypes('application/json')
   @ApiAcceptedResponse({
     type: ExportAcceptedDto,
-    headers: { Location: { description: 'The job status URL' } },
+    headers: { Location: { description: 'The job status URL' }, ...IDEMPOTENT_REPLAYED_HEADER },
   })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Body over 64 KiB.' })
@@ -60,7 +75,14 @@ export class ExportsController {
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Malformed export id.' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such export.' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The export is not finished.' })
-  download(@Param('id', ParseJobIdPipe) id: string): Promise<StreamableFile> {
-    return this.exports.download(id);
+  @ApiNotAcceptableResponse({
+    type: ErrorResponseDto,
+    description: "`Accept` refuses the export's format (`text/csv` or `application/json`).",
+  })
+  download(
+    @Param('id', ParseJobIdPipe) id: string,
+    @Headers('accept') accept?: string,
+  ): Promise<StreamableFile> {
+    return this.exports.download(id, accept);
   }
 }

@@ -1,6 +1,13 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { ConflictException, Injectable, NotFoundException, StreamableFile } from '@nestjs/common';
+import {
+  ConflictException,
+  Injectable,
+  NotAcceptableException,
+  NotFoundException,
+  StreamableFile,
+} from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { accepts } from '../http/negotiation.js';
 import { addJob, withinDeadline } from '../queues/producer.js';
 import { QUEUES } from '../queues/queues.constants.js';
 import type { CreateExportDto, ExportAcceptedDto } from './dto/create-export.dto.js';
@@ -26,7 +33,8 @@ export class ExportsService {
     };
   }
 
-  async download(id: string): Promise<StreamableFile> {
+  /** The finished export's file; `accept` is the request's `Accept` header, if any. */
+  async download(id: string, accept?: string): Promise<StreamableFile> {
     // State first, then the job: `completed` is final, so a job read after it carries its
     // result. Read the other way round, a job that completed between the reads has none.
     const state = await withinDeadline(this.queue.getJobState(id), 'look up the export');
@@ -38,6 +46,11 @@ export class ExportsService {
     // Still no result: the job was retried from the admin board between the two reads.
     const result = exportResult(job.returnvalue);
     if (!result) throw new ConflictException(`export ${id} is not finished (running again)`);
+    if (!accepts(accept, result.content_type)) {
+      throw new NotAcceptableException(
+        `export ${id} is ${result.content_type.split(';')[0]}, which the Accept header refuses`,
+      );
+    }
     const stream = await this.files.open(result.file_id);
     if (!stream) throw new NotFoundException(`the file of export ${id} no longer exists`);
     return new StreamableFile(stream, {

@@ -3,10 +3,15 @@ import type { Job, JobsOptions, Queue } from 'bullmq';
 import { PRODUCER_TIMEOUT_MS } from './queues.constants.js';
 
 /**
- * Runs a queue command with a deadline. BullMQ waits for a connection that is down; a
- * request should not, so it gets a 503 (with Retry-After) instead.
+ * Runs a queue command (or another Redis one: `store` names it) with a deadline. BullMQ
+ * waits for a connection that is down; a request should not, so it gets a 503 (with
+ * Retry-After) instead.
  */
-export async function withinDeadline<T>(operation: Promise<T>, what: string): Promise<T> {
+export async function withinDeadline<T>(
+  operation: Promise<T>,
+  what: string,
+  store = 'the job queue',
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error('timed out')), PRODUCER_TIMEOUT_MS);
@@ -15,7 +20,7 @@ export async function withinDeadline<T>(operation: Promise<T>, what: string): Pr
     return await Promise.race([operation, deadline]);
   } catch {
     operation.catch(() => undefined);
-    throw new ServiceUnavailableException(`the job queue is unavailable, could not ${what}`);
+    throw new ServiceUnavailableException(`${store} is unavailable, could not ${what}`);
   } finally {
     clearTimeout(timer);
   }

@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
-  ApiConsumes,
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
@@ -12,6 +11,8 @@ import {
 import { X_CACHE_HEADER } from '../cache/cache.constants.js';
 import { CacheView } from '../cache/cache-view.decorator.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
+import { BodyTypes } from '../http/body-types.guard.js';
+import { ApiConditionalGet, ETAG_HEADER } from '../http/entity-tags.js';
 import { CONTENT_MAX_LENGTH } from './todo.schema.js';
 import { LEGACY_MAX_START, legacyContent, legacyStart } from './dto/legacy-input.js';
 import { LegacyTodoDto } from './dto/legacy-todo.dto.js';
@@ -41,7 +42,8 @@ export class LegacyTodoController {
     schema: { type: 'string', example: '10' },
     description: `Offset: ASCII digits, anything else counts as 0; over ${LEGACY_MAX_START} is a 400.`,
   })
-  @ApiOkResponse({ type: [LegacyTodoDto], headers: X_CACHE_HEADER })
+  @ApiOkResponse({ type: [LegacyTodoDto], headers: { ...X_CACHE_HEADER, ...ETAG_HEADER } })
+  @ApiConditionalGet()
   @CacheView({
     name: 'original',
     queryOf: (query) => ({ start: legacyStart(query) }),
@@ -54,7 +56,7 @@ export class LegacyTodoController {
   @Post()
   @HttpCode(200)
   @ApiOperation({ summary: 'Original route: create from a form field `content`, empty 200' })
-  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @BodyTypes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({
     schema: {
       type: 'object',

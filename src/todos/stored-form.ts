@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation } from 'mongodb';
+import type { AnyBulkWriteOperation, Document, Filter } from 'mongodb';
 import { trusted, type QueryFilter, type Types } from 'mongoose';
 import type { StoredTodo } from './stored-todo.js';
 import type { Conversion } from './todo-migration.js';
@@ -64,16 +64,43 @@ export function originalDocument(
   };
 }
 
+/** Fields the API's form of a todo is made of: a change to any of them changes its ETag. */
+const REPRESENTED = [
+  'content',
+  'created_at',
+  'is_finished',
+  'finished_at',
+  'remind_at',
+  'reminded_at',
+] as const;
+
+/**
+ * Conditions that each field still holds what it was read with (absent: still absent), for
+ * the native driver: a value of a type the schema does not declare (the original's, or a
+ * hand-written one) matches as stored instead of being cast, and `$eq` matches an object
+ * value as a value, never as operators.
+ */
+function asRead(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(fields).map(([field, value]) => [
+      field,
+      value === undefined ? { $exists: false } : { $eq: value },
+    ]),
+  );
+}
+
 /** A migration's write: its `$set`, only where each field still holds what it was read with. */
 export function conversionWrite({ id, was, set }: Conversion): AnyBulkWriteOperation {
-  const unchanged = Object.entries(was).map(([field, value]): [string, unknown] => [
-    field,
-    value === undefined ? { $exists: false } : value,
-  ]);
   return {
     updateOne: {
-      filter: { _id: id as Types.ObjectId, ...Object.fromEntries(unchanged) },
+      filter: { _id: id as Types.ObjectId, ...asRead(was) },
       update: { $set: set },
     },
   };
+}
+
+/** The todo `seen`, only while its API form is as it was read: `If-Match`'s compare-and-set. */
+export function unchangedSince(seen: StoredTodo): Filter<Document> {
+  const fields = Object.fromEntries(REPRESENTED.map((field) => [field, seen[field]]));
+  return { _id: { $eq: seen._id as Types.ObjectId }, ...asRead(fields) };
 }

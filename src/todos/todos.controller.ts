@@ -3,6 +3,7 @@ import {
   Controller,
   Delete,
   Get,
+  Headers,
   HttpCode,
   Param,
   Patch,
@@ -12,7 +13,6 @@ import {
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiConsumes,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -26,6 +26,9 @@ import { X_CACHE_HEADER } from '../cache/cache.constants.js';
 import { CacheView } from '../cache/cache-view.decorator.js';
 import { ApiPathParam, OBJECT_ID_PATTERN } from '../common/api-path-param.decorator.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
+import { BodyTypes } from '../http/body-types.guard.js';
+import { Idempotent, IDEMPOTENT_REPLAYED_HEADER } from '../idempotency/idempotent.decorator.js';
+import { ApiConditionalGet, ApiIfMatch, ETAG_HEADER, etagOfJson } from '../http/entity-tags.js';
 import { ParseObjectIdPipe } from '../common/parse-object-id.pipe.js';
 import { CreateTodoDto } from './dto/create-todo.dto.js';
 import { ListTodosQueryDto } from './dto/list-todos-query.dto.js';
@@ -43,7 +46,8 @@ export class TodosController {
 
   @Get()
   @ApiOperation({ summary: 'List todos, newest first, by offset (`start`) or by `cursor`' })
-  @ApiOkResponse({ type: TodoPageDto, headers: X_CACHE_HEADER })
+  @ApiOkResponse({ type: TodoPageDto, headers: { ...X_CACHE_HEADER, ...ETAG_HEADER } })
+  @ApiConditionalGet()
   @CacheView({ name: 'list', query: ListTodosQueryDto, defaults: { start: 0 } })
   list(@Query() query: ListTodosQueryDto): Promise<TodoPageDto> {
     return this.todos.list(query);
@@ -51,10 +55,15 @@ export class TodosController {
 
   @Post()
   @ApiOperation({ summary: 'Create a todo (JSON or form body)' })
-  @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
+  @Idempotent()
+  @BodyTypes('application/json', 'application/x-www-form-urlencoded')
   @ApiCreatedResponse({
     type: TodoDto,
-    headers: { Location: { description: 'URL of the new todo' } },
+    headers: {
+      Location: { description: 'URL of the new todo' },
+      ...ETAG_HEADER,
+      ...IDEMPOTENT_REPLAYED_HEADER,
+    },
   })
   @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Body over 64 KiB.' })
   async create(
@@ -62,14 +71,15 @@ export class TodosController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TodoDto> {
     const todo = await this.todos.create(body);
-    void reply.header('Location', `/todos/${todo.id}`);
+    void reply.header('Location', `/todos/${todo.id}`).header('etag', etagOfJson(todo));
     return todo;
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Get one todo' })
   @ApiTodoId()
-  @ApiOkResponse({ type: TodoDto, headers: X_CACHE_HEADER })
+  @ApiOkResponse({ type: TodoDto, headers: { ...X_CACHE_HEADER, ...ETAG_HEADER } })
+  @ApiConditionalGet()
   @CacheView({ name: 'item', idParam: 'id' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   get(@Param('id', ParseObjectIdPipe) id: string): Promise<TodoDto> {
@@ -78,15 +88,21 @@ export class TodosController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change content, finish/unfinish, or (re)schedule the reminder' })
+  @BodyTypes('application/json')
   @ApiTodoId()
-  @ApiOkResponse({ type: TodoDto })
+  @ApiOkResponse({ type: TodoDto, headers: ETAG_HEADER })
+  @ApiIfMatch()
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Body over 64 KiB.' })
-  update(
+  async update(
     @Param('id', ParseObjectIdPipe) id: string,
     @Body() body: UpdateTodoDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TodoDto> {
-    return this.todos.update(id, body);
+    const todo = await this.todos.update(id, body, ifMatch);
+    void reply.header('etag', etagOfJson(todo));
+    return todo;
   }
 
   @Delete(':id')
@@ -94,8 +110,12 @@ export class TodosController {
   @ApiOperation({ summary: 'Delete a todo' })
   @ApiTodoId()
   @ApiNoContentResponse({ description: 'Deleted.' })
+  @ApiIfMatch()
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  remove(@Param('id', ParseObjectIdPipe) id: string): Promise<void> {
-    return this.todos.remove(id);
+  remove(
+    @Param('id', ParseObjectIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+  ): Promise<void> {
+    return this.todos.remove(id, ifMatch);
   }
 }

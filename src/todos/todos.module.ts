@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ResponseCacheModule } from '../cache/cache.module.js';
+import { IdempotencyModule } from '../idempotency/idempotency.module.js';
+import { RedisLock } from '../redis/redis-lock.js';
 import { RemindersModule } from '../reminders/reminders.module.js';
 import { LegacyTodoController } from './legacy-todo.controller.js';
 import { PageCursorCodec } from './page-cursor.js';
@@ -8,10 +10,11 @@ import { TodosController } from './todos.controller.js';
 import { TodosService } from './todos.service.js';
 
 @Module({
-  // The cache module for the @CacheView() interceptor on the controllers' reads.
-  imports: [TodosDataModule, ResponseCacheModule, RemindersModule],
+  // The cache module for the @CacheView() interceptor on the controllers' reads, the
+  // idempotency module for @Idempotent() on the create.
+  imports: [TodosDataModule, ResponseCacheModule, RemindersModule, IdempotencyModule],
   controllers: [TodosController, LegacyTodoController],
-  providers: [TodosService, PageCursorCodec],
+  providers: [TodosService, PageCursorCodec, RedisLock],
   exports: [TodosService],
 })
 export class TodosModule {}

@@ -9,6 +9,7 @@ import {
   originalDocument,
   READABLE,
   storedFields,
+  unchangedSince,
   type TodoFields,
 } from './stored-form.js';
 import type { StoredTodo } from './stored-todo.js';
@@ -87,24 +88,37 @@ export class TodosRepository {
     await this.cache.invalidate();
   }
 
-  /** Applies `$set`; `null` when there is no such todo. */
-  async update(id: string, set: TodoFields): Promise<TodoChange | null> {
+  /**
+   * Applies `$set`; `null` when there is no such todo, or, given `seen` (the todo as read
+   * before), when it no longer is as it was (`unchangedSince`, through the native driver).
+   */
+  async update(id: string, set: TodoFields, seen?: StoredTodo): Promise<TodoChange | null> {
     const stored = storedFields(set, this.config.storeOriginalTimes);
-    const before = await this.todos
-      .findOneAndUpdate({ _id: id, ...READABLE }, { $set: stored }, { returnDocument: 'before' })
-      .lean<StoredTodo>()
-      .exec();
+    const update = { $set: stored };
+    const options = { returnDocument: 'before' } as const;
+    const before = seen
+      ? ((await this.todos.collection.findOneAndUpdate(
+          unchangedSince(seen),
+          update,
+          options,
+        )) as StoredTodo | null)
+      : await this.todos
+          .findOneAndUpdate({ _id: id, ...READABLE }, update, options)
+          .lean<StoredTodo>()
+          .exec();
     if (!before) return null;
     await this.cache.invalidate();
     return { before, after: { ...before, ...stored } };
   }
 
-  /** Deletes the todo; returns it as it was, `null` when there was none. */
-  async remove(id: string): Promise<StoredTodo | null> {
-    const removed = await this.todos
-      .findOneAndDelete({ _id: id, ...READABLE })
-      .lean<StoredTodo>()
-      .exec();
+  /** Deletes the todo; returns it as it was, `null` when there was none (or, given `seen`, it changed). */
+  async remove(id: string, seen?: StoredTodo): Promise<StoredTodo | null> {
+    const removed = seen
+      ? ((await this.todos.collection.findOneAndDelete(unchangedSince(seen))) as StoredTodo | null)
+      : await this.todos
+          .findOneAndDelete({ _id: id, ...READABLE })
+          .lean<StoredTodo>()
+          .exec();
     if (removed) await this.cache.invalidate();
     return removed;
   }

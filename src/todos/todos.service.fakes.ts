@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import { loadConfig } from '../config/configuration.js';
+import type { RedisLock } from '../redis/redis-lock.js';
 import type { RemindersScheduler } from '../reminders/reminders.scheduler.js';
 import { strictFake } from '../testing/strict-fake.js';
 import type { ListTodosQueryDto } from './dto/list-todos-query.dto.js';
@@ -52,8 +53,12 @@ export function setup(
 ) {
   const repository = strictFake<TodosRepository>('todos', todos);
   const scheduler = strictFake<RemindersScheduler>('reminders', reminders);
+  // The lock of If-Match, held at once (the real one is Redis; see the e2e spec).
+  const locks = strictFake<RedisLock>('locks', {
+    holding: (_name: string, work: () => Promise<unknown>) => work(),
+  });
   return {
-    service: new TodosService(repository, cursors, scheduler, new TodoReader()),
+    service: new TodosService(repository, cursors, scheduler, new TodoReader(), locks),
     repository,
     scheduler,
   };

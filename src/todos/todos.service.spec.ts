@@ -62,7 +62,7 @@ describe('TodosService', () => {
         { cancel: () => Promise.resolve() },
       );
       await service.remove(id);
-      expect(repository.mocks.remove).toHaveBeenCalledWith(id);
+      expect(repository.mocks.remove).toHaveBeenCalledWith(id, undefined);
       expect(scheduler.calls).toEqual([{ method: 'cancel', args: [id, T1] }]);
     });
 

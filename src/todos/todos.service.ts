@@ -1,5 +1,12 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  Injectable,
+  NotFoundException,
+  PreconditionFailedException,
+} from '@nestjs/common';
 import { Types, type QueryFilter } from 'mongoose';
+import { anyMatch, etagOfJson } from '../http/entity-tags.js';
+import { RedisLock } from '../redis/redis-lock.js';
 import { RemindersScheduler } from '../reminders/reminders.scheduler.js';
 import type { CreateTodoDto } from './dto/create-todo.dto.js';
 import type { LegacyTodoDto } from './dto/legacy-todo.dto.js';
@@ -26,6 +33,7 @@ export class TodosService {
     private readonly cursors: PageCursorCodec,
     private readonly reminders: RemindersScheduler,
     private readonly reader: TodoReader,
+    private readonly locks: RedisLock,
   ) {}
 
   async list(query: ListTodosQueryDto): Promise<TodoPageDto> {
@@ -73,8 +81,33 @@ export class TodosService {
     );
   }
 
-  async update(id: string, input: UpdateTodoDto): Promise<TodoDto> {
+  /**
+   * `ifMatch`: the request's `If-Match`, if any. Under it the compare and the write hold the
+   * todo's lock, so that of two racing changes with one tag exactly one is made, on any
+   * process and on FerretDB too (see `RedisLock`); the other gets 412.
+   */
+  async update(id: string, input: UpdateTodoDto, ifMatch?: string): Promise<TodoDto> {
     const changes = this.changes(input);
+    if (ifMatch === undefined) return this.change(id, input, changes);
+    return this.locks.holding(`todo:${id}`, async () =>
+      this.change(id, input, changes, await this.matching(id, ifMatch)),
+    );
+  }
+
+  async remove(id: string, ifMatch?: string): Promise<void> {
+    if (ifMatch === undefined) return this.removeOnce(id);
+    return this.locks.holding(`todo:${id}`, async () =>
+      this.removeOnce(id, await this.matching(id, ifMatch)),
+    );
+  }
+
+  /** `seen`: the todo as compared under If-Match; the write is made only over that state. */
+  private async change(
+    id: string,
+    input: UpdateTodoDto,
+    changes: TodoFields,
+    seen?: StoredTodo,
+  ): Promise<TodoDto> {
     const remindAt =
       typeof input.remind_at === 'string' && input.is_finished !== true
         ? new Date(input.remind_at)
@@ -82,10 +115,10 @@ export class TodosService {
     if (remindAt) await this.reminders.schedule(id, remindAt);
     // The document as it was, read in the same atomic step as the write: its reminder time
     // names the one job this change ends, even when other updates of the todo race it.
-    const change = await this.todos.update(id, changes);
+    const change = await this.todos.update(id, changes, seen);
     if (!change) {
       if (remindAt) await this.reminders.cancel(id, remindAt);
-      throw this.notFound(id);
+      throw await this.missedChange(id, seen);
     }
     const { before, after } = change;
     const previous = storedInstant(before.remind_at);
@@ -96,9 +129,9 @@ export class TodosService {
     return this.read(id, after);
   }
 
-  async remove(id: string): Promise<void> {
-    const removed = await this.todos.remove(id);
-    if (!removed) throw this.notFound(id);
+  private async removeOnce(id: string, seen?: StoredTodo): Promise<void> {
+    const removed = await this.todos.remove(id, seen);
+    if (!removed) throw await this.missedChange(id, seen);
     await this.reminders.cancel(id, storedInstant(removed.remind_at));
   }
 
@@ -118,6 +151,28 @@ export class TodosService {
       throw new BadRequestException('send at least one of content, is_finished, remind_at');
     }
     return set;
+  }
+
+  /**
+   * For a change under `If-Match`: the todo as stored, if the header names its current form
+   * (the change is then made only while it stays so); 412 if not, 404 if there is none (no
+   * precondition holds for what does not exist, RFC 9110 §13.2.1). `*` needs only a todo.
+   */
+  private async matching(id: string, ifMatch: string): Promise<StoredTodo | undefined> {
+    const stored = await this.todos.findById(id);
+    const todo = this.read(id, stored);
+    if (!anyMatch(ifMatch, etagOfJson(todo))) throw this.changed(id);
+    return ifMatch.trim() === '*' ? undefined : (stored ?? undefined);
+  }
+
+  /** Why a change found nothing to change: the todo is gone, or (under If-Match) changed. */
+  private async missedChange(id: string, seen?: StoredTodo): Promise<Error> {
+    const now = seen && (await this.todos.findById(id));
+    return now && this.reader.read(now, `todo ${id}`) ? this.changed(id) : this.notFound(id);
+  }
+
+  private changed(id: string): PreconditionFailedException {
+    return new PreconditionFailedException(`todo ${id} changed since the ETag in If-Match`);
   }
 
   /** The todo's API form; a document that cannot be read is, for the API, no todo. */

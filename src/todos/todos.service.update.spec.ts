@@ -1,5 +1,11 @@
-import { BadRequestException, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  NotFoundException,
+  PreconditionFailedException,
+} from '@nestjs/common';
 import { Types } from 'mongoose';
+import { etagOfJson } from '../http/entity-tags.js';
+import { TodoReader } from './todo-reader.js';
 import type { TodoFields } from './todos.repository.js';
 import { change, setup, T1, T2, todo, updating } from './todos.service.fakes.js';
 
@@ -13,10 +19,11 @@ describe('TodosService', () => {
       });
       const updated = await service.update(id, { is_finished: true });
 
-      expect(repository.mocks.update).toHaveBeenCalledWith(id, {
-        is_finished: true,
-        finished_at: expect.any(Date),
-      });
+      expect(repository.mocks.update).toHaveBeenCalledWith(
+        id,
+        { is_finished: true, finished_at: expect.any(Date) },
+        undefined, // no If-Match: no state to compare with
+      );
       expect(scheduler.calls).toEqual([{ method: 'cancel', args: [id, T1] }]);
       expect(updated.is_finished).toBe(true);
     });
@@ -51,10 +58,11 @@ describe('TodosService', () => {
       expect(scheduler.mocks.schedule).toHaveBeenCalledWith(id, T2);
       expect(scheduler.mocks.cancel).toHaveBeenCalledWith(id, T1);
       // A new time has not been reminded of yet.
-      expect(repository.mocks.update).toHaveBeenCalledWith(id, {
-        remind_at: T2,
-        reminded_at: null,
-      });
+      expect(repository.mocks.update).toHaveBeenCalledWith(
+        id,
+        { remind_at: T2, reminded_at: null },
+        undefined,
+      );
     });
 
     it('rescheduling to the same time cancels nothing', async () => {
@@ -76,7 +84,7 @@ describe('TodosService', () => {
         cancel: () => Promise.resolve(),
       });
       await service.update(id, { remind_at: null });
-      expect(repository.mocks.update).toHaveBeenCalledWith(id, { remind_at: null });
+      expect(repository.mocks.update).toHaveBeenCalledWith(id, { remind_at: null }, undefined);
       expect(scheduler.calls).toEqual([{ method: 'cancel', args: [id, T1] }]);
     });
 
@@ -93,6 +101,45 @@ describe('TodosService', () => {
         { method: 'schedule', args: [id, T2] },
         { method: 'cancel', args: [id, T2] },
       ]);
+    });
+
+    it('under If-Match, writes only over the state it compared, and refuses a stale tag (412) unwritten', async () => {
+      const before = todo({ content: 'seen' });
+      const id = before._id.toHexString();
+      const current = etagOfJson(new TodoReader().read(before, 'spec'));
+      const { service, repository } = setup({
+        findById: () => Promise.resolve(before),
+        ...updating(before),
+      });
+      await expect(
+        service.update(id, { content: 'mine' }, '"not the current one"'),
+      ).rejects.toThrow(PreconditionFailedException);
+      expect(repository.mocks.update).not.toHaveBeenCalled();
+
+      const updated = await service.update(id, { content: 'mine' }, `"x", ${current}`);
+      expect(updated.content).toBe('mine');
+      expect(repository.mocks.update).toHaveBeenCalledWith(id, { content: 'mine' }, before);
+    });
+
+    it('under If-Match, a todo changed between the compare and the write is a 412, a removed one a 404', async () => {
+      const before = todo();
+      const id = before._id.toHexString();
+      const tag = etagOfJson(new TodoReader().read(before, 'spec'));
+      const changedMeanwhile = setup({
+        findById: () => Promise.resolve(before), // as read, and still there after the miss
+        update: () => Promise.resolve(null),
+      });
+      await expect(changedMeanwhile.service.update(id, { content: 'x' }, tag)).rejects.toThrow(
+        PreconditionFailedException,
+      );
+      let reads = 0;
+      const removedMeanwhile = setup({
+        findById: () => Promise.resolve(reads++ === 0 ? before : null),
+        update: () => Promise.resolve(null),
+      });
+      await expect(removedMeanwhile.service.update(id, { content: 'x' }, tag)).rejects.toThrow(
+        NotFoundException,
+      );
     });
 
     it('an empty update is a 400 without any repository or scheduler call', async () => {

@@ -37,3 +37,20 @@ export async function spawnApi(
     },
   };
 }
+
+/**
+ * Two spawned APIs on one database for a describe block, started before its tests and
+ * stopped after them: for races between processes.
+ */
+export function useTwoSpawnedApis(database: string): [SpawnedApi, SpawnedApi] {
+  const apis: SpawnedApi[] = [];
+  beforeAll(async () => {
+    apis.push(...(await Promise.all([spawnApi(database), spawnApi(database)])));
+  });
+  afterAll(async () => {
+    await Promise.all(apis.map((api) => api.stop()));
+  });
+  const at = (i: number) =>
+    new Proxy({} as SpawnedApi, { get: (_, name) => Reflect.get(apis[i], name) as unknown });
+  return [at(0), at(1)];
+}

@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import FindMyWay, { type HTTPMethod } from 'find-my-way';
+
+/** Methods an `OPTIONS` or a 405 lists besides the path's own: every path answers OPTIONS. */
+const ALWAYS_ALLOWED = ['OPTIONS'];
+
+/** The catch-all route `@fastify/cors` adds for preflights: it serves no path of its own. */
+const CORS_PREFLIGHT_ROUTE = '*';
+
+/**
+ * A request for a path the API serves, with a method that path does not serve, is a 405
+ * with `Allow` (RFC 9110 §15.5.6); `OPTIONS` on such a path is a 204 with `Allow`. Any other
+ * unmatched request goes on to the 404 it always was.
+ *
+ * Fastify's router reports only "no route": it cannot say whether another method would have
+ * matched the path. So every route is also added, as it is declared (`onRoute`), to a second
+ * find-my-way router built with the same matching options — the library Fastify routes
+ * with — which is asked, for an unmatched request, which methods match its path. Installed
+ * before Nest's routes are (they are added at `init`); its hook runs after the security
+ * headers and CORS, so a 405 carries them, and a CORS preflight is answered by the CORS
+ * plugin before it.
+ */
+export function installAllowedMethods(fastify: FastifyInstance): void {
+  const options = fastify.initialConfig.routerOptions ?? {};
+  const paths = FindMyWay({
+    caseSensitive: options.caseSensitive,
+    ignoreTrailingSlash: options.ignoreTrailingSlash,
+    ignoreDuplicateSlashes: options.ignoreDuplicateSlashes,
+    maxParamLength: options.maxParamLength,
+  });
+  const methods = new Set<HTTPMethod>();
+  const served = () => undefined;
+
+  fastify.addHook('onRoute', (route) => {
+    if (route.url === CORS_PREFLIGHT_ROUTE) return;
+    for (const method of [route.method].flat().map((m) => m.toUpperCase() as HTTPMethod)) {
+      if (paths.hasRoute(method, route.url)) continue; // HEAD beside its GET, a prefix twin
+      paths.on(method, route.url, served);
+      methods.add(method);
+    }
+  });
+
+  fastify.addHook('onRequest', (request, reply, done) => {
+    // The preflight route's own handler would answer a 404 for a plain OPTIONS: answered here.
+    if (!request.is404 && request.routeOptions.url !== CORS_PREFLIGHT_ROUTE) return done();
+    const path = request.url;
+    const allowed = [...methods].filter((method) => paths.find(method, path) !== null);
+    if (allowed.length === 0) return done();
+    const allow = [...allowed, ...ALWAYS_ALLOWED].join(', ');
+    void reply.header('allow', allow);
+    if (request.method === 'OPTIONS') return void reply.code(204).send();
+    void reply.code(405).send({
+      statusCode: 405,
+      error: 'Method Not Allowed',
+      message: `${request.method} is not served here; this path serves ${allow}`,
+    });
+  });
+}
