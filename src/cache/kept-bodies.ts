@@ -1,4 +1,4 @@
-import type { Representation } from './response-cache.service.js';
+import type { Representation } from './cache-entry.js';
 
 /** A body kept in process, valid while Redis still names its generation. */
 export interface KeptBody {

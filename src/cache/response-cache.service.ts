@@ -9,45 +9,24 @@ import {
 } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
 import { AppConfig } from '../config/configuration.js';
-import { etagOf } from '../http/entity-tags.js';
 import {
   GENERATION_TTL_MS,
   generationKey,
   INITIAL_GENERATION,
   viewKey,
 } from './cache.constants.js';
+import { represent, unwrap, wrap, type Representation } from './cache-entry.js';
 import { CacheStats } from './cache-stats.js';
 import { KeptBodies } from './kept-bodies.js';
 import { RedisCircuit } from './redis-circuit.js';
 import { SingleFlight } from './single-flight.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.module.js';
 
-/** A view's serialized body and its entity tag, computed once when the body is made. */
-export interface Representation {
-  body: string;
-  etag: string;
-}
-
-export interface CachedResponse extends Representation {
-  hit: boolean;
-}
-
-const represent = (body: string): Representation => ({ body, etag: etagOf(body) });
-
 /** Most views whose body a process keeps beside Redis. */
 const KEPT_BODIES = 1_000;
 
-/**
- * An entry is `<generation>\n<etag>\n<body>`: valid only while its generation is the
- * current one. The tag is stored, so a hit (and its 304) costs no hashing.
- */
-const wrap = (generation: string, { etag, body }: Representation) =>
-  `${generation}\n${etag}\n${body}`;
-function unwrap(entry: string, generation: string): Representation | undefined {
-  if (!entry.startsWith(`${generation}\n`)) return undefined;
-  const tagEnd = entry.indexOf('\n', generation.length + 1);
-  if (tagEnd < 0) return undefined;
-  return { etag: entry.slice(generation.length + 1, tagEnd), body: entry.slice(tagEnd + 1) };
+export interface CachedResponse extends Representation {
+  hit: boolean;
 }
 
 /**

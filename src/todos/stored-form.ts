@@ -15,11 +15,17 @@ export type TodoFields = Partial<Omit<Todo, 'created_at' | 'finished_at'>> & {
   finished_at?: Date | null;
 };
 
+/** A todo before and after one update, read in the same atomic step as the write. */
+export interface TodoChange {
+  before: StoredTodo;
+  after: StoredTodo;
+}
+
 /**
  * What a document needs to be a todo the API can change: without a string `content` it is
  * not one (see `readStoredTodo`), and a write to it would change what no read can show.
  */
-export const READABLE: QueryFilter<Todo> = { content: trusted({ $type: 'string' }) };
+export const READABLE = { content: { $type: 'string' } } as const;
 
 /**
  * Finished todos finished before `cutoff` (retention). A range compares within one BSON

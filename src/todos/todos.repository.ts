@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import type { Document, Filter } from 'mongodb';
 import { Model, trusted, Types, type QueryFilter } from 'mongoose';
 import { ResponseCache } from '../cache/response-cache.service.js';
 import { AppConfig } from '../config/configuration.js';
@@ -10,19 +11,14 @@ import {
   READABLE,
   storedFields,
   unchangedSince,
+  type TodoChange,
   type TodoFields,
 } from './stored-form.js';
 import type { StoredTodo } from './stored-todo.js';
 import type { Conversion } from './todo-migration.js';
 import { NEWEST_FIRST, Todo } from './todo.schema.js';
 
-export type { TodoFields } from './stored-form.js';
-
-/** A todo before and after one update, read in the same atomic step as the write. */
-export interface TodoChange {
-  before: StoredTodo;
-  after: StoredTodo;
-}
+export type { TodoChange, TodoFields } from './stored-form.js';
 
 /**
  * The one writer of the `todos` collection, for the API and the worker alike. Every write
@@ -88,37 +84,24 @@ export class TodosRepository {
     await this.cache.invalidate();
   }
 
-  /**
-   * Applies `$set`; `null` when there is no such todo, or, given `seen` (the todo as read
-   * before), when it no longer is as it was (`unchangedSince`, through the native driver).
-   */
+  /** Applies `$set`; `null` when there is no such todo, or it changed since `seen` (if given). */
   async update(id: string, set: TodoFields, seen?: StoredTodo): Promise<TodoChange | null> {
     const stored = storedFields(set, this.config.storeOriginalTimes);
-    const update = { $set: stored };
-    const options = { returnDocument: 'before' } as const;
-    const before = seen
-      ? ((await this.todos.collection.findOneAndUpdate(
-          unchangedSince(seen),
-          update,
-          options,
-        )) as StoredTodo | null)
-      : await this.todos
-          .findOneAndUpdate({ _id: id, ...READABLE }, update, options)
-          .lean<StoredTodo>()
-          .exec();
+    const before = (await this.todos.collection.findOneAndUpdate(
+      this.target(id, seen),
+      { $set: stored },
+      { returnDocument: 'before' },
+    )) as StoredTodo | null;
     if (!before) return null;
     await this.cache.invalidate();
     return { before, after: { ...before, ...stored } };
   }
 
-  /** Deletes the todo; returns it as it was, `null` when there was none (or, given `seen`, it changed). */
+  /** Deletes the todo; returns it as it was, `null` when there was none (or it changed since `seen`). */
   async remove(id: string, seen?: StoredTodo): Promise<StoredTodo | null> {
-    const removed = seen
-      ? ((await this.todos.collection.findOneAndDelete(unchangedSince(seen))) as StoredTodo | null)
-      : await this.todos
-          .findOneAndDelete({ _id: id, ...READABLE })
-          .lean<StoredTodo>()
-          .exec();
+    const removed = (await this.todos.collection.findOneAndDelete(
+      this.target(id, seen),
+    )) as StoredTodo | null;
     if (removed) await this.cache.invalidate();
     return removed;
   }
@@ -201,6 +184,11 @@ export class TodosRepository {
     }
     if (deleted > 0) await this.cache.invalidate();
     return deleted;
+  }
+
+  /** The todo a change is for, as the native driver takes it (uncast: values match as stored). */
+  private target(id: string, seen?: StoredTodo): Filter<Document> {
+    return seen ? unchangedSince(seen) : { _id: new Types.ObjectId(id), ...READABLE };
   }
 
   private due(id: string, remindAt: Date): QueryFilter<Todo> {

@@ -22,6 +22,7 @@ import {
   toLegacyTodo,
   type StoredTodo,
 } from './stored-todo.js';
+import { changesOf } from './todo-changes.js';
 import { TodoReader } from './todo-reader.js';
 import type { Todo } from './todo.schema.js';
 import { TodosRepository, type TodoFields } from './todos.repository.js';
@@ -87,7 +88,7 @@ export class TodosService {
    * process and on FerretDB too (see `RedisLock`); the other gets 412.
    */
   async update(id: string, input: UpdateTodoDto, ifMatch?: string): Promise<TodoDto> {
-    const changes = this.changes(input);
+    const changes = changesOf(input);
     if (ifMatch === undefined) return this.change(id, input, changes);
     return this.locks.holding(`todo:${id}`, async () =>
       this.change(id, input, changes, await this.matching(id, ifMatch)),
@@ -133,24 +134,6 @@ export class TodosService {
     const removed = await this.todos.remove(id, seen);
     if (!removed) throw await this.missedChange(id, seen);
     await this.reminders.cancel(id, storedInstant(removed.remind_at));
-  }
-
-  private changes(input: UpdateTodoDto): TodoFields {
-    const set: TodoFields = {};
-    if (input.content !== undefined) set.content = input.content;
-    if (input.is_finished !== undefined) {
-      set.is_finished = input.is_finished;
-      set.finished_at = input.is_finished ? new Date() : null;
-    }
-    if (input.remind_at !== undefined) {
-      set.remind_at = input.remind_at === null ? null : new Date(input.remind_at);
-      // A new reminder time has not been reminded of yet.
-      if (input.remind_at !== null) set.reminded_at = null;
-    }
-    if (Object.keys(set).length === 0) {
-      throw new BadRequestException('send at least one of content, is_finished, remind_at');
-    }
-    return set;
   }
 
   /**
