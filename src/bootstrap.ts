@@ -1,4 +1,4 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { ShutdownState } from './health/shutdown.state.js';
 import { AppConfig, ConfigError, loadConfig } from './config/configuration.js';
 
@@ -55,3 +55,12 @@ export async function bootOrExit(
     process.exit(1);
   }
 }
+
+@Module({})
+class OneOffModule {}
+
+/** The root module of a one-off entrypoint (seed, migration, index sync): `imports`, nothing else. */
+export const oneOffModule = (imports: NonNullable<DynamicModule['imports']>): DynamicModule => ({
+  module: OneOffModule,
+  imports,
+});

@@ -1,9 +1,8 @@
 import 'reflect-metadata';
-import { type DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Presets, SingleBar } from 'cli-progress';
 import { Types } from 'mongoose';
-import { bootOrExit } from './bootstrap.js';
+import { bootOrExit, oneOffModule } from './bootstrap.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/configuration.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -20,26 +19,19 @@ import { TodosRepository } from './todos/todos.repository.js';
  * Idempotent, and safe to kill and run again: a second run changes nothing. It builds no
  * index: the original's `created_at_-1` is the one the schema declares, by name and key.
  */
-@Module({})
-class MigrateModule {
-  static register(config: AppConfig): DynamicModule {
-    return {
-      module: MigrateModule,
-      imports: [
-        // A batch of conditional writes may take long on a slow server (FerretDB's SQLite
-        // backend scans the collection for each): this one-off waits for it.
-        ConfigModule.forRoot({
-          ...config,
-          mongodbAutoIndex: false,
-          mongodbTimeouts: { ...config.mongodbTimeouts, socketTimeoutMS: 300_000 },
-        }),
-        DatabaseModule,
-        RedisModule,
-        TodosDataModule,
-      ],
-    };
-  }
-}
+const modules = (config: AppConfig) =>
+  oneOffModule([
+    // A batch of conditional writes may take long on a slow server (FerretDB's SQLite
+    // backend scans the collection for each): this one-off waits for it.
+    ConfigModule.forRoot({
+      ...config,
+      mongodbAutoIndex: false,
+      mongodbTimeouts: { ...config.mongodbTimeouts, socketTimeoutMS: 300_000 },
+    }),
+    DatabaseModule,
+    RedisModule,
+    TodosDataModule,
+  ]);
 
 /**
  * The largest batch. FerretDB 1.24's SQLite backend (the development server here) hung for
@@ -61,7 +53,7 @@ function options(args: string[]): { dryRun: boolean; batch: number } {
 
 await bootOrExit(async (config) => {
   const { dryRun, batch } = options(process.argv.slice(2));
-  const app = await NestFactory.createApplicationContext(MigrateModule.register(config), {
+  const app = await NestFactory.createApplicationContext(modules(config), {
     logger: ['error', 'warn'],
   });
   const todos = app.get(TodosRepository);

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import { type DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SingleBar, Presets } from 'cli-progress';
-import { bootOrExit } from './bootstrap.js';
+import { bootOrExit, oneOffModule } from './bootstrap.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/configuration.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -14,15 +13,8 @@ import { TodosRepository } from './todos/todos.repository.js';
  * `npm run seed -- N [--fresh]`: inserts N todos (default 10,000) in batches, one millisecond
  * apart; `--fresh` first deletes every todo of the database.
  */
-@Module({})
-class SeedModule {
-  static register(config: AppConfig): DynamicModule {
-    return {
-      module: SeedModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, TodosDataModule],
-    };
-  }
-}
+const modules = (config: AppConfig) =>
+  oneOffModule([ConfigModule.forRoot(config), DatabaseModule, RedisModule, TodosDataModule]);
 
 const BATCH = 1_000;
 
@@ -33,7 +25,7 @@ await bootOrExit(async (config) => {
   if (!Number.isInteger(total) || total < 1 || total > 10_000_000) {
     throw new Error(`the count must be an integer from 1 to 10000000, got ${count}`);
   }
-  const app = await NestFactory.createApplicationContext(SeedModule.register(config), {
+  const app = await NestFactory.createApplicationContext(modules(config), {
     logger: ['error', 'warn'],
   });
   const todos = app.get(TodosRepository);

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { bootOrExit } from './bootstrap.js';
+import { bootOrExit, oneOffModule } from './bootstrap.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/configuration.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -18,25 +18,18 @@ import { TodoModelModule } from './todos/todo-model.module.js';
  * exits 0 — the one-off (a Kubernetes Job, a compose service) that stands in for Mongoose's
  * `autoIndex`, which is off in production. Safe to run again and beside running replicas.
  */
-@Module({})
-class SyncIndexesModule {
-  static register(config: AppConfig): DynamicModule {
-    return {
-      module: SyncIndexesModule,
-      imports: [
-        // The sync builds the indexes itself; the connection must not build them at boot too.
-        ConfigModule.forRoot({ ...config, mongodbAutoIndex: false }),
-        DatabaseModule,
-        // Every module that registers a model: the sync covers exactly what the processes use.
-        TodoModelModule,
-      ],
-    };
-  }
-}
+const modules = (config: AppConfig) =>
+  oneOffModule([
+    // The sync builds the indexes itself; the connection must not build them at boot too.
+    ConfigModule.forRoot({ ...config, mongodbAutoIndex: false }),
+    DatabaseModule,
+    // Every module that registers a model: the sync covers exactly what the processes use.
+    TodoModelModule,
+  ]);
 
 await bootOrExit(async (config) => {
   const logger = new Logger('SyncIndexes');
-  const app = await NestFactory.createApplicationContext(SyncIndexesModule.register(config), {
+  const app = await NestFactory.createApplicationContext(modules(config), {
     logger: new PinoLoggerService(createRootLogger(config.logLevel)),
     // Errors reach bootOrExit (one line, exit 1) instead of Nest's own exit.
     abortOnError: false,

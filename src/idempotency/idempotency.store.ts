@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { AppConfig } from '../config/configuration.js';
-import { withinDeadline } from '../queues/producer.js';
-import { REPLACE_IF_HELD } from '../redis/redis-lock.js';
+import { PrefixedRedis } from '../redis/prefixed-redis.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.module.js';
 
 /** How long a finished request's answer is replayed for a retry with its key. */
@@ -37,14 +36,9 @@ export interface Claim {
  * a deadline: with Redis away a request with a key is a 503, never run unguarded.
  */
 @Injectable()
-export class IdempotencyStore {
-  private readonly prefix: string;
-
-  constructor(
-    @Inject(REDIS_CLIENT) private readonly client: RedisClient,
-    config: AppConfig,
-  ) {
-    this.prefix = `${config.cacheKeyPrefix}:idempotency:`;
+export class IdempotencyStore extends PrefixedRedis {
+  constructor(@Inject(REDIS_CLIENT) client: RedisClient, config: AppConfig) {
+    super(client, config, 'idempotency', 'check the Idempotency-Key');
   }
 
   /** Claims `scope` for a request with this body, or tells what holds it already. */
@@ -57,13 +51,7 @@ export class IdempotencyStore {
     });
     // A holder that expires between the SET and the GET leaves the key free: try again.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const set = await this.call(
-        this.client.set(key, value, {
-          condition: 'NX',
-          expiration: { type: 'PX', value: CLAIM_TTL_MS },
-        }),
-      );
-      if (set === 'OK') return { key, value };
+      if (await this.setIfAbsent(key, value, CLAIM_TTL_MS)) return { key, value };
       const held = await this.call(this.client.get(key));
       if (held !== null) return JSON.parse(held) as KeyHolder;
     }
@@ -73,24 +61,11 @@ export class IdempotencyStore {
   /** Keeps the answer for replay, if the claim still holds the key. */
   async finish(claim: Claim, fingerprint: string, answer: RecordedAnswer): Promise<void> {
     const done = JSON.stringify({ state: 'done', fingerprint, ...answer });
-    await this.replace(claim, done, REPLAY_TTL_MS);
+    await this.replaceIfHeld(claim.key, claim.value, done, REPLAY_TTL_MS);
   }
 
   /** Frees the key (the answer must not be replayed: a retry has to be able to succeed). */
   async abandon(claim: Claim): Promise<void> {
-    await this.replace(claim, '', 0);
-  }
-
-  private async replace(claim: Claim, value: string, ttlMs: number): Promise<void> {
-    await this.call(
-      this.client.eval(REPLACE_IF_HELD, {
-        keys: [claim.key],
-        arguments: [claim.value, value, String(ttlMs)],
-      }),
-    );
-  }
-
-  private call<T>(operation: Promise<T>): Promise<T> {
-    return withinDeadline(operation, 'check the Idempotency-Key', 'Redis');
+    await this.replaceIfHeld(claim.key, claim.value, '');
   }
 }

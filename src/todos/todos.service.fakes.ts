@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import { loadConfig } from '../config/configuration.js';
+import { etagOfJson } from '../http/entity-tags.js';
 import type { RedisLock } from '../redis/redis-lock.js';
 import type { RemindersScheduler } from '../reminders/reminders.scheduler.js';
 import { strictFake } from '../testing/strict-fake.js';
@@ -45,6 +46,9 @@ export const updating = (before: TodoRecord) => ({
 });
 
 export const cursors = new PageCursorCodec(loadConfig({}));
+
+/** The ETag of a stored todo's API form, as `GET /todos/{id}` tags it. */
+export const tagOf = (stored: TodoRecord) => etagOfJson(new TodoReader().read(stored, 'a spec'));
 
 /** TodosService over a repository and a scheduler that fail on any call not given here. */
 export function setup(

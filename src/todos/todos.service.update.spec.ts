@@ -4,10 +4,8 @@ import {
   PreconditionFailedException,
 } from '@nestjs/common';
 import { Types } from 'mongoose';
-import { etagOfJson } from '../http/entity-tags.js';
-import { TodoReader } from './todo-reader.js';
 import type { TodoFields } from './todos.repository.js';
-import { change, setup, T1, T2, todo, updating } from './todos.service.fakes.js';
+import { change, setup, T1, T2, tagOf, todo, updating } from './todos.service.fakes.js';
 
 describe('TodosService', () => {
   describe('update', () => {
@@ -106,7 +104,7 @@ describe('TodosService', () => {
     it('under If-Match, writes only over the state it compared, and refuses a stale tag (412) unwritten', async () => {
       const before = todo({ content: 'seen' });
       const id = before._id.toHexString();
-      const current = etagOfJson(new TodoReader().read(before, 'spec'));
+      const current = tagOf(before);
       const { service, repository } = setup({
         findById: () => Promise.resolve(before),
         ...updating(before),
@@ -124,7 +122,7 @@ describe('TodosService', () => {
     it('under If-Match, a todo changed between the compare and the write is a 412, a removed one a 404', async () => {
       const before = todo();
       const id = before._id.toHexString();
-      const tag = etagOfJson(new TodoReader().read(before, 'spec'));
+      const tag = tagOf(before);
       const changedMeanwhile = setup({
         findById: () => Promise.resolve(before), // as read, and still there after the miss
         update: () => Promise.resolve(null),
