@@ -14,7 +14,12 @@ import { catchError, mergeMap, of, type Observable } from 'rxjs';
 import { toErrorBody } from '../common/http-exception.filter.js';
 import { inputProblem } from '../common/validation.js';
 import { fingerprintOf } from './fingerprint.js';
-import { IdempotencyStore, type Claim, type KeyHolder } from './idempotency.store.js';
+import {
+  IdempotencyStore,
+  type Claim,
+  type KeyHolder,
+  type RecordedAnswer,
+} from './idempotency.store.js';
 
 /** 1 to 255 visible ASCII characters. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -101,11 +106,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
    * Keeps the answer for replays. If Redis failed meanwhile, the request still gets its
    * answer (what it did is done); the claim then expires, and a retry after that runs again.
    */
-  private async keep(
-    claim: Claim,
-    fingerprint: string,
-    answer: Parameters<IdempotencyStore['finish']>[2],
-  ): Promise<void> {
+  private async keep(claim: Claim, fingerprint: string, answer: RecordedAnswer): Promise<void> {
     await this.store.finish(claim, fingerprint, answer).catch((error: unknown) => {
       this.logger.warn(`could not keep the answer of an Idempotency-Key: ${String(error)}`);
     });
