@@ -4,11 +4,11 @@
 // wrk loads cached page 1 on each in turn, in A-B-B-A order so a drift of the shared machine
 // falls on both, and the median of BENCH_REPEATS (4) runs per cell is printed with B ÷ A.
 //   BENCH_DURATION  seconds per run (10)
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { mongoUri, peakRssMb } from './lib.mjs';
+import { authHeaders, benchToken, mongoUri, peakRssMb } from './lib.mjs';
 import { runWrk } from './wrk.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -56,10 +56,25 @@ async function waitFor(url) {
   throw new Error(`${url} did not answer`);
 }
 
+/** A full page 1 for the target's client: the bench account's own todos, seeded once. */
+async function ensurePageOne(target) {
+  const page = await (await fetch(`${target.base}/todos`, { headers: target.headers })).json();
+  if (page.items.length === 10 || !target.headers.authorization) return;
+  console.log(`seeding 10000 todos for bench@example.com with ${target.name}'s seed`);
+  execFileSync(
+    process.execPath,
+    [`${target.dir}/dist/seed.js`, '10000', '--owner', 'bench@example.com'],
+    { env: { ...process.env, MONGODB_URI: mongoUri('todo_bench') }, stdio: 'inherit' },
+  );
+}
+
 const targets = [startApi('A', dirA, 3941), startApi('B', dirB, 3942)];
 for (const target of targets) {
-  await waitFor(`${target.base}/todos`);
-  await runWrk(`${target.base}/todos`, { connections: 50, duration: 2 }); // warm-up
+  await waitFor(`${target.base}/health/ready`);
+  // A build with accounts is loaded as an account, with its token; one before them without.
+  target.headers = authHeaders(await benchToken(target.base));
+  await ensurePageOne(target);
+  await runWrk(`${target.base}/todos`, { connections: 50, duration: 2, headers: target.headers }); // warm-up
 }
 
 const median = (values) => {
@@ -72,7 +87,11 @@ for (const connections of [100, 1000]) {
   const runs = { A: [], B: [] };
   for (let i = 0; i < REPEATS; i++) {
     for (const target of i % 2 === 0 ? targets : [...targets].reverse()) {
-      const run = await runWrk(`${target.base}/todos`, { connections, duration: DURATION });
+      const run = await runWrk(`${target.base}/todos`, {
+        connections,
+        duration: DURATION,
+        headers: target.headers,
+      });
       runs[target.name].push(run.goodRps);
       console.log(
         `page 1 cached @${connections} / ${target.name}: ${Math.round(run.goodRps)} req/s`,

@@ -12,3 +12,23 @@ export function mongoUri(database) {
 export function peakRssMb(pid) {
   return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 }
+
+/**
+ * A session token for the bench account on the API at `base`, registering the account the
+ * first time; `undefined` for a build from before accounts (no `/auth/register`).
+ */
+export async function benchToken(base, email = 'bench@example.com') {
+  const body = JSON.stringify({ email, password: 'bench password 1' });
+  const headers = { 'content-type': 'application/json' };
+  const registered = await fetch(`${base}/auth/register`, { method: 'POST', headers, body });
+  if (registered.status === 404) return undefined;
+  if (registered.status !== 201 && registered.status !== 409) {
+    throw new Error(`register answered ${registered.status}`);
+  }
+  const login = await fetch(`${base}/auth/login`, { method: 'POST', headers, body });
+  if (login.status !== 200) throw new Error(`login answered ${login.status}`);
+  return (await login.json()).token;
+}
+
+/** `Authorization` for a token, none without one. */
+export const authHeaders = (token) => (token ? { authorization: `Bearer ${token}` } : {});

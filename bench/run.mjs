@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { mongoUri, peakRssMb } from './lib.mjs';
+import { authHeaders, benchToken, mongoUri, peakRssMb } from './lib.mjs';
 import { runWrk } from './wrk.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -122,6 +122,8 @@ async function measure(target, scenario) {
         threads: scenario.threads ?? 2,
         timeout: scenario.timeout ?? '1s',
         script: scenario.script?.[target.kind],
+        // The service's clients send a token; the peer's and the ceiling's send none.
+        headers: target.kind === 'nest' || target.kind === 'nginx' ? auth : {},
       }),
     );
   }
@@ -169,13 +171,6 @@ function table(rows) {
   return [row(header), row(widths.map((w) => '-'.repeat(w))), ...lines.map(row)].join('\n');
 }
 
-// --- data ---------------------------------------------------------------------------------
-console.log(`seeding ${TODOS} todos into todo_bench`);
-execFileSync(process.execPath, ['dist/seed.js', String(TODOS), '--fresh'], {
-  env: { ...process.env, MONGODB_URI: mongoUri('todo_bench') },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-
 // --- targets ------------------------------------------------------------------------------
 const nest = nestTarget('nest', 3901, {});
 const nestOff = nestTarget('nest, cache off', 3902, { CACHE_ENABLED: 'false' });
@@ -183,6 +178,20 @@ const peer = peerTarget('peer', 3911, { PEER_CACHE: '1' });
 const peerOff = peerTarget('peer, cache off', 3912, { PEER_CACHE: '0' });
 console.log('starting the reference stack (installs into .data/peer-venv on first use)');
 await Promise.all([nest, nestOff].map((t) => waitFor(`${t.base}/health/ready`)));
+
+// --- data ---------------------------------------------------------------------------------
+// Every scenario runs as a client does: as an account, with its token.
+const token = await benchToken(nest.base);
+const auth = authHeaders(token);
+console.log(`seeding ${TODOS} todos into todo_bench for bench@example.com`);
+execFileSync(
+  process.execPath,
+  ['dist/seed.js', String(TODOS), '--fresh', '--owner', 'bench@example.com'],
+  {
+    env: { ...process.env, MONGODB_URI: mongoUri('todo_bench') },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  },
+);
 await waitFor(`${peer.base}/todo`);
 await waitFor(`${peerOff.base}/todo`);
 console.log(`seeding ${TODOS} todos into peer_todo`);
@@ -200,7 +209,7 @@ execFileSync(join(PEER_VENV, 'bin/python'), ['seed.py', String(TODOS)], {
 const dir = mkdtempSync(join(tmpdir(), 'todo-bench-'));
 writeFileSync(
   join(dir, 'page1.json'),
-  Buffer.from(await (await fetch(`${nest.base}/todos`)).arrayBuffer()),
+  Buffer.from(await (await fetch(`${nest.base}/todos`, { headers: auth })).arrayBuffer()),
 );
 start('ceiling', process.execPath, ['bench/ceiling.mjs', '3920', join(dir, 'page1.json')], {});
 const ceiling = { name: 'node:http ceiling', kind: 'ceiling', base: 'http://127.0.0.1:3920' };
@@ -216,7 +225,9 @@ await waitFor(`${ceiling.base}/`);
 await waitFor(`${viaNginx.base}/health/ready`);
 
 // The cursor of page 500, as a client walking the list would hold it.
-const page499 = await (await fetch(`${nestOff.base}/todos?start=${PAGE_500 - 10}`)).json();
+const page499 = await (
+  await fetch(`${nestOff.base}/todos?start=${PAGE_500 - 10}`, { headers: auth })
+).json();
 
 const page1 = { nest: '/todos', nginx: '/todos', peer: '/todo', ceiling: '/' };
 const post = {
@@ -273,7 +284,8 @@ const scenarios = [
 
 for (const target of [nest, nestOff, viaNginx, peer, peerOff, ceiling]) {
   const path = { nest: '/todos', nginx: '/todos', peer: '/todo', ceiling: '/' }[target.kind];
-  await runWrk(target.base + path, { connections: 50, duration: 2 }); // warm-up
+  const headers = target.kind === 'nest' || target.kind === 'nginx' ? auth : {};
+  await runWrk(target.base + path, { connections: 50, duration: 2, headers }); // warm-up
 }
 
 const rows = [];

@@ -36,7 +36,10 @@ export function parseWrk(output) {
 }
 
 /** Runs `wrk` against `url` and resolves with the parsed report. */
-export function runWrk(url, { connections, duration, threads = 2, timeout = '1s', script }) {
+export function runWrk(
+  url,
+  { connections, duration, threads = 2, timeout = '1s', script, headers = {} },
+) {
   const args = [
     '-t',
     String(threads),
@@ -48,6 +51,7 @@ export function runWrk(url, { connections, duration, threads = 2, timeout = '1s'
     timeout,
     '--latency',
   ];
+  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`);
   if (script) args.push('-s', script);
   args.push(url);
   return new Promise((resolve, reject) => {

@@ -9,7 +9,12 @@ import sys
 
 import yaml
 
-ENTRYPOINTS = {"dist/main.js": "PORT", "dist/worker.js": "WORKER_HEALTH_PORT", "dist/sync-indexes.js": None}
+ENTRYPOINTS = {
+    "dist/main.js": "PORT",
+    "dist/worker.js": "WORKER_HEALTH_PORT",
+    "dist/sync-indexes.js": None,
+    "dist/migrate.js": None,
+}
 problems = []
 
 
@@ -26,7 +31,8 @@ def duration_seconds(text):
 defaults = dict(re.findall(r"^([A-Z_]+)=(.*)$", open(".env.example").read(), re.M))
 
 # Kubernetes
-documents = [d for f in sorted(glob.glob("deploy/k8s/*.yaml")) for d in yaml.safe_load_all(open(f)) if d]
+files = sorted(glob.glob("deploy/k8s/*.yaml")) + sorted(glob.glob("deploy/k8s/one-off/*.yaml"))
+documents = [d for f in files for d in yaml.safe_load_all(open(f)) if d]
 by_kind = {}
 for document in documents:
     by_kind.setdefault(document["kind"], []).append(document)

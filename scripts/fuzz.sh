@@ -60,6 +60,8 @@ trap cleanup EXIT
 drop_stores
 
 export NODE_ENV=test LOG_LEVEL=warn RATE_LIMIT_MAX=0 HOST=127.0.0.1 SHUTDOWN_DELAY_MS=0
+# The fuzzer registers accounts and fails logins by the thousand from one address.
+export REGISTER_MAX_PER_HOUR=1000000 LOGIN_MAX_FAILURES_PER_ADDRESS=1000000
 export MONGODB_URI=$mongodb_uri REDIS_URL=$redis_url CACHE_KEY_PREFIX=$name QUEUE_PREFIX=$name
 # The worker runs too, so exports finish and their downloads are fuzzed past 404/409.
 PORT=$port node dist/main.js >"$out/api.log" 2>&1 &
@@ -71,6 +73,13 @@ for _ in $(seq 1 150); do
   kill -0 "${pids[0]}" 2>/dev/null || { cat "$out/api.log" >&2; exit 1; }
   sleep 0.2
 done
+
+# The account every fuzzed request acts as (scripts/fuzz_hooks.py sends its token).
+credentials='{"email":"fuzzer@example.com","password":"fuzzing password"}'
+curl -fs -o /dev/null -X POST "$url/auth/register" -H 'content-type: application/json' -d "$credentials"
+FUZZ_TOKEN=$(curl -fs -X POST "$url/auth/login" -H 'content-type: application/json' -d "$credentials" |
+  node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(JSON.parse(s).token))')
+export FUZZ_TOKEN FUZZ_URL=$url
 
 log "fuzzing $url/docs-json: $examples examples per operation, seed $seed"
 # No exclusions: every documented operation is fuzzed. The job dashboard (/admin/queues)

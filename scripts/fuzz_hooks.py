@@ -1,6 +1,9 @@
 """Schemathesis hooks for scripts/fuzz.sh (loaded through SCHEMATHESIS_HOOKS)."""
 
+import json
+import os
 import re
+import urllib.request
 import uuid
 
 import schemathesis
@@ -8,9 +11,28 @@ import schemathesis
 VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 
+def _post(path, body):
+    request = urllib.request.Request(
+        os.environ["FUZZ_URL"] + path,
+        data=json.dumps(body).encode(),
+        headers={"content-type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def _fresh_token():
+    """A session of a new account: for a logout, which ends the session it is sent with."""
+    credentials = {"email": f"fuzz-{uuid.uuid4().hex}@example.com", "password": "fuzzing password"}
+    _post("/auth/register", credentials)
+    return _post("/auth/login", credentials)["token"]
+
+
 @schemathesis.hook
 def before_call(ctx, case, **kwargs):
-    """Sends a valid Idempotency-Key as a real client would: fresh for each request.
+    """Authenticates the request, and sends a valid Idempotency-Key as a real client would:
+    fresh for each request.
 
     The generator repeats its smallest values ("0", "!") across unrelated bodies, so most
     creates would be 422s (the key was used with another body) and the stateful phase would
@@ -18,7 +40,12 @@ def before_call(ctx, case, **kwargs):
     sent as generated, so its 400 is still fuzzed. Replays are tested by
     test/idempotency.e2e-spec.ts.
     """
-    headers = case.headers or {}
+    headers = case.headers if case.headers is not None else {}
+    case.headers = headers
+    # Every request is authenticated, as the API's clients are; a logout with a session of
+    # its own, so that it does not end the one every other request is sent with.
+    logout = case.operation.path == "/auth/logout"
+    headers["Authorization"] = f"Bearer {_fresh_token() if logout else os.environ['FUZZ_TOKEN']}"
     key = headers.get("Idempotency-Key")
     if isinstance(key, str) and VALID_KEY.match(key):
         headers["Idempotency-Key"] = f"{key[:200]}-{uuid.uuid4().hex}"

@@ -72,6 +72,8 @@ check_manifests() {
       { log "$file is not listed in deploy/k8s/kustomization.yaml"; return 1; }
     manifests+=("$file")
   done
+  # One-off Jobs run by hand (one-off/) are validated too, outside the kustomization.
+  manifests+=(deploy/k8s/one-off/*.yaml)
   "$tools/bin/kustomize" build deploy/k8s >"$rendered"
   for version in $kubernetes_versions; do
     "$tools/venv/bin/kubernetes-validate" --strict --quiet -k "$version" "${manifests[@]}" "$rendered"

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import type { AppConfig } from './config/configuration.js';
 import { ExportsModule } from './exports/exports.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
@@ -14,6 +15,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: processModules(config, 'api', [
+        AuthModule,
         TodosModule,
         ExportsModule,
         JobsModule,

@@ -2,6 +2,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
+import { BEARER_SCHEME } from './auth/access.decorator.js';
+import { installAuthentication } from './auth/authentication.hook.js';
 import { installCacheFastPath } from './cache/cache-fast-path.js';
 import { applyMongooseOptions } from './common/mongoose-options.js';
 import { installRateLimit } from './common/rate-limit.js';
@@ -45,6 +47,8 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
       logger: new PinoLoggerService(root),
     },
   );
+  // Before the rate limit, which counts per owner, and the cache's fast path.
+  installAuthentication(app);
   await installRateLimit(app, config);
   installAllowedMethods(adapter.getInstance());
   installConditionalGet(adapter.getInstance());
@@ -64,6 +68,10 @@ function setUpSwagger(app: NestFastifyApplication): void {
       ].join('\n'),
     )
     .setVersion('1.0')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'A session token from `POST /auth/login`.' },
+      BEARER_SCHEME,
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

@@ -1,6 +1,10 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { SingleBar, Presets } from 'cli-progress';
+import { Types } from 'mongoose';
+import { AuthDataModule } from './auth/auth-data.module.js';
+import { accountIdOf, ownerOption } from './auth/owner-option.js';
+import { UsersRepository } from './auth/users.repository.js';
 import { bootOrExit, oneOffModule } from './bootstrap.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/configuration.js';
@@ -10,17 +14,26 @@ import { TodosDataModule } from './todos/todos-data.module.js';
 import { TodosRepository } from './todos/todos.repository.js';
 
 /**
- * `npm run seed -- N [--fresh]`: inserts N todos (default 10,000) in batches, one millisecond
- * apart; `--fresh` first deletes every todo of the database.
+ * `npm run seed -- N [--owner <email>] [--fresh]`: inserts N todos (default 10,000) in
+ * batches, one millisecond apart, into the account with that email (without one: no owner,
+ * as the original's todos, which only LEGACY_OWNER sees); `--fresh` first deletes every
+ * todo of the database.
  */
 const modules = (config: AppConfig) =>
-  oneOffModule([ConfigModule.forRoot(config), DatabaseModule, RedisModule, TodosDataModule]);
+  oneOffModule([
+    ConfigModule.forRoot(config),
+    DatabaseModule,
+    RedisModule,
+    TodosDataModule,
+    AuthDataModule,
+  ]);
 
 const BATCH = 1_000;
 
 await bootOrExit(async (config) => {
   const args = process.argv.slice(2);
-  const count = args.find((arg) => !arg.startsWith('--'));
+  const email = ownerOption(args);
+  const count = args.find((arg) => !arg.startsWith('--') && arg !== email);
   const total = Number(count ?? 10_000);
   if (!Number.isInteger(total) || total < 1 || total > 10_000_000) {
     throw new Error(`the count must be an integer from 1 to 10000000, got ${count}`);
@@ -29,6 +42,10 @@ await bootOrExit(async (config) => {
     logger: ['error', 'warn'],
   });
   const todos = app.get(TodosRepository);
+  const owner =
+    email === undefined
+      ? {}
+      : { owner_id: new Types.ObjectId(await accountIdOf(app.get(UsersRepository), email)) };
   if (args.includes('--fresh')) await todos.clear();
   await todos.ensureIndexes();
 
@@ -44,6 +61,7 @@ await bootOrExit(async (config) => {
     const batch = Array.from({ length: size }, (_, i) => {
       const n = done + i;
       return {
+        ...owner,
         content: `todo ${n + 1}`,
         created_at: new Date(newest - (total - n)),
         is_finished: false,

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
+import { AuthDataModule } from './auth/auth-data.module.js';
 import { bootOrExit, oneOffModule } from './bootstrap.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/configuration.js';
@@ -25,6 +26,7 @@ const modules = (config: AppConfig) =>
     DatabaseModule,
     // Every module that registers a model: the sync covers exactly what the processes use.
     TodoModelModule,
+    AuthDataModule,
   ]);
 
 await bootOrExit(async (config) => {

@@ -102,8 +102,8 @@ describe('response cache (e2e)', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     let readDone!: () => void;
     const read = new Promise<void>((resolve) => (readDone = resolve));
-    service.list = async (query) => {
-      const page = await original(query);
+    service.list = async (owner, query) => {
+      const page = await original(owner, query);
       readDone();
       await gate;
       return page;

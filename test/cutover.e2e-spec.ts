@@ -1,12 +1,18 @@
 import type { LegacyTodoDto } from '../src/todos/dto/legacy-todo.dto.js';
 import type { TodoPageDto } from '../src/todos/dto/todo.dto.js';
 import { send, useApi } from './support/api.js';
+import { defaultEmailOf } from './support/auth.js';
 import { startPeer, type Peer } from './support/peer.js';
 import { sleep } from './support/wait.js';
 import { startWorker, stopWorker, type TestWorker } from './support/worker.js';
 
 const DATABASE = 'todo_e2e_cutover';
-const CUTOVER = { STORE_ORIGINAL_TIMES: 'true', ORIGINAL_WRITES_POLL_MS: '1000' };
+/** The test's default account stands for the original's clients: it holds what has no owner. */
+const CUTOVER = {
+  STORE_ORIGINAL_TIMES: 'true',
+  ORIGINAL_WRITES_POLL_MS: '1000',
+  LEGACY_OWNER: defaultEmailOf(DATABASE),
+};
 
 describe('the cutover: the original and this service on one database (e2e, real peer)', () => {
   const api = useApi(DATABASE, { env: CUTOVER });

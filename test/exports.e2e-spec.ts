@@ -92,7 +92,7 @@ describe('exports (e2e, real worker)', () => {
 
   it('exports only the matching todos as CSV, escaping commas, quotes and line breaks', async () => {
     const id = await requestExport({ format: 'csv', finished: true });
-    expect((await settle(id)).state).toBe('completed');
+    expect(await settle(id)).toMatchObject({ state: 'completed' });
     const file = await api.request<string>('GET', `/todos/exports/${id}/download`);
     expect(file.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const asked = (accept: string) =>
@@ -122,7 +122,7 @@ describe('exports (e2e, real worker)', () => {
     expectError(await api.request('GET', `/todos/exports/${id}/download`), 409);
     expectError(await api.request('GET', '/todos/exports/987654/download'), 404);
     worker = await startWorker(DATABASE);
-    expect((await settle(id)).state).toBe('completed');
+    expect(await settle(id)).toMatchObject({ state: 'completed' });
   });
 
   it('completes an export whose worker was killed with SIGKILL, leaving exactly one file', async () => {

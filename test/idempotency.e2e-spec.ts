@@ -97,14 +97,14 @@ describe('Idempotency-Key (e2e)', () => {
     const body = { content: 'orphaned' };
     // What a process that crashed mid-request leaves: a claim, never finished.
     const store = api.app.get(IdempotencyStore);
-    await store.claim(`anyone POST /todos ${key}`, fingerprintOf(body));
+    await store.claim(`${api.ownerId} POST /todos ${key}`, fingerprintOf(body));
     const blocked = await post(key, body);
     expectError(blocked, 409);
     expect(blocked.headers.get('retry-after')).toBe('1');
     const redis = createClient({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
     await redis.connect();
     try {
-      const ttl = await redis.pTTL(`${DATABASE}:idempotency:anyone POST /todos ${key}`);
+      const ttl = await redis.pTTL(`${DATABASE}:idempotency:${api.ownerId} POST /todos ${key}`);
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(CLAIM_TTL_MS);
       expect(CLAIM_TTL_MS).toBeLessThanOrEqual(60_000);

@@ -1,3 +1,4 @@
+import { bearer } from './support/auth.js';
 import { spawnApi } from './support/spawned-api.js';
 import { sleep } from './support/wait.js';
 
@@ -13,17 +14,18 @@ describe('structured logs (e2e)', () => {
   it('writes JSON lines with the request id, no bodies, and no probe or scrape lines', async () => {
     const spawned = await spawnApi('todo_e2e_logging', { LOG_LEVEL: 'info' });
     const { process: api, url: base } = spawned;
+    const auth = bearer(spawned.token);
     try {
       const given = await fetch(`${base}/todos`, {
-        headers: { 'x-request-id': 'client-chosen-42' },
+        headers: { ...auth, 'x-request-id': 'client-chosen-42' },
       });
       const made = await fetch(`${base}/todos`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { ...auth, 'content-type': 'application/json' },
         body: JSON.stringify({ content: 'a body that must not be logged' }),
       });
       const forged = await fetch(`${base}/todos`, {
-        headers: { 'x-request-id': 'bad id with spaces' },
+        headers: { ...auth, 'x-request-id': 'bad id with spaces' },
       });
       await fetch(`${base}/health/live`);
       await fetch(`${base}/health/ready`);
@@ -41,7 +43,10 @@ describe('structured logs (e2e)', () => {
         .split('\n')
         .filter((line) => line.trim() !== '')
         .map((line) => JSON.parse(line) as Line);
-      const requests = lines.filter((line) => line.msg === 'request completed');
+      // The account's registration and login, made as the process started, come first.
+      const requests = lines.filter(
+        (line) => line.msg === 'request completed' && !line.url?.startsWith('/auth/'),
+      );
       expect(requests.map((line) => [line.req_id, line.url, line.status])).toEqual([
         ['client-chosen-42', '/todos', 200],
         [madeId, '/todos', 201],

@@ -1,5 +1,7 @@
+import { Types } from 'mongoose';
 import type { TodoPageDto } from '../src/todos/dto/todo.dto.js';
 import { isolatedStores, useApi } from './support/api.js';
+import { defaultEmailOf } from './support/auth.js';
 import { runEntrypoint } from './support/process.js';
 import { until } from './support/wait.js';
 
@@ -27,7 +29,8 @@ function originalDocs() {
 }
 
 describe('npm run migrate (e2e, real MongoDB)', () => {
-  const api = useApi(DATABASE);
+  // The original's documents have no owner: the test's default account holds them.
+  const api = useApi(DATABASE, { env: { LEGACY_OWNER: defaultEmailOf(DATABASE) } });
   const stores = isolatedStores(DATABASE);
   const collection = () => api.todos.collection;
   const dates = () => collection().countDocuments({ created_at: { $type: 'date' } });
@@ -127,6 +130,31 @@ describe('npm run migrate (e2e, real MongoDB)', () => {
     );
     expect(onCreatedAt.map((index) => index.name)).toEqual(['created_at_-1']);
   }, 60_000);
+
+  it(
+    'gives every todo without an owner to the account --owner names, once',
+    async () => {
+      const unknown = runEntrypoint('migrate', { ...stores, NODE_ENV: 'production' }, [
+        '--owner',
+        'nobody@example.com',
+      ]);
+      expect(await unknown.exited).toEqual({ code: 1, signal: null });
+      expect(unknown.stderr()).toContain('nobody@example.com');
+      expect(await collection().countDocuments({ owner_id: null })).toBe(COUNT);
+
+      const owner = defaultEmailOf(DATABASE);
+      expect(await runMigrate(['--dry-run', '--owner', owner])).toContain(
+        `${COUNT} todos without an owner to give to ${owner}`,
+      );
+      expect(await runMigrate(['--owner', owner])).toContain(
+        `${COUNT} todos without an owner given to ${owner}`,
+      );
+      const ownerId = new Types.ObjectId(api.ownerId);
+      expect(await collection().countDocuments({ owner_id: ownerId })).toBe(COUNT);
+      expect(await runMigrate(['--owner', owner])).toContain(`0 todos without an owner given`);
+    },
+    120_000 * SCALE,
+  );
 
   async function runMigrate(args: string[] = []) {
     const child = runEntrypoint('migrate', { ...stores, NODE_ENV: 'production' }, args);

@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { TodoPageDto } from '../src/todos/dto/todo.dto.js';
 import { expectError, send, startApi, type TestApi } from './support/api.js';
+import { bearer, defaultTokenFor } from './support/auth.js';
 import { startNginx, type TestNginx } from './support/nginx.js';
 import { spawnApi, type SpawnedApi } from './support/spawned-api.js';
 import { until } from './support/wait.js';
@@ -19,10 +20,13 @@ function rawRequest(
   url: string,
   options: { method?: string; headers?: Record<string, string>; body?: string; from?: string },
 ): Promise<RawResponse> {
+  // As the account of the APIs behind nginx, as `send` does.
+  const token = defaultTokenFor(new URL(url).origin);
+  const headers = { ...(token ? bearer(token) : {}), ...options.headers };
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       url,
-      { method: options.method ?? 'GET', headers: options.headers, localAddress: options.from },
+      { method: options.method ?? 'GET', headers, localAddress: options.from },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

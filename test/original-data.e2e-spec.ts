@@ -3,6 +3,7 @@ import type { ExportAcceptedDto } from '../src/exports/dto/create-export.dto.js'
 import type { JobViewDto } from '../src/jobs/job-view.dto.js';
 import type { TodoDto, TodoPageDto } from '../src/todos/dto/todo.dto.js';
 import { send, useApi, type ApiResponse } from './support/api.js';
+import { defaultEmailOf } from './support/auth.js';
 import { until } from './support/wait.js';
 import { startWorker, stopWorker, type TestWorker } from './support/worker.js';
 
@@ -101,7 +102,8 @@ const SHAPES: Shape[] = [
 const readable = SHAPES.filter((shape) => shape.reads);
 
 describe('documents of any shape (e2e, real MongoDB and worker)', () => {
-  const api = useApi(DATABASE);
+  // The original's documents have no owner: the test's default account holds them.
+  const api = useApi(DATABASE, { env: { LEGACY_OWNER: defaultEmailOf(DATABASE) } });
   let worker: TestWorker;
   const ids = new Map<string, string>();
   /** Every response of this file, checked for 5xx at the end. */

@@ -1,3 +1,4 @@
+import { bearer, signIn } from './support/auth.js';
 import { execFileSync } from 'node:child_process';
 import { get } from 'node:http';
 import { createConnection } from 'mongoose';
@@ -25,8 +26,9 @@ describe('entrypoints (e2e)', () => {
       HOST: '127.0.0.1',
       MONGODB_URI: databaseUri('todo_e2e_processes'),
     });
-    await api.waitForHttp(`http://127.0.0.1:${port}/health/live`);
-    const response = await fetch(`http://127.0.0.1:${port}/todos`);
+    await api.waitForHttp(`http://127.0.0.1:${port}/health/ready`);
+    const token = await signIn(`http://127.0.0.1:${port}`);
+    const response = await fetch(`http://127.0.0.1:${port}/todos`, { headers: bearer(token) });
     expect(response.status).toBe(200);
     api.child.kill('SIGTERM');
     expect(await api.exited).toEqual({ code: 0, signal: null });
@@ -113,6 +115,38 @@ describe('entrypoints (e2e)', () => {
       const todos = connection.collection('todos');
       expect(await todos.countDocuments()).toBe(10_000);
       expect((await todos.distinct('created_at')).length).toBe(10_000);
+      await connection.dropDatabase();
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('seed --owner fills one account, and exits 1 naming an unknown email', async () => {
+    const uri = databaseUri('todo_e2e_seed_owner');
+    const unknown = runEntrypoint('seed', { MONGODB_URI: uri }, [
+      '5',
+      '--owner',
+      'nobody@example.com',
+    ]);
+    expect(await unknown.exited).toEqual({ code: 1, signal: null });
+    expect(unknown.stderr()).toContain('nobody@example.com');
+    const connection = await createConnection(uri).asPromise();
+    try {
+      const { insertedId } = await connection.collection('users').insertOne({
+        email: 'Seeded@example.com',
+        email_key: 'seeded@example.com',
+        password_hash: 'not used here',
+        created_at: new Date(),
+      });
+      const seed = runEntrypoint('seed', { MONGODB_URI: uri }, [
+        '25',
+        '--owner',
+        'seeded@example.com',
+      ]);
+      expect(await seed.exited).toEqual({ code: 0, signal: null });
+      const todos = connection.collection('todos');
+      expect(await todos.countDocuments({ owner_id: insertedId })).toBe(25);
+      expect(await todos.countDocuments()).toBe(25);
       await connection.dropDatabase();
     } finally {
       await connection.close();

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { send, startApi, type TestApi } from './support/api.js';
+import { signIn } from './support/auth.js';
 import { spawnApi, type SpawnedApi } from './support/spawned-api.js';
 
 const DATABASE = 'todo_e2e_rate_limit';
@@ -62,32 +63,31 @@ describe('rate limit (e2e)', () => {
     expect(limited.map((response) => response.status)).toEqual([429, 429, 429, 429]);
   });
 
-  it('is not escaped with a spoofed X-Forwarded-For when no proxy is trusted', async () => {
+  it('counts per owner: one owner over the limit leaves another from the same address alone', async () => {
     for (let i = 0; i < 10; i++) expect((await send(api.url, 'GET', '/todos')).status).toBe(200);
-    const spoofed = await send(api.url, 'GET', '/todos', {
-      headers: { 'x-forwarded-for': '203.0.113.7' },
+    expect((await send(api.url, 'GET', '/todos')).status).toBe(429);
+    const someoneElse = await signIn(api.url);
+    expect((await send(api.url, 'GET', '/todos', { token: someoneElse })).status).toBe(200);
+  });
+
+  // Requests without a valid token (logins, registrations, refused calls) count per address.
+  const anonymous = (url: string, address?: string) =>
+    send(url, 'GET', '/todos', {
+      token: null,
+      headers: address === undefined ? {} : { 'x-forwarded-for': address },
     });
-    expect(spoofed.status).toBe(429);
+
+  it('is not escaped with a spoofed X-Forwarded-For when no proxy is trusted', async () => {
+    for (let i = 0; i < 10; i++) expect((await anonymous(api.url)).status).toBe(401);
+    expect((await anonymous(api.url, '203.0.113.7')).status).toBe(429);
   });
 
   it('keys by the forwarded client address when the proxy is trusted', async () => {
     for (let i = 0; i < 10; i++) {
-      expect(
-        (
-          await send(proxied.url, 'GET', '/todos', {
-            headers: { 'x-forwarded-for': '203.0.113.7' },
-          })
-        ).status,
-      ).toBe(200);
+      expect((await anonymous(proxied.url, '203.0.113.7')).status).toBe(401);
     }
-    expect(
-      (await send(proxied.url, 'GET', '/todos', { headers: { 'x-forwarded-for': '203.0.113.7' } }))
-        .status,
-    ).toBe(429);
-    expect(
-      (await send(proxied.url, 'GET', '/todos', { headers: { 'x-forwarded-for': '203.0.113.8' } }))
-        .status,
-    ).toBe(200);
+    expect((await anonymous(proxied.url, '203.0.113.7')).status).toBe(429);
+    expect((await anonymous(proxied.url, '203.0.113.8')).status).toBe(401);
   });
 
   it('never limits probes, metrics or docs', async () => {

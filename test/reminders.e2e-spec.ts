@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import type { JobViewDto } from '../src/jobs/job-view.dto.js';
 import type { TodoDto } from '../src/todos/dto/todo.dto.js';
 import { expectError, send, startApi, type TestApi } from './support/api.js';
@@ -75,6 +76,7 @@ describe('reminders and maintenance (e2e, real worker)', () => {
       soon('the webhook called once'),
     );
     expect(webhook.callsFor(todo.id)[0].idempotencyKey).toContain(`reminder-${todo.id}`);
+    expect(webhook.callsFor(todo.id)[0].ownerId).toBe(api.ownerId);
   });
 
   it('replaces the reminder when rescheduled', async () => {
@@ -182,5 +184,29 @@ describe('reminders and maintenance (e2e, real worker)', () => {
     );
     expect(await api.todos.exists({ _id: recent._id })).not.toBeNull();
     expect(await api.todos.exists({ _id: open._id })).not.toBeNull();
+  });
+
+  it('deletes ended sessions in the background, and keeps live ones', async () => {
+    const sessions = api.todos.db.collection('sessions');
+    const session = (hash: string, endsAt: Date) => ({
+      token_hash: hash,
+      owner_id: new Types.ObjectId(api.ownerId),
+      created_at: new Date(),
+      expires_at: endsAt,
+      last_used_at: new Date(),
+      ends_at: endsAt,
+    });
+    await sessions.insertMany([
+      session('ended-a-while-ago', new Date(Date.now() - DAY)),
+      session('still-live', new Date(Date.now() + DAY)),
+    ]);
+    await until(
+      () => sessions.countDocuments({ token_hash: 'ended-a-while-ago' }),
+      (count) => count === 0,
+      soon('the ended session deleted'),
+    );
+    expect(await sessions.countDocuments({ token_hash: 'still-live' })).toBe(1);
+    // The default account's own session lives on: requests still pass.
+    expect((await api.request('GET', '/todos')).status).toBe(200);
   });
 });

@@ -1,3 +1,4 @@
+import { bearer } from './support/auth.js';
 import { spawnApi } from './support/spawned-api.js';
 import { sleep } from './support/wait.js';
 
@@ -8,9 +9,11 @@ interface Outcome {
 
 describe('graceful shutdown under load (e2e)', () => {
   it('finishes every request accepted before SIGTERM, reports 503 readiness while draining, exits 0', async () => {
-    const { process: api, url: base } = await spawnApi('todo_e2e_shutdown', {
-      SHUTDOWN_DELAY_MS: '1000',
-    });
+    const {
+      process: api,
+      url: base,
+      token,
+    } = await spawnApi('todo_e2e_shutdown', { SHUTDOWN_DELAY_MS: '1000' });
 
     const outcomes: Outcome[] = [];
     const readiness: number[] = [];
@@ -21,7 +24,9 @@ describe('graceful shutdown under load (e2e)', () => {
       while (!stop) {
         const sentAt = performance.now();
         try {
-          const response = await fetch(`${base}/todos?limit=${(i % 5) + 1}`);
+          const response = await fetch(`${base}/todos?limit=${(i % 5) + 1}`, {
+            headers: bearer(token),
+          });
           await response.arrayBuffer();
           outcomes.push({ sentAt, status: response.status });
         } catch {

@@ -1,3 +1,4 @@
+import { signIn } from './support/auth.js';
 import { isolatedStores, send } from './support/api.js';
 import { freePort, isAlive, runCommand, type RunningProcess } from './support/process.js';
 import { until } from './support/wait.js';
@@ -39,7 +40,8 @@ describe('npm start (e2e, real processes)', () => {
         },
       );
       expect(run.stderr()).toContain('worker exited with code 137; starting it again in 1s');
-      expect((await send(api, 'GET', '/todos')).status).toBe(200);
+      const token = await signIn(api);
+      expect((await send(api, 'GET', '/todos', { token })).status).toBe(200);
       await run.waitForHttp(`${worker}/health/live`, 20_000);
 
       const [firstApi] = pids(run, 'api');

@@ -1,3 +1,4 @@
+import { adoptDefaultAccount } from './support/auth.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -84,6 +85,8 @@ describe('supervisord with the project config (e2e, Debian supervisor, real proc
     exited = new Promise((resolve) => supervisord?.on('exit', resolve));
     for (const url of [...apiUrls, workerUrl])
       await until(() => ready(url), Boolean, within(30_000, `${url} ready`));
+    // Requests act as the seeder's account, which owns the todos it inserted.
+    for (const url of apiUrls) await adoptDefaultAccount(DATABASE, url);
   }, 90_000);
 
   afterAll(async () => {

@@ -21,6 +21,13 @@ const cacheHits = new Rate('cache_hits');
 // service (or nginx) to shed load.
 const SUCCESS = { min: 200, max: 399 };
 let tolerate429 = false;
+/** The run's session token (see `authenticate`); every call but setup's sends it. */
+let token: string | undefined;
+
+/** Makes every following call of this VU act as the account of `session`. */
+export function authenticate(session: string): void {
+  token = session;
+}
 
 /**
  * Whether a 429 is a legitimate answer in this run. Call once from the scenario's init code:
@@ -43,6 +50,7 @@ export function send(
   // No content-type without a body: Fastify refuses an empty body declared as JSON.
   const headers: Record<string, string> =
     body === undefined ? {} : { 'Content-Type': 'application/json' };
+  if (token !== undefined) headers.Authorization = `Bearer ${token}`;
   const res = http.request(
     method,
     `${BASE_URL}${path}`,

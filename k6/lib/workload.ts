@@ -6,6 +6,8 @@ import { BASE_URL } from './env.ts';
 import { asTodo, asTodoPage } from './shapes.ts';
 
 export interface RunData {
+  /** The session token of the account this run registered: every VU acts as it. */
+  token: string;
   /** Starts the content of every todo this run creates: how teardown tells them apart. */
   prefix: string;
   /** Server time of the run's first todo; nothing of this run is older. */
@@ -81,6 +83,7 @@ const MIX: ReadonlyArray<readonly [number, (data: RunData) => void]> = [
 
 /** One iteration: one action drawn from the mix. */
 export function iteration(data: RunData): void {
+  api.authenticate(data.token);
   let roll = Math.random() * 100;
   for (const [share, action] of MIX) {
     roll -= share;
@@ -105,7 +108,23 @@ export function setup(): RunData {
   if (ready.status !== 200) {
     fail(`${BASE_URL}/health/ready answered ${ready.status}: start the API and its stores first`);
   }
-  const prefix = `k6 run ${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}:`;
+  const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+  const prefix = `k6 run ${run}:`;
+  // An account of the run's own, as a client has: its todos are the only ones it sees.
+  const credentials = { email: `k6-${run}@example.com`, password: `k6 password ${run}` };
+  const registered = patiently(() =>
+    api.send('POST', '/auth/register', 'housekeeping', 'POST /auth/register', credentials),
+  );
+  if (registered.status !== 201) fail(`could not register the run's account: ${registered.status}`);
+  const login = patiently(() =>
+    api.send('POST', '/auth/login', 'housekeeping', 'POST /auth/login', credentials),
+  );
+  const session = api.jsonBody(login) as { token?: unknown } | undefined;
+  if (login.status !== 200 || typeof session?.token !== 'string') {
+    fail(`could not log in: ${login.status}`);
+  }
+  const token = session.token;
+  api.authenticate(token);
   const res = patiently(() =>
     api.send('POST', '/todos', 'housekeeping', 'POST /todos', { content: `${prefix} start` }),
   );
@@ -115,7 +134,7 @@ export function setup(): RunData {
       `could not create the run's first todo: ${res.status} ${typeof res.body === 'string' ? res.body : ''}`,
     );
   }
-  return { prefix, since: marker.created_at };
+  return { token, prefix, since: marker.created_at };
 }
 
 /** Bounds teardown's walk: 1,000 pages of 100 is far more than any run here creates. */
@@ -123,6 +142,7 @@ const MAX_CLEANUP_PAGES = 1000;
 
 /** Deletes every todo this run created: newest first, stopping at the run's first one. */
 export function teardown(data: RunData): void {
+  api.authenticate(data.token);
   const since = Date.parse(data.since);
   let deleted = 0;
   let leftBehind = 0;

@@ -16,9 +16,15 @@ export const wrap = (generation: string, { etag, body }: Representation) =>
   `${generation}\n${etag}\n${body}`;
 
 /** The entry's representation while `generation` is current; `undefined` otherwise. */
-export function unwrap(entry: string, generation: string): Representation | undefined {
-  if (!entry.startsWith(`${generation}\n`)) return undefined;
-  const tagEnd = entry.indexOf('\n', generation.length + 1);
+export function unwrapView(entry: string, generation: string): Representation | undefined {
+  const rest = unwrapStamped(entry, generation);
+  if (rest === undefined) return undefined;
+  const tagEnd = rest.indexOf('\n');
   if (tagEnd < 0) return undefined;
-  return { etag: entry.slice(generation.length + 1, tagEnd), body: entry.slice(tagEnd + 1) };
+  return { etag: rest.slice(0, tagEnd), body: rest.slice(tagEnd + 1) };
+}
+
+/** What follows `<stamp>\n` in an entry while `stamp` is current; `undefined` otherwise. */
+export function unwrapStamped(entry: string | undefined, stamp: string): string | undefined {
+  return entry?.startsWith(`${stamp}\n`) ? entry.slice(stamp.length + 1) : undefined;
 }

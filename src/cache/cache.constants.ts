@@ -1,14 +1,22 @@
 /** Metadata key of `@CacheView()`. */
 export const CACHE_VIEW = 'todo-service:cache-view';
 
-/** Every todo view (lists and items) shares one generation; any write replaces it. */
-export const generationKey = (prefix: string) => `${prefix}:todos:gen`;
 /**
- * Entries hold their entity tag since the ETag release; those of another form live under
- * another name, so that a process of the release before, during a rolling update, never
- * reads one (nor one of this release a form it cannot read).
+ * Every cached entry is stamped with the epoch; recovering from a Redis failure replaces it,
+ * so nothing stored before the failure is ever served after it.
  */
-export const viewKey = (prefix: string, view: string) => `${prefix}:todos:tagged-view:${view}`;
+export const epochKey = (prefix: string) => `${prefix}:epoch`;
+/** An owner's todo views (lists and items) share one generation; the owner's writes replace it. */
+export const generationKey = (prefix: string, owner: string) => `${prefix}:owner:${owner}:gen`;
+/**
+ * A view of one owner. Entries hold their entity tag and belong to one owner since accounts;
+ * those of earlier forms lived under other names, so that a process of an earlier release,
+ * during a rolling update, never reads one (nor one of this release a form it cannot read).
+ */
+export const viewKey = (prefix: string, owner: string, view: string) =>
+  `${prefix}:owner:${owner}:view:${view}`;
+/** An entry beside the views (a session), read in the same round trip as them. */
+export const sideKey = (prefix: string, name: string) => `${prefix}:${name}`;
 
 /** The generation readers assume while none was ever written (a new or flushed Redis). */
 export const INITIAL_GENERATION = '0';
@@ -18,6 +26,15 @@ export const GENERATION_TTL_MS = 7 * 24 * 3600 * 1000;
 
 /** How often a process that lost Redis tries to come back (and replace the generation). */
 export const RECOVERY_INTERVAL_MS = 500;
+
+/**
+ * On every cacheable answer: it is one owner's (so no shared cache may keep it, and a browser
+ * cache keys it by the token) and must be revalidated (its ETag makes that a cheap 304).
+ */
+export const CACHEABLE_HEADERS = {
+  'cache-control': 'private, no-cache',
+  vary: 'Authorization',
+} as const;
 
 /** The response header telling whether a cacheable answer came from the cache. */
 export const X_CACHE = 'x-cache';

@@ -2,7 +2,8 @@ import { BadRequestException, type CallHandler, type ExecutionContext } from '@n
 import { Reflector } from '@nestjs/core';
 import { lastValueFrom, of } from 'rxjs';
 import { ListTodosQueryDto } from '../todos/dto/list-todos-query.dto.js';
-import { CACHE_VIEW } from './cache.constants.js';
+import type { Principal } from '../auth/owner.js';
+import { CACHE_VIEW, CACHEABLE_HEADERS } from './cache.constants.js';
 import { CacheKeyFactory, canonicalQuery } from './cache-key.factory.js';
 import type { CacheViewOptions } from './cache-view.decorator.js';
 import { HttpCacheInterceptor } from './http-cache.interceptor.js';
@@ -14,8 +15,19 @@ const listView: CacheViewOptions = {
   defaults: { start: 0 },
 };
 
-/** A request context for a handler decorated with `options`, and the reply it writes to. */
-function fakeContext(url: string, options: CacheViewOptions = listView) {
+/** Two callers, as the authentication hook decorates their requests. */
+const alice: Principal = { id: '64a000000000000000000001', holdsOwnerless: false };
+const bob: Principal = { id: '64b000000000000000000002', holdsOwnerless: false };
+
+/**
+ * A request context for a handler decorated with `options`, made by `principal` (`null`: no
+ * valid token, so no principal), and the reply it writes to.
+ */
+function fakeContext(
+  url: string,
+  options: CacheViewOptions = listView,
+  principal: Principal | null = alice,
+) {
   const handler = () => undefined;
   Reflect.defineMetadata(CACHE_VIEW, options, handler);
   const query = Object.fromEntries(new URL(url, 'http://x').searchParams);
@@ -23,6 +35,10 @@ function fakeContext(url: string, options: CacheViewOptions = listView) {
   const reply = {
     header(name: string, value: string) {
       headers[name] = value;
+      return reply;
+    },
+    headers(values: Record<string, string>) {
+      Object.assign(headers, values);
       return reply;
     },
   };
@@ -35,6 +51,7 @@ function fakeContext(url: string, options: CacheViewOptions = listView) {
         url,
         query,
         params: {},
+        principal: principal ?? undefined,
       }),
       getResponse: () => reply,
     }),
@@ -62,14 +79,57 @@ describe('HttpCacheInterceptor', () => {
     const first = await lastValueFrom(await interceptor.intercept(miss.context, handler));
     expect(first).toBe('{"items":[{"id":"1"}],"next_cursor":null}');
     expect(miss.headers).toMatchObject({
+      ...CACHEABLE_HEADERS,
       'x-cache': 'MISS',
       'content-type': 'application/json; charset=utf-8',
     });
 
     const hit = fakeContext('/todos?limit=5');
     expect(await lastValueFrom(await interceptor.intercept(hit.context, handler))).toBe(first);
-    expect(hit.headers['x-cache']).toBe('HIT');
+    expect(hit.headers).toMatchObject({
+      'cache-control': 'private, no-cache',
+      vary: 'Authorization',
+      'x-cache': 'HIT',
+      etag: miss.headers.etag,
+    });
     expect(handler.calls).toBe(1);
+  });
+
+  it("keeps each caller's views apart", async () => {
+    const interceptor = setup();
+    const forAlice = fakeHandler({ items: [{ id: 'alice' }] });
+    const forBob = fakeHandler({ items: [{ id: 'bob' }] });
+    const call = async (principal: Principal, handler: CallHandler) => {
+      const { context, headers } = fakeContext('/todos', listView, principal);
+      const body = await lastValueFrom(await interceptor.intercept(context, handler));
+      return { body, cache: headers['x-cache'] };
+    };
+
+    expect(await call(alice, forAlice)).toEqual({
+      body: '{"items":[{"id":"alice"}]}',
+      cache: 'MISS',
+    });
+    // Same URL, same view name: bob's own load, never alice's entry.
+    expect(await call(bob, forBob)).toEqual({ body: '{"items":[{"id":"bob"}]}', cache: 'MISS' });
+    expect(await call(alice, forAlice)).toEqual({
+      body: '{"items":[{"id":"alice"}]}',
+      cache: 'HIT',
+    });
+    expect(await call(bob, forBob)).toEqual({ body: '{"items":[{"id":"bob"}]}', cache: 'HIT' });
+    expect([forAlice.calls, forBob.calls]).toEqual([1, 1]);
+  });
+
+  it('passes through uncached, setting no cache headers, without a principal', async () => {
+    const interceptor = setup();
+    const result = { items: [] };
+    const handler = fakeHandler(result);
+    for (let i = 0; i < 2; i++) {
+      const { context, headers } = fakeContext('/todos', listView, null);
+      // The handler's own result, for Nest to serialize: not a cached string.
+      expect(await lastValueFrom(await interceptor.intercept(context, handler))).toBe(result);
+      expect(headers).toEqual({});
+    }
+    expect(handler.calls).toBe(2);
   });
 
   it('shares one entry across parameter order and defaults', async () => {

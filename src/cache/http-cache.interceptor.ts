@@ -4,9 +4,9 @@ import {
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { lastValueFrom, of, type Observable } from 'rxjs';
-import { X_CACHE } from './cache.constants.js';
+import { CACHEABLE_HEADERS, X_CACHE } from './cache.constants.js';
 import { CacheKeyFactory } from './cache-key.factory.js';
 import { ResponseCache } from './response-cache.service.js';
 
@@ -22,14 +22,18 @@ export class HttpCacheInterceptor implements NestInterceptor {
     private readonly keys: CacheKeyFactory,
   ) {}
 
-  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<string>> {
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const http = context.switchToHttp();
+    // The guard ran before: a cached route always has a caller, whose views these are.
+    const owner = http.getRequest<FastifyRequest>().principal?.id;
+    if (owner === undefined) return next.handle();
     const view = await this.keys.forRequest(context);
-    const { body, etag, hit } = await this.cache.serve(view, async () =>
+    const { body, etag, hit } = await this.cache.serve(owner, view, async () =>
       JSON.stringify(await lastValueFrom(next.handle())),
     );
-    void context
-      .switchToHttp()
+    void http
       .getResponse<FastifyReply>()
+      .headers(CACHEABLE_HEADERS)
       .header(X_CACHE, hit ? 'HIT' : 'MISS')
       .header('etag', etag)
       .header('content-type', 'application/json; charset=utf-8');

@@ -25,3 +25,9 @@ export function createRawKeyv(client: RedisClient, ttlMs: number): Keyv<string> 
   keyv.namespace = undefined;
   return keyv;
 }
+
+/**
+ * A value in the store's serialized form with no expiry of its own, for an entry written with
+ * the Redis client directly (a conditional SET, which Keyv cannot make; Redis expires it).
+ */
+export const sideEntry = (value: string): string => `\n${value}`;

@@ -41,9 +41,27 @@ export class FakeCache extends EventEmitter {
   }
 }
 
+/**
+ * The Redis client's SET as `fillSide` and `blockSide` use it: the value, in the store's
+ * serialized form (`<expires>\n<value>`), lands in the fake cache's map as the store would
+ * read it back; NX keeps an existing entry. Expiry is not modelled.
+ */
+function fakeClientSet(cache: FakeCache) {
+  return async (key: string, raw: string, options: { NX?: boolean } = {}) => {
+    if (cache.mode === 'frozen') return new Promise<null>(() => undefined);
+    if (cache.mode === 'failing') throw new Error('connection refused');
+    if (options.NX && cache.data.has(key)) return null;
+    cache.data.set(key, raw.slice(raw.indexOf('\n') + 1));
+    return 'OK';
+  };
+}
+
 export function createTestCache(options: Partial<AppConfig> = {}) {
   const cache = new FakeCache();
-  const client = Object.assign(new EventEmitter(), { connect: () => Promise.resolve() });
+  const client = Object.assign(new EventEmitter(), {
+    connect: () => Promise.resolve(),
+    set: fakeClientSet(cache),
+  });
   const config = {
     cacheEnabled: true,
     cacheKeyPrefix: 'test',

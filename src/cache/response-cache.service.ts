@@ -10,17 +10,23 @@ import {
 import type { Cache } from 'cache-manager';
 import { AppConfig } from '../config/configuration.js';
 import {
+  epochKey,
   GENERATION_TTL_MS,
   generationKey,
   INITIAL_GENERATION,
+  sideKey,
   viewKey,
 } from './cache.constants.js';
-import { represent, unwrap, wrap, type Representation } from './cache-entry.js';
+import { represent, unwrapStamped, unwrapView, wrap, type Representation } from './cache-entry.js';
+import { sideEntry } from './redis-keyv.js';
 import { CacheStats } from './cache-stats.js';
 import { KeptBodies } from './kept-bodies.js';
 import { RedisCircuit } from './redis-circuit.js';
 import { SingleFlight } from './single-flight.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.module.js';
+
+/** A blocked side entry: no stamp, so it never reads as a value. */
+const BLOCKED = sideEntry('blocked');
 
 /** Most views whose body a process keeps beside Redis. */
 const KEPT_BODIES = 1_000;
@@ -29,17 +35,30 @@ export interface CachedResponse extends Representation {
   hit: boolean;
 }
 
+/** What one read of the cache found for an owner. */
+export interface Lookup {
+  /** The epoch: side entries are valid while it is current. */
+  epoch: string;
+  /** The epoch and the owner's generation: views are valid while it is current. */
+  stamp: string;
+  /** The view, when one was asked for and is cached under the stamp. */
+  cached?: Representation;
+  /** The side entries asked for, each when it is stored under the current epoch. */
+  side: (string | undefined)[];
+}
+
 /**
- * Serialized responses in Redis, correct under writes from any process:
+ * Serialized responses in Redis, per owner, correct under writes from any process:
  *
- * - A read fetches the current generation and the entry in one MGET; an entry written under
- *   another generation is a miss. A write replaces the generation (a fresh random value)
- *   before its response is sent, so no GET after it, on any process, sees an older view —
- *   and a miss that read the database before the write stores its view under the old
- *   generation, where no one will read it.
- * - Misses for one (generation, view) in this process share one database load.
+ * - A read fetches the epoch, the owner's generation and the entry in one MGET (with any side
+ *   entries a caller asks for: the session of the request's token); an entry written under
+ *   another stamp is a miss. An owner's write replaces the owner's generation before its
+ *   response is sent, so no GET after it, on any process, sees an older view of that owner —
+ *   and a miss that read the database before the write stores its view under the old stamp,
+ *   where no one will read it. Other owners' views stay cached.
+ * - Misses for one (stamp, view) in this process share one database load.
  * - Every Redis call is bounded by CACHE_TIMEOUT_MS; after a failure the cache is bypassed
- *   until a new generation can be written (`RedisCircuit`).
+ *   until a new epoch can be written (`RedisCircuit`), which disowns every entry before it.
  */
 @Injectable()
 export class ResponseCache implements OnModuleInit, OnModuleDestroy {
@@ -47,7 +66,7 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
   private readonly flights = new SingleFlight<Representation>();
   private readonly kept: KeptBodies;
   private readonly redis: RedisCircuit;
-  private readonly generationKey: string;
+  private readonly prefix: string;
   /** Writes this process has made: a bypassing read never shares a load begun before one. */
   private writes = 0;
 
@@ -57,10 +76,10 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
     private readonly config: AppConfig,
     readonly stats: CacheStats,
   ) {
-    this.generationKey = generationKey(config.cacheKeyPrefix);
+    this.prefix = config.cacheKeyPrefix;
     this.kept = new KeptBodies(KEPT_BODIES, config.cacheTtlSeconds * 1000);
     this.redis = new RedisCircuit(config.cacheTimeoutMs, stats, this.logger, () =>
-      this.replaceGeneration(),
+      this.replace(epochKey(this.prefix)),
     );
   }
 
@@ -84,73 +103,100 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
     return this.config.cacheEnabled;
   }
 
-  /** Answers the view from the cache, or loads it (once per generation) and stores it. */
-  async serve(view: string, load: () => Promise<string>): Promise<CachedResponse> {
+  /** Answers the owner's view from the cache, or loads it (once per stamp) and stores it. */
+  async serve(owner: string, view: string, load: () => Promise<string>): Promise<CachedResponse> {
     if (!this.enabled) return { ...represent(await load()), hit: false };
-    if (!this.redis.healthy) return this.bypass(view, load);
+    if (!this.redis.healthy) return this.bypass(owner, view, load);
 
-    const key = viewKey(this.config.cacheKeyPrefix, view);
-    const found = await this.lookup(key);
-    if (found === undefined) return this.bypass(view, load);
+    const found = await this.lookup(owner, view);
+    if (found === undefined) return this.bypass(owner, view, load);
     if (found.cached !== undefined) return { ...found.cached, hit: true };
     this.stats.misses++;
-    return { ...(await this.loadOnce(key, found.generation, load)), hit: false };
+    const key = viewKey(this.prefix, owner, view);
+    return { ...(await this.loadOnce(key, found.stamp, load)), hit: false };
   }
 
-  /** The view when the cache holds it for the current generation; else `undefined`. */
-  async cached(view: string): Promise<Representation | undefined> {
+  /**
+   * One round trip: the stamps, the owner's view (if `view` is given) and the `side` entries;
+   * `undefined` when the cache is off or Redis failed. A body this process already holds for
+   * the stamp is not fetched again, which spares Redis and this process moving and decoding
+   * the same kilobytes on every hit.
+   */
+  async lookup(owner: string, view?: string, side: string[] = []): Promise<Lookup | undefined> {
     if (!this.enabled || !this.redis.healthy) return undefined;
-    return (await this.lookup(viewKey(this.config.cacheKeyPrefix, view)))?.cached;
-  }
-
-  /**
-   * The current generation and, when cached for it, the body; `undefined` when Redis failed.
-   * A body this process already holds for the generation is not fetched again: only the
-   * generation is read (the check every read needs), which spares Redis and this process
-   * moving and decoding the same kilobytes on every hit.
-   */
-  private async lookup(
-    key: string,
-  ): Promise<{ generation: string; cached?: Representation } | undefined> {
-    const kept = this.kept.get(key);
-    if (kept !== undefined) {
-      const generation = await this.redis.call(
-        this.cache.get<string>(this.generationKey).then((found) => found ?? INITIAL_GENERATION),
-      );
-      if (generation === undefined) return undefined;
-      if (generation === kept.generation) {
-        this.stats.hits++;
-        return { generation, cached: kept.representation };
-      }
-    }
-    const found = await this.redis.call(this.cache.mget<string>([this.generationKey, key]));
+    const key = view === undefined ? undefined : viewKey(this.prefix, owner, view);
+    const kept = key === undefined ? undefined : this.kept.get(key);
+    const keys = [
+      epochKey(this.prefix),
+      generationKey(this.prefix, owner),
+      ...side.map((name) => sideKey(this.prefix, name)),
+    ];
+    if (key !== undefined && kept === undefined) keys.push(key);
+    const found = await this.redis.call(this.cache.mget<string>(keys));
     if (found === undefined) return undefined;
-    const generation = found[0] ?? INITIAL_GENERATION;
-    const cached = found[1] === undefined ? undefined : unwrap(found[1], generation);
-    if (cached !== undefined) {
-      this.stats.hits++;
-      this.kept.keep(key, generation, cached);
+    const epoch = found[0] ?? INITIAL_GENERATION;
+    const stamp = `${epoch}.${found[1] ?? INITIAL_GENERATION}`;
+    const lookup: Lookup = {
+      epoch,
+      stamp,
+      side: side.map((_, i) => unwrapStamped(found[2 + i], epoch)),
+    };
+    if (key === undefined) return lookup;
+    if (kept?.generation === stamp) lookup.cached = kept.representation;
+    else {
+      // The kept body is of an older stamp: the current one may be in Redis.
+      const entry = kept === undefined ? found[keys.length - 1] : await this.entry(key);
+      lookup.cached = entry === undefined ? undefined : unwrapView(entry, stamp);
+      if (lookup.cached !== undefined) this.kept.keep(key, stamp, lookup.cached);
     }
-    return { generation, cached };
+    if (lookup.cached !== undefined) this.stats.hits++;
+    return lookup;
   }
 
   /**
-   * Makes every cached todo view stale; resolves once no process can serve one any more.
-   * Tried even while this process sees Redis failing (other processes may still reach it);
-   * if it fails, the recovery replaces the generation again before the cache is used.
+   * Makes the owner's cached views stale (without an owner: every entry, sessions too);
+   * resolves once no process can serve one any more. Tried even while this process sees Redis
+   * failing (other processes may still reach it); if it fails, the recovery replaces the
+   * epoch before the cache is used again.
    */
-  async invalidate(): Promise<void> {
+  async invalidate(owner?: string): Promise<void> {
     if (!this.enabled) return;
     this.writes++;
     this.stats.invalidations++;
-    await this.replaceGeneration();
+    await this.replace(
+      owner === undefined ? epochKey(this.prefix) : generationKey(this.prefix, owner),
+    );
   }
 
-  private loadOnce(key: string, generation: string, load: () => Promise<string>) {
+  /**
+   * Stores a side entry under `epoch` for `ttlMs`, unless the entry is there already (or
+   * blocked): a fill from the database never replaces what a later change stored.
+   */
+  async fillSide(name: string, epoch: string, value: string, ttlMs: number): Promise<void> {
+    if (!this.enabled) return;
+    const entry = sideEntry(`${epoch}\n${value}`);
+    const options = { NX: true, PX: Math.max(1, Math.round(ttlMs)) } as const;
+    await this.redis.call(this.client.set(sideKey(this.prefix, name), entry, options));
+  }
+
+  /**
+   * Blocks a side entry for `ttlMs`: it reads as absent, and no fill can store it, so a fill
+   * made from a database read older than the change that called this cannot bring it back.
+   */
+  async blockSide(name: string, ttlMs: number): Promise<void> {
+    if (!this.enabled) return;
+    await this.redis.call(this.client.set(sideKey(this.prefix, name), BLOCKED, { PX: ttlMs }));
+  }
+
+  private async entry(key: string): Promise<string | undefined> {
+    return (await this.redis.call(this.cache.get<string>(key))) ?? undefined;
+  }
+
+  private loadOnce(key: string, stamp: string, load: () => Promise<string>) {
     return this.flights.run(
-      `${generation}\n${key}`,
+      `${stamp}\n${key}`,
       async () => represent(await load()),
-      (made) => this.redis.call(this.cache.set(key, wrap(generation, made))),
+      (made) => this.redis.call(this.cache.set(key, wrap(stamp, made))),
     );
   }
 
@@ -167,19 +213,23 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
    * write; a write in another process meanwhile (it cannot reach Redis either) is seen from
    * the next load on, at most one query later.
    */
-  private async bypass(view: string, load: () => Promise<string>): Promise<CachedResponse> {
+  private async bypass(
+    owner: string,
+    view: string,
+    load: () => Promise<string>,
+  ): Promise<CachedResponse> {
     this.stats.bypassed++;
-    const made = await this.flights.run(`bypass ${this.writes} ${view}`, async () =>
+    const made = await this.flights.run(`bypass ${this.writes} ${owner} ${view}`, async () =>
       represent(await load()),
     );
     return { ...made, hit: false };
   }
 
-  private async replaceGeneration(): Promise<boolean> {
+  /** Writes a fresh random value under `key` (the epoch or an owner's generation). */
+  private async replace(key: string): Promise<boolean> {
     const generation = randomBytes(9).toString('base64url');
     return (
-      (await this.redis.call(this.cache.set(this.generationKey, generation, GENERATION_TTL_MS))) !==
-      undefined
+      (await this.redis.call(this.cache.set(key, generation, GENERATION_TTL_MS))) !== undefined
     );
   }
 }

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { isDatabaseUnavailable } from '../database/database-errors.js';
+import { RetryLaterException } from './retry-later.exception.js';
 
 const RETRY_AFTER_SECONDS = 5;
 
@@ -47,6 +48,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (reply.sent) return;
     // A 503 is temporary (a store is away): tell clients when to try again.
     if (statusCode === 503) void reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
+    if (exception instanceof RetryLaterException) {
+      void reply.header('Retry-After', String(exception.retryAfterSeconds));
+    }
     void reply.status(statusCode).send(body);
   }
 

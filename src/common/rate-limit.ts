@@ -9,7 +9,8 @@ import { RATE_LIMIT_REDIS } from '../redis/redis.module.js';
 const EXEMPT = /^\/(health|metrics|docs)(\/|-json|$)/;
 
 /**
- * Per-client-IP rate limit shared by every API process through Redis. The client address
+ * Rate limit per owner (per client address for requests without a valid token), shared by
+ * every API process through Redis. The client address
  * is the socket's unless TRUST_PROXY says which proxies may set X-Forwarded-For, so a
  * spoofed header does not buy a fresh allowance. Over the limit: 429 with Retry-After.
  * Redis failing lets requests through (and shows in readiness) rather than refusing them.
@@ -34,6 +35,10 @@ export async function installRateLimit(
     redis,
     nameSpace: `${config.cacheKeyPrefix}:rate-limit:`,
     skipOnError: true,
+    // Per owner once the token is checked (`installAuthentication` runs first), so clients
+    // behind one address do not share an allowance; per address otherwise (`/auth/*`).
+    keyGenerator: (request) =>
+      request.principal ? `owner:${request.principal.id}` : `address:${request.ip}`,
     allowList: (request) => EXEMPT.test(request.routeOptions.url ?? request.url),
     // Thrown into Nest's error layer, which answers it in the usual error shape.
     errorResponseBuilder: (_request, context) =>

@@ -100,6 +100,26 @@ const envSchema = z.object({
   STORE_ORIGINAL_TIMES: flag(false),
   /** With it, how often the worker looks for todos the original wrote, which it cannot announce. */
   ORIGINAL_WRITES_POLL_MS: z.coerce.number().int().min(200).max(60_000).default(2_000),
+  /** A session ends after this many days without a request, and after SESSION_MAX_DAYS in all. */
+  SESSION_IDLE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(3_650).default(90),
+  /** Failed logins for one email within the window before logins for it answer 429. */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1_000).default(10),
+  /** The same from one client address, whatever the emails (password spraying). */
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** Fractions allowed (tests use seconds): the window is rounded to whole seconds. */
+  LOGIN_WINDOW_MINUTES: z.coerce
+    .number()
+    .min(1 / 60)
+    .max(1_440)
+    .default(15),
+  /** Accounts one client address may register per hour. */
+  REGISTER_MAX_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
+  /**
+   * The account (by email) that tokenless requests to the original's routes act for, and that
+   * holds the todos without an owner: set during a cutover from the original (README).
+   */
+  LEGACY_OWNER: z.email().optional(),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -151,6 +171,13 @@ const configSchema = envSchema
     corsOrigins: env.CORS_ORIGINS,
     storeOriginalTimes: env.STORE_ORIGINAL_TIMES,
     originalWritesPollMs: env.ORIGINAL_WRITES_POLL_MS,
+    sessionIdleDays: env.SESSION_IDLE_DAYS,
+    sessionMaxDays: env.SESSION_MAX_DAYS,
+    loginMaxFailures: env.LOGIN_MAX_FAILURES,
+    loginMaxFailuresPerAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS,
+    loginWindowMinutes: env.LOGIN_WINDOW_MINUTES,
+    registerMaxPerHour: env.REGISTER_MAX_PER_HOUR,
+    legacyOwner: env.LEGACY_OWNER,
     admin:
       env.ADMIN_USER !== undefined && env.ADMIN_PASSWORD !== undefined
         ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD }

@@ -3,6 +3,7 @@ import { InjectConnection, InjectModel } from '@nestjs/mongoose';
 import { GridFSBucket, type GridFSBucketReadStream } from 'mongodb';
 import type { Connection, Model } from 'mongoose';
 import { pipeline } from 'node:stream/promises';
+import { ownedBy } from '../auth/owner.js';
 import type { ExportJobData, ExportJobResult } from './export-job.js';
 import { TodoReader } from '../todos/todo-reader.js';
 import { NEWEST_FIRST, Todo } from '../todos/todo.schema.js';
@@ -39,7 +40,10 @@ export class ExportFilesService {
     data: ExportJobData,
     onProgress: (percent: number) => Promise<void>,
   ): Promise<ExportJobResult> {
-    const filter = data.finished === undefined ? {} : { is_finished: data.finished };
+    const filter = {
+      ...ownerFilter(data),
+      ...(data.finished === undefined ? {} : { is_finished: data.finished }),
+    };
     const total = await this.todos.countDocuments(filter).exec();
     const fileId = ExportFilesService.fileId(jobId);
     const filename = `todos-${jobId}.${data.format}`;
@@ -50,7 +54,12 @@ export class ExportFilesService {
     let reported = 0;
     const records = this.todos.find(filter).sort(NEWEST_FIRST).lean().cursor({ batchSize: 500 });
     const upload = this.bucket.openUploadStreamWithId(fileId as never, filename, {
-      metadata: { job_id: jobId, format: data.format, content_type: CONTENT_TYPES[data.format] },
+      metadata: {
+        job_id: jobId,
+        owner_id: data.owner_id ?? null,
+        format: data.format,
+        content_type: CONTENT_TYPES[data.format],
+      },
     });
     const progress: Promise<void>[] = [];
     await pipeline(
@@ -103,4 +112,10 @@ export class ExportFilesService {
       // No earlier attempt left a file: nothing to remove (its chunks are deleted anyway).
     }
   }
+}
+
+/** The todos an export holds: its owner's; a job from before accounts, the ownerless ones. */
+function ownerFilter(data: ExportJobData) {
+  if (data.owner_id === undefined) return { owner_id: null };
+  return ownedBy({ id: data.owner_id, holdsOwnerless: data.holds_ownerless === true });
 }

@@ -5,6 +5,10 @@ export type ExportFormat = 'json' | 'csv';
 
 export interface ExportJobData {
   format: ExportFormat;
+  /** Whose todos; absent on jobs from before accounts, which only LEGACY_OWNER sees. */
+  owner_id?: string;
+  /** The owner is LEGACY_OWNER's account: the export holds the ownerless todos too. */
+  holds_ownerless?: boolean;
   /** Only finished (true) or unfinished (false) todos; all when absent. */
   finished?: boolean;
 }

@@ -20,9 +20,12 @@ import {
   ApiPayloadTooLargeResponse,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiUnauthorizedResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { ApiBearer, CurrentOwner } from '../auth/access.decorator.js';
+import type { Principal } from '../auth/owner.js';
 import { ApiPathParam, JOB_ID_PATTERN } from '../common/api-path-param.decorator.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { BodyTypes } from '../http/body-types.guard.js';
@@ -33,6 +36,8 @@ import { CreateExportDto, ExportAcceptedDto } from './dto/create-export.dto.js';
 import { ExportsService } from './exports.service.js';
 
 @ApiTags('exports')
+@ApiBearer()
+@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No valid bearer token.' })
 @ApiServiceUnavailableResponse({
   type: ErrorResponseDto,
   description: 'The job queue (Redis) is unavailable.',
@@ -53,10 +58,11 @@ export class ExportsController {
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Body over 64 KiB.' })
   async create(
+    @CurrentOwner() owner: Principal,
     @Body() body: CreateExportDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ExportAcceptedDto> {
-    const accepted = await this.exports.request(body);
+    const accepted = await this.exports.request(owner, body);
     void reply.header('Location', accepted.status_url);
     return accepted;
   }
@@ -73,16 +79,17 @@ export class ExportsController {
     },
   })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Malformed export id.' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such export.' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such export of yours.' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The export is not finished.' })
   @ApiNotAcceptableResponse({
     type: ErrorResponseDto,
     description: "`Accept` refuses the export's format (`text/csv` or `application/json`).",
   })
   download(
+    @CurrentOwner() owner: Principal,
     @Param('id', ParseJobIdPipe) id: string,
     @Headers('accept') accept?: string,
   ): Promise<StreamableFile> {
-    return this.exports.download(id, accept);
+    return this.exports.download(owner, id, accept);
   }
 }

@@ -7,6 +7,7 @@ import {
   StreamableFile,
 } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { holds, type Owner } from '../auth/owner.js';
 import { accepts } from '../http/negotiation.js';
 import { addJob, withinDeadline } from '../queues/producer.js';
 import { QUEUES } from '../queues/queues.constants.js';
@@ -21,8 +22,9 @@ export class ExportsService {
     private readonly files: ExportFilesService,
   ) {}
 
-  async request(input: CreateExportDto): Promise<ExportAcceptedDto> {
-    const data: ExportJobData = { format: input.format };
+  async request(owner: Owner, input: CreateExportDto): Promise<ExportAcceptedDto> {
+    const data: ExportJobData = { format: input.format, owner_id: owner.id };
+    if (owner.holdsOwnerless) data.holds_ownerless = true;
     if (input.finished !== undefined) data.finished = input.finished;
     const job = await addJob(this.queue, EXPORT_JOB, data);
     const id = String(job.id);
@@ -33,16 +35,22 @@ export class ExportsService {
     };
   }
 
-  /** The finished export's file; `accept` is the request's `Accept` header, if any. */
-  async download(id: string, accept?: string): Promise<StreamableFile> {
-    // State first, then the job: `completed` is final, so a job read after it carries its
-    // result. Read the other way round, a job that completed between the reads has none.
+  /**
+   * The owner's finished export's file; `accept` is the request's `Accept` header, if any.
+   * Another owner's export is, for this one, no export: 404 before its state is told.
+   */
+  async download(owner: Owner, id: string, accept?: string): Promise<StreamableFile> {
+    // The owner first: another owner's export, finished or not, is a 404 like a missing one.
+    const owned = await withinDeadline(this.queue.getJob(id), 'look up the export');
+    if (!owned || !holds(owner, owned.data.owner_id)) throw this.notFound(id);
+    // Then its state, then the job again: `completed` is final, so a job read after it carries
+    // its result. Read the other way round, a job that completed between the reads has none.
     const state = await withinDeadline(this.queue.getJobState(id), 'look up the export');
-    if (state === 'unknown') throw new NotFoundException(`export ${id} not found`);
+    if (state === 'unknown') throw this.notFound(id);
     if (state !== 'completed')
       throw new ConflictException(`export ${id} is not finished (${state})`);
     const job = await withinDeadline(this.queue.getJob(id), 'look up the export');
-    if (!job) throw new NotFoundException(`export ${id} not found`);
+    if (!job) throw this.notFound(id);
     // Still no result: the job was retried from the admin board between the two reads.
     const result = exportResult(job.returnvalue);
     if (!result) throw new ConflictException(`export ${id} is not finished (running again)`);
@@ -58,6 +66,10 @@ export class ExportsService {
       disposition: `attachment; filename="${result.filename}"`,
       length: result.bytes,
     });
+  }
+
+  private notFound(id: string): NotFoundException {
+    return new NotFoundException(`export ${id} not found`);
   }
 }
 

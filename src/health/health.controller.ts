@@ -1,4 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
+import { Public } from '../auth/access.decorator.js';
 import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
@@ -14,6 +15,8 @@ import { ShutdownState } from './shutdown.state.js';
 
 /** Kubernetes probes: liveness never looks past the process; readiness checks its stores. */
 @ApiTags('health')
+// Probes and scrapes carry no token.
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -6,6 +6,8 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { lastValueFrom, of, throwError } from 'rxjs';
+import type { Principal } from '../auth/owner.js';
+import { ALICE, BOB } from '../testing/owners.js';
 import { fingerprintOf } from './fingerprint.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 import type { Claim, IdempotencyStore, KeyHolder, RecordedAnswer } from './idempotency.store.js';
@@ -32,7 +34,8 @@ class MemoryStore {
   }
 }
 
-function request(body: unknown, key: string | null = 'k-1') {
+/** A POST with `body` and `key` (`null`: none), by `principal` (none: a tokenless caller). */
+function request(body: unknown, key: string | null = 'k-1', principal?: Principal) {
   const headers: Record<string, string> = {};
   const reply = {
     statusCode: 201,
@@ -53,6 +56,7 @@ function request(body: unknown, key: string | null = 'k-1') {
         url: '/todos?x=1',
         body,
         headers: key === null ? {} : { 'idempotency-key': key },
+        principal,
       }),
       getResponse: () => reply,
     }),
@@ -140,6 +144,35 @@ describe('IdempotencyInterceptor', () => {
     const waiting = request({ content: 'a' });
     await expect(run(waiting, handler('never'))).rejects.toMatchObject({ status: 409 });
     expect(waiting.headers['retry-after']).toBe('1');
+  });
+
+  it("scopes a key to the caller's account: one owner's key never replays another's answer", async () => {
+    const alices = handler({ id: 'alice' });
+    const bobs = handler({ id: 'bob' });
+    expect(await run(request({ content: 'a' }, 'k-1', ALICE), alices)).toEqual({ id: 'alice' });
+    // The same key and body from bob: his own request runs, it is no replay of alice's.
+    const bob = request({ content: 'a' }, 'k-1', BOB);
+    expect(await run(bob, bobs)).toEqual({ id: 'bob' });
+    expect(bob.headers['idempotent-replayed']).toBeUndefined();
+    expect([...store.held.keys()].sort()).toEqual([
+      `${ALICE.id} POST /todos k-1`,
+      `${BOB.id} POST /todos k-1`,
+    ]);
+
+    // Each one's retry replays their own answer.
+    expect(await run(request({ content: 'a' }, 'k-1', ALICE), alices)).toBe('{"id":"alice"}');
+    expect(await run(request({ content: 'a' }, 'k-1', BOB), bobs)).toBe('{"id":"bob"}');
+    expect([alices.runs, bobs.runs]).toEqual([1, 1]);
+  });
+
+  it("keeps a tokenless caller's keys apart from every account's", async () => {
+    await run(request({ content: 'a' }), handler({ id: 1 }));
+    const next = handler({ id: 2 });
+    expect(await run(request({ content: 'a' }, 'k-1', ALICE), next)).toEqual({ id: 2 });
+    expect([...store.held.keys()].sort()).toEqual([
+      `${ALICE.id} POST /todos k-1`,
+      'anyone POST /todos k-1',
+    ]);
   });
 
   it.each(['', 'x'.repeat(256), 'two words', 'tab\there'])(

@@ -25,12 +25,6 @@ import {
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 /**
- * Whose key it is. Until the service has accounts every client is one owner; with them, the
- * scope is the caller's account, so one owner's key never replays another owner's answer.
- */
-const OWNER = 'anyone';
-
-/**
  * `Idempotency-Key` on a create (the IETF httpapi idempotency-key draft): the first request
  * with a key runs and its answer — a 2xx, or a 4xx other than 429 — is kept for 24 hours; a
  * retry with the same key and the same body gets that answer again, marked
@@ -58,7 +52,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (inputProblem(request.body) !== undefined) return next.handle();
     const fingerprint = fingerprintOf(request.body);
     const path = request.url.split('?')[0];
-    const held = await this.store.claim(`${OWNER} ${request.method} ${path} ${key}`, fingerprint);
+    // Scoped to the caller's account (the guard ran before), so one owner's key never
+    // replays another owner's answer.
+    const owner = request.principal?.id ?? 'anyone';
+    const held = await this.store.claim(`${owner} ${request.method} ${path} ${key}`, fingerprint);
     if (!('value' in held)) return of(this.replay(held, fingerprint, reply));
 
     return next.handle().pipe(

@@ -7,7 +7,10 @@ import {
   ApiParam,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { ApiBearer, CurrentOwner } from '../auth/access.decorator.js';
+import type { Principal } from '../auth/owner.js';
 import { ApiPathParam, JOB_ID_PATTERN } from '../common/api-path-param.decorator.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { QUEUE_NAMES } from '../queues/queues.constants.js';
@@ -16,6 +19,8 @@ import { JobsService } from './jobs.service.js';
 import { ParseJobIdPipe } from './parse-job-id.pipe.js';
 
 @ApiTags('jobs')
+@ApiBearer()
+@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No valid bearer token.' })
 @Controller('jobs')
 export class JobsController {
   constructor(private readonly jobs: JobsService) {}
@@ -28,12 +33,19 @@ export class JobsController {
   @ApiPathParam('id', JOB_ID_PATTERN, 'The job id, as the API returned it.')
   @ApiOkResponse({ type: JobViewDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Malformed job id.' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such queue or job.' })
+  @ApiNotFoundResponse({
+    type: ErrorResponseDto,
+    description: 'No such queue, or no such job of yours.',
+  })
   @ApiServiceUnavailableResponse({
     type: ErrorResponseDto,
     description: 'The job queue (Redis) is unavailable.',
   })
-  get(@Param('queue') queue: string, @Param('id', ParseJobIdPipe) id: string): Promise<JobViewDto> {
-    return this.jobs.view(queue, id);
+  get(
+    @CurrentOwner() owner: Principal,
+    @Param('queue') queue: string,
+    @Param('id', ParseJobIdPipe) id: string,
+  ): Promise<JobViewDto> {
+    return this.jobs.view(owner, queue, id);
   }
 }

@@ -2,8 +2,13 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { NotFoundException } from '@nestjs/common';
 import type { ModuleRef } from '@nestjs/core';
 import type { Job, Queue } from 'bullmq';
+import type { Owner } from '../auth/owner.js';
+import { ALICE, BOB, LEGACY } from '../testing/owners.js';
 import { strictFake } from '../testing/strict-fake.js';
 import { JobsService } from './jobs.service.js';
+
+/** Jobs of ALICE's, unless a test says whose. */
+const ofAlice = { owner_id: ALICE.id };
 
 /** Jobs service over one queue whose job is in `state`; `job` lists the fields it may read. */
 function setup(state: string, job: Partial<Record<keyof Job, unknown>> | null) {
@@ -18,20 +23,24 @@ function setup(state: string, job: Partial<Record<keyof Job, unknown>> | null) {
 describe('JobsService', () => {
   it('is a 404 for a queue that does not exist, without looking it up', async () => {
     const service = new JobsService(strictFake<ModuleRef>('modules'));
-    await expect(service.view('nope', '1')).rejects.toThrow(NotFoundException);
+    await expect(service.view(ALICE, 'nope', '1')).rejects.toThrow(NotFoundException);
   });
 
   it.each([
-    ['unknown', { progress: 0, attemptsMade: 0 }],
+    ['unknown', { progress: 0, attemptsMade: 0, data: ofAlice }],
     ['waiting', null],
   ])('is a 404 for a job in state %s or missing (%p)', async (state, job) => {
     const { service } = setup(state, job);
-    await expect(service.view('exports', '1')).rejects.toThrow(NotFoundException);
+    await expect(service.view(ALICE, 'exports', '1')).rejects.toThrow(NotFoundException);
   });
 
   it('looks the queue up by its token and reads the state before the job', async () => {
-    const { service, modules, queue } = setup('active', { progress: 40, attemptsMade: 1 });
-    const view = await service.view('reminders', '9');
+    const { service, modules, queue } = setup('active', {
+      progress: 40,
+      attemptsMade: 1,
+      data: ofAlice,
+    });
+    const view = await service.view(ALICE, 'reminders', '9');
 
     expect(modules.mocks.get).toHaveBeenCalledWith(getQueueToken('reminders'), { strict: false });
     expect(queue.calls.map((call) => call.method)).toEqual(['getJobState', 'getJob']);
@@ -47,8 +56,13 @@ describe('JobsService', () => {
 
   it("shows a completed job's result", async () => {
     const result = { file_id: 'export-9' };
-    const { service } = setup('completed', { progress: 100, attemptsMade: 1, returnvalue: result });
-    expect(await service.view('exports', '9')).toStrictEqual({
+    const { service } = setup('completed', {
+      progress: 100,
+      attemptsMade: 1,
+      returnvalue: result,
+      data: ofAlice,
+    });
+    expect(await service.view(ALICE, 'exports', '9')).toStrictEqual({
       id: '9',
       queue: 'exports',
       state: 'completed',
@@ -59,8 +73,13 @@ describe('JobsService', () => {
   });
 
   it.each([null, undefined])('shows result null when the return value is %p', async (value) => {
-    const { service } = setup('completed', { progress: 100, attemptsMade: 2, returnvalue: value });
-    expect((await service.view('exports', '9')).result).toBeNull();
+    const { service } = setup('completed', {
+      progress: 100,
+      attemptsMade: 2,
+      returnvalue: value,
+      data: ofAlice,
+    });
+    expect((await service.view(ALICE, 'exports', '9')).result).toBeNull();
   });
 
   it("shows a failed job's reason and no result", async () => {
@@ -68,8 +87,9 @@ describe('JobsService', () => {
       progress: 0,
       attemptsMade: 5,
       failedReason: 'webhook answered 500',
+      data: ofAlice,
     });
-    expect(await service.view('reminders', '9')).toStrictEqual({
+    expect(await service.view(ALICE, 'reminders', '9')).toStrictEqual({
       id: '9',
       queue: 'reminders',
       state: 'failed',
@@ -80,7 +100,45 @@ describe('JobsService', () => {
   });
 
   it.each([{ done: 3 }, '50', true])('shows progress %p, not a number, as 0', async (progress) => {
-    const { service } = setup('active', { progress, attemptsMade: 0 });
-    expect((await service.view('exports', '9')).progress).toBe(0);
+    const { service } = setup('active', { progress, attemptsMade: 0, data: ofAlice });
+    expect((await service.view(ALICE, 'exports', '9')).progress).toBe(0);
+  });
+
+  describe('whose job it is', () => {
+    const job = (data: unknown) => ({ progress: 100, attemptsMade: 1, returnvalue: 1, data });
+
+    it("is a 404, like a missing job, for another owner's job", async () => {
+      const { service } = setup('completed', job({ owner_id: BOB.id }));
+      await expect(service.view(ALICE, 'exports', '9')).rejects.toThrow(
+        new NotFoundException('no job 9 in exports'),
+      );
+      expect((await service.view(BOB, 'exports', '9')).result).toBe(1);
+    });
+
+    it.each<[string, unknown]>([
+      ['no owner_id', {}],
+      ['owner_id null', { owner_id: null }],
+      ['no data', undefined],
+    ])('is a 404 for a job with %s, unless the owner holds the ownerless', async (_, data) => {
+      const { service } = setup('completed', job(data));
+      await expect(service.view(ALICE, 'reminders', '9')).rejects.toThrow(NotFoundException);
+      expect(await service.view(LEGACY, 'reminders', '9')).toMatchObject({ state: 'completed' });
+    });
+
+    it("is a 404 for another's job even to the owner who holds the ownerless", async () => {
+      const { service } = setup('completed', job({ owner_id: ALICE.id }));
+      await expect(service.view(LEGACY, 'exports', '9')).rejects.toThrow(NotFoundException);
+    });
+
+    it.each<[string, Owner]>([
+      ['an owner', ALICE],
+      ['the legacy owner', LEGACY],
+    ])("reads nothing of another's job but its owner, for %s", async (_, owner) => {
+      const { service, queue } = setup('failed', {
+        data: { owner_id: owner === ALICE ? BOB.id : ALICE.id },
+      });
+      await expect(service.view(owner, 'exports', '9')).rejects.toThrow(NotFoundException);
+      expect(queue.calls.map((call) => call.method)).toEqual(['getJobState', 'getJob']);
+    });
   });
 });

@@ -2,6 +2,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
+import { holds, type Owner } from '../auth/owner.js';
 import { withinDeadline } from '../queues/producer.js';
 import { QUEUE_NAMES, type QueueName } from '../queues/queues.constants.js';
 import type { JobViewDto } from './job-view.dto.js';
@@ -10,7 +11,8 @@ import type { JobViewDto } from './job-view.dto.js';
 export class JobsService {
   constructor(private readonly modules: ModuleRef) {}
 
-  async view(queueName: string, id: string): Promise<JobViewDto> {
+  /** The owner's job; another owner's (or one without an owner) is a 404 like a missing one. */
+  async view(owner: Owner, queueName: string, id: string): Promise<JobViewDto> {
     if (!QUEUE_NAMES.includes(queueName as QueueName)) {
       throw new NotFoundException(`no queue named ${queueName}`);
     }
@@ -20,7 +22,10 @@ export class JobsService {
     const state = await withinDeadline(queue.getJobState(id), 'look up the job');
     const job =
       state === 'unknown' ? undefined : await withinDeadline(queue.getJob(id), 'look up the job');
-    if (!job) throw new NotFoundException(`no job ${id} in ${queueName}`);
+    const data = job?.data as { owner_id?: unknown } | undefined;
+    if (!job || !holds(owner, data?.owner_id)) {
+      throw new NotFoundException(`no job ${id} in ${queueName}`);
+    }
     const view: JobViewDto = {
       id,
       queue: queueName,

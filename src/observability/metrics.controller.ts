@@ -1,8 +1,11 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { Public } from '../auth/access.decorator.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MetricsService } from './metrics.service.js';
 
 @ApiTags('observability')
+// Probes and scrapes carry no token.
+@Public()
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}

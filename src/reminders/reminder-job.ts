@@ -3,6 +3,8 @@ export const REMIND_JOB = 'remind';
 
 export interface ReminderJobData {
   todo_id: string;
+  /** The todo's owner: only they see the job, and the webhook is told whose todo it is. */
+  owner_id?: string;
   /** The `remind_at` this job was scheduled for; a todo rescheduled since is left alone. */
   remind_at: string;
 }

@@ -1,7 +1,9 @@
 import { jest } from '@jest/globals';
 import type { Job } from 'bullmq';
 import { loadConfig, type AppConfig } from '../config/configuration.js';
+import { ALICE } from '../testing/owners.js';
 import { strictFake } from '../testing/strict-fake.js';
+import type { StoredTodo } from '../todos/stored-todo.js';
 import type { TodosRepository } from '../todos/todos.repository.js';
 import type { ReminderJobData } from './reminder-job.js';
 import { RemindersProcessor } from './reminders.processor.js';
@@ -15,11 +17,21 @@ const config = (overrides: Partial<AppConfig> = {}): AppConfig => ({
   ...overrides,
 });
 
-const job = () =>
+/** ALICE's reminder job; `data` overrides its data (a job from before accounts has no owner). */
+const job = (data: ReminderJobData = { todo_id: TODO, owner_id: ALICE.id, remind_at: REMIND_AT }) =>
   strictFake<Job<ReminderJobData>>('job', {
     id: `reminder-${TODO}-${Date.parse(REMIND_AT)}`,
-    data: { todo_id: TODO, remind_at: REMIND_AT },
+    data,
   });
+
+/** The todo as it was when `markReminded` set its `reminded_at`. */
+const BEFORE_MARK: StoredTodo = {
+  _id: TODO,
+  content: 'call the bank',
+  is_finished: false,
+  remind_at: new Date(REMIND_AT),
+  reminded_at: null,
+};
 
 describe('RemindersProcessor', () => {
   let fetch: jest.SpiedFunction<typeof globalThis.fetch>;
@@ -32,7 +44,7 @@ describe('RemindersProcessor', () => {
   const dueTodo = () =>
     strictFake<TodosRepository>('todos', {
       isDue: () => Promise.resolve(true),
-      markReminded: () => Promise.resolve(true),
+      markReminded: () => Promise.resolve(BEFORE_MARK),
     });
 
   it('leaves a todo alone that is no longer due at the job time', async () => {
@@ -70,14 +82,39 @@ describe('RemindersProcessor', () => {
         'idempotency-key': `${reminder.id}-${REMIND_AT}`,
       },
     });
-    expect(JSON.parse(init!.body as string)).toEqual({ todo_id: TODO, remind_at: REMIND_AT });
+    expect(JSON.parse(init!.body as string)).toStrictEqual({
+      todo_id: TODO,
+      owner_id: ALICE.id,
+      remind_at: REMIND_AT,
+    });
+  });
+
+  it('tells the webhook owner_id null for a job from before accounts', async () => {
+    const processor = new RemindersProcessor(dueTodo(), config({ reminderWebhookUrl: WEBHOOK }));
+    await processor.process(job({ todo_id: TODO, remind_at: REMIND_AT }));
+    const [, init] = fetch.mock.calls[0];
+    expect(JSON.parse(init!.body as string)).toStrictEqual({
+      todo_id: TODO,
+      owner_id: null,
+      remind_at: REMIND_AT,
+    });
+  });
+
+  it('calls the webhook again on a retry that finds the todo already marked', async () => {
+    const todos = strictFake<TodosRepository>('todos', {
+      isDue: () => Promise.resolve(true),
+      markReminded: () => Promise.resolve(null),
+    });
+    const processor = new RemindersProcessor(todos, config({ reminderWebhookUrl: WEBHOOK }));
+    expect(await processor.process(job())).toEqual({ reminded: true, webhook: 204 });
+    expect(fetch).toHaveBeenCalledTimes(1);
   });
 
   it('fails the job on a non-2xx answer, so BullMQ retries it', async () => {
     fetch.mockResolvedValue(new Response('down', { status: 503 }));
     const todos = strictFake<TodosRepository>('todos', {
       isDue: () => Promise.resolve(true),
-      markReminded: () => Promise.resolve(false),
+      markReminded: () => Promise.resolve(null), // a run before this one set it
     });
     const processor = new RemindersProcessor(todos, config({ reminderWebhookUrl: WEBHOOK }));
     await expect(processor.process(job())).rejects.toThrow('webhook answered 503');

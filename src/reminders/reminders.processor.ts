@@ -21,7 +21,7 @@ export class RemindersProcessor extends ConfiguredWorkerHost {
   }
 
   async process(job: Job<ReminderJobData>): Promise<ReminderJobResult> {
-    const { todo_id, remind_at } = job.data;
+    const { todo_id, owner_id, remind_at } = job.data;
     const remindAt = new Date(remind_at);
     // Deleted, finished or rescheduled since: this job's time is not the todo's any more.
     if (!(await this.todos.isDue(todo_id, remindAt))) return { reminded: false };
@@ -32,7 +32,8 @@ export class RemindersProcessor extends ConfiguredWorkerHost {
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': `${job.id}-${remind_at}` },
-      body: JSON.stringify({ todo_id, remind_at }),
+      // Jobs scheduled before accounts carry no owner.
+      body: JSON.stringify({ todo_id, owner_id: owner_id ?? null, remind_at }),
       signal: AbortSignal.timeout(5_000),
     });
     if (!response.ok) throw new Error(`webhook answered ${response.status}`);

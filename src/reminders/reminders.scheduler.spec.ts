@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { Logger, ServiceUnavailableException } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { ALICE } from '../testing/owners.js';
 import { strictFake } from '../testing/strict-fake.js';
 import { REMIND_JOB, reminderJobId, type ReminderJobData } from './reminder-job.js';
 import { RemindersScheduler } from './reminders.scheduler.js';
@@ -22,13 +23,13 @@ describe('RemindersScheduler', () => {
     strictFake<ReminderQueue>('reminders queue', { name: 'reminders', ...members });
 
   describe('schedule', () => {
-    it('removes, then adds the job of this todo and time, delayed until the time', async () => {
+    it('removes, then adds the job of this todo and time, with its owner, delayed until the time', async () => {
       const queue = queueFake({
         remove: () => Promise.resolve(1),
         add: () => Promise.resolve({ id: 'x' }),
       });
       const at = new Date(NOW + 90_000);
-      await new RemindersScheduler(queue).schedule(TODO, at);
+      await new RemindersScheduler(queue).schedule(ALICE.id, TODO, at);
 
       const jobId = reminderJobId(TODO, at);
       expect(jobId).toBe(`reminder-${TODO}-${at.getTime()}`);
@@ -38,7 +39,7 @@ describe('RemindersScheduler', () => {
           method: 'add',
           args: [
             REMIND_JOB,
-            { todo_id: TODO, remind_at: at.toISOString() },
+            { todo_id: TODO, owner_id: ALICE.id, remind_at: at.toISOString() },
             { jobId, delay: 90_000 },
           ],
         },
@@ -51,7 +52,7 @@ describe('RemindersScheduler', () => {
         add: () => Promise.resolve({ id: 'x' }),
       });
       const past = new Date(NOW - 5_000);
-      await new RemindersScheduler(queue).schedule(TODO, past);
+      await new RemindersScheduler(queue).schedule(ALICE.id, TODO, past);
       expect(queue.mocks.add).toHaveBeenCalledWith(REMIND_JOB, expect.anything(), {
         jobId: reminderJobId(TODO, past),
         delay: 0,
@@ -64,7 +65,7 @@ describe('RemindersScheduler', () => {
         add: () => Promise.resolve({ id: 'x' }),
       });
       await expect(
-        new RemindersScheduler(queue).schedule(TODO, new Date(NOW + 1_000)),
+        new RemindersScheduler(queue).schedule(ALICE.id, TODO, new Date(NOW + 1_000)),
       ).rejects.toThrow(ServiceUnavailableException);
       expect(queue.mocks.add).not.toHaveBeenCalled();
     });

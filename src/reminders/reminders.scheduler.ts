@@ -19,14 +19,14 @@ export class RemindersScheduler {
   constructor(@InjectQueue(QUEUES.reminders) private readonly queue: Queue<ReminderJobData>) {}
 
   /** Fails with 503 when Redis is unavailable, so the caller can refuse the change. */
-  async schedule(todoId: string, remindAt: Date): Promise<void> {
+  async schedule(ownerId: string, todoId: string, remindAt: Date): Promise<void> {
     const jobId = reminderJobId(todoId, remindAt);
     // A finished job of the same time is kept for a day; it would make `add` a no-op.
     await withinDeadline(this.queue.remove(jobId), 'reschedule the reminder');
     await addJob(
       this.queue,
       REMIND_JOB,
-      { todo_id: todoId, remind_at: remindAt.toISOString() },
+      { todo_id: todoId, owner_id: ownerId, remind_at: remindAt.toISOString() },
       { jobId, delay: Math.max(0, remindAt.getTime() - Date.now()) },
     );
   }

@@ -7,7 +7,10 @@ import {
   ApiPayloadTooLargeResponse,
   ApiQuery,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { ApiBearer, CurrentOwner, TokenOrLegacyOwner } from '../auth/access.decorator.js';
+import type { Principal } from '../auth/owner.js';
 import { X_CACHE_HEADER } from '../cache/cache.constants.js';
 import { CacheView } from '../cache/cache-view.decorator.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
@@ -22,10 +25,17 @@ import { TodosService } from './todos.service.js';
  * The original Flask service's two routes, answering as it did so that its clients run
  * unchanged: its own JSON for a page of 10, its rule for `start`, other query and form
  * fields ignored, an empty 200 for a create. They read their input themselves (not through
- * the validation pipe, which refuses unknown fields: the original ignored them).
+ * the validation pipe, which refuses unknown fields: the original ignored them). They act for
+ * the token's owner, or without a token for LEGACY_OWNER's account (during a cutover).
  */
 @ApiTags('legacy')
+@ApiBearer()
+@TokenOrLegacyOwner()
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid input.' })
+@ApiUnauthorizedResponse({
+  type: ErrorResponseDto,
+  description: 'No valid bearer token, and no LEGACY_OWNER to act for without one.',
+})
 @Controller('todo')
 export class LegacyTodoController {
   constructor(private readonly todos: TodosService) {}
@@ -49,8 +59,11 @@ export class LegacyTodoController {
     queryOf: (query) => ({ start: legacyStart(query) }),
     defaults: { start: 0 },
   })
-  async list(@Query() query: Record<string, unknown>): Promise<LegacyTodoDto[]> {
-    return this.todos.legacyPage(legacyStart(query));
+  async list(
+    @CurrentOwner() owner: Principal,
+    @Query() query: Record<string, unknown>,
+  ): Promise<LegacyTodoDto[]> {
+    return this.todos.legacyPage(owner, legacyStart(query));
   }
 
   @Post()
@@ -66,7 +79,10 @@ export class LegacyTodoController {
   })
   @ApiOkResponse({ description: 'Created; the body is empty.' })
   @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Body over 64 KiB.' })
-  async create(@Body() body: Record<string, unknown>): Promise<void> {
-    await this.todos.create({ content: legacyContent(body) });
+  async create(
+    @CurrentOwner() owner: Principal,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    await this.todos.create(owner, { content: legacyContent(body) });
   }
 }

@@ -1,8 +1,22 @@
+import { createHmac } from 'node:crypto';
 import type { AppConfig } from '../config/configuration.js';
 import { PageCursorCodec } from './page-cursor.js';
 
-const codec = (secret = 'a-secret-of-sixteen-plus') =>
-  new PageCursorCodec({ cursorSecret: secret } as AppConfig);
+const SECRET = 'a-secret-of-sixteen-plus';
+const codec = (secret = SECRET) => new PageCursorCodec({ cursorSecret: secret } as AppConfig);
+
+/** Two accounts' ids. */
+const ALICE = '64a000000000000000000001';
+const BOB = '64b000000000000000000002';
+
+/** A cursor with `payload`, signed as the codec signs one for `ownerId`. */
+const signed = (ownerId: string, payload: string) => {
+  const signature = createHmac('sha256', SECRET)
+    .update(`${ownerId}\n${payload}`)
+    .digest()
+    .subarray(0, 16);
+  return `${Buffer.from(payload).toString('base64url')}.${signature.toString('base64url')}`;
+};
 
 describe('PageCursorCodec', () => {
   const position = {
@@ -11,20 +25,43 @@ describe('PageCursorCodec', () => {
   };
 
   it('round-trips a position', () => {
-    expect(codec().decode(codec().encode(position))).toEqual(position);
+    expect(codec().decode(ALICE, codec().encode(ALICE, position))).toEqual(position);
+  });
+
+  it('keeps the BSON type of the position (a float of epoch seconds stays a number)', () => {
+    const original = { createdAt: 1_764_237_600.5, id: position.id };
+    expect(codec().decode(ALICE, codec().encode(ALICE, original))).toEqual(original);
+  });
+
+  it('refuses a cursor encoded for another owner', () => {
+    const cursor = codec().encode(ALICE, position);
+    expect(codec().decode(BOB, cursor)).toBeUndefined();
+    expect(codec().decode(ALICE, cursor)).toEqual(position);
+    // The same position gives each owner a different cursor.
+    expect(codec().encode(BOB, position)).not.toBe(cursor);
   });
 
   it('refuses a cursor signed with another secret', () => {
-    expect(codec('another-secret-sixteen+').decode(codec().encode(position))).toBeUndefined();
+    expect(
+      codec('another-secret-sixteen+').decode(ALICE, codec().encode(ALICE, position)),
+    ).toBeUndefined();
   });
 
   it('refuses a cursor whose payload was changed', () => {
-    const [, signature] = codec().encode(position).split('.');
+    const [, signature] = codec().encode(ALICE, position).split('.');
     const forged = Buffer.from(`${Date.now()}.${position.id}`).toString('base64url');
-    expect(codec().decode(`${forged}.${signature}`)).toBeUndefined();
+    expect(codec().decode(ALICE, `${forged}.${signature}`)).toBeUndefined();
+  });
+
+  it('no longer accepts the epoch-millisecond payload, even correctly signed', () => {
+    const cursor = signed(ALICE, `${position.createdAt.getTime()}.${position.id}`);
+    expect(codec().decode(ALICE, cursor)).toBeUndefined();
+    // The helper signs as the codec does: a current payload it signs is accepted.
+    const current = signed(ALICE, `[{"$date":"2026-11-27T10:00:00.123Z"},"${position.id}"]`);
+    expect(codec().decode(ALICE, current)).toEqual(position);
   });
 
   it.each(['', 'abc', 'a.b', 'a.b.c', '..', '%%%.%%%'])('refuses garbage %p', (garbage) => {
-    expect(codec().decode(garbage)).toBeUndefined();
+    expect(codec().decode(ALICE, garbage)).toBeUndefined();
   });
 });

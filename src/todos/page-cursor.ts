@@ -14,8 +14,6 @@ export interface PagePosition {
 }
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
-/** The payload before typed positions: epoch milliseconds and the id. Still accepted. */
-const DATE_PAYLOAD = /^(\d{1,15})\.([0-9a-f]{24})$/;
 const SIGNATURE_BYTES = 16;
 
 /**
@@ -29,25 +27,24 @@ const SIGNATURE_BYTES = 16;
 export class PageCursorCodec {
   constructor(private readonly config: AppConfig) {}
 
-  encode(position: PagePosition): string {
+  /** A cursor for `ownerId`'s list: the signature covers the owner, so no one else can use it. */
+  encode(ownerId: string, position: PagePosition): string {
     const payload = BSON.EJSON.stringify([position.createdAt ?? null, position.id], {
       relaxed: true,
     });
-    return `${Buffer.from(payload).toString('base64url')}.${this.sign(payload).toString('base64url')}`;
+    return `${Buffer.from(payload).toString('base64url')}.${this.sign(ownerId, payload).toString('base64url')}`;
   }
 
-  /** Returns the position, or `undefined` when the cursor is malformed or not ours. */
-  decode(cursor: string): PagePosition | undefined {
+  /** Returns the position, or `undefined` when the cursor is malformed or not `ownerId`'s. */
+  decode(ownerId: string, cursor: string): PagePosition | undefined {
     const [encodedPayload, encodedSignature, ...rest] = cursor.split('.');
     if (!encodedPayload || !encodedSignature || rest.length > 0) return undefined;
     const payload = Buffer.from(encodedPayload, 'base64url').toString();
     const signature = Buffer.from(encodedSignature, 'base64url');
-    const expected = this.sign(payload);
+    const expected = this.sign(ownerId, payload);
     if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) {
       return undefined;
     }
-    const dated = DATE_PAYLOAD.exec(payload);
-    if (dated) return { createdAt: new Date(Number(dated[1])), id: dated[2] };
     return this.parse(payload);
   }
 
@@ -62,9 +59,9 @@ export class PageCursorCodec {
     }
   }
 
-  private sign(payload: string): Buffer {
+  private sign(ownerId: string, payload: string): Buffer {
     return createHmac('sha256', this.config.cursorSecret)
-      .update(payload)
+      .update(`${ownerId}\n${payload}`)
       .digest()
       .subarray(0, SIGNATURE_BYTES);
   }

@@ -6,6 +6,10 @@ import { strictFake } from '../testing/strict-fake.js';
 import { PURGE_JOB, PURGE_SCHEDULER_ID } from './retention-job.js';
 import { RetentionProcessor } from './retention.processor.js';
 import type { TodosRepository } from './todos.repository.js';
+import type { SessionsRepository } from '../auth/sessions.repository.js';
+
+const sessions = (ended = 0) =>
+  strictFake<SessionsRepository>('sessions', { removeEnded: () => Promise.resolve(ended) });
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -21,13 +25,16 @@ describe('RetentionProcessor', () => {
   afterEach(() => jest.restoreAllMocks());
 
   describe('process', () => {
-    it('deletes nothing, and asks nothing, when retention is off', async () => {
+    it('deletes ended sessions, and no todo (nor asks for one), when retention is off', async () => {
+      const ended = sessions(3);
       const processor = new RetentionProcessor(
         strictFake<TodosRepository>('todos'),
+        ended,
         strictFake<Queue>('maintenance queue'),
         config(),
       );
-      expect(await processor.process()).toEqual({ deleted: 0 });
+      expect(await processor.process()).toEqual({ deleted: 0, sessions_deleted: 3 });
+      expect(ended.mocks.removeEnded).toHaveBeenCalledTimes(1);
     });
 
     it('deletes finished todos older than the retention, 1000 at a time', async () => {
@@ -36,11 +43,12 @@ describe('RetentionProcessor', () => {
       });
       const processor = new RetentionProcessor(
         todos,
+        sessions(),
         strictFake<Queue>('maintenance queue'),
         config({ retentionDays: 30 }),
       );
 
-      expect(await processor.process()).toEqual({ deleted: 7 });
+      expect(await processor.process()).toEqual({ deleted: 7, sessions_deleted: 0 });
       const [[cutoff, batch]] = todos.mocks.removeFinishedBefore.mock.calls as unknown as [
         [Date, number],
       ];
@@ -68,6 +76,7 @@ describe('RetentionProcessor', () => {
       const settings = config({ retentionDays: 30, maintenanceIntervalMs: 60_000 });
       const processor = new RetentionProcessor(
         strictFake<TodosRepository>('todos'),
+        sessions(),
         queue,
         settings,
       );
@@ -90,19 +99,25 @@ describe('RetentionProcessor', () => {
       ]);
     });
 
-    it('removes the schedule when retention is off', async () => {
+    it('declares the schedule when retention is off too: sessions still end', async () => {
       const queue = strictFake<Queue>('maintenance queue', {
-        removeJobScheduler: () => Promise.resolve(true),
+        upsertJobScheduler: () => Promise.resolve({}),
       });
       const processor = new RetentionProcessor(
         strictFake<TodosRepository>('todos'),
+        sessions(),
         queue,
-        config(),
+        config({ maintenanceIntervalMs: 60_000 }),
       );
       withWorker(processor);
 
       await processor.onApplicationBootstrap();
-      expect(queue.calls).toEqual([{ method: 'removeJobScheduler', args: [PURGE_SCHEDULER_ID] }]);
+      expect(queue.calls).toEqual([
+        {
+          method: 'upsertJobScheduler',
+          args: [PURGE_SCHEDULER_ID, { every: 60_000 }, { name: PURGE_JOB }],
+        },
+      ]);
     });
   });
 });

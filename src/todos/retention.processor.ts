@@ -1,6 +1,7 @@
 import { InjectQueue, Processor } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { SessionsRepository } from '../auth/sessions.repository.js';
 import { AppConfig } from '../config/configuration.js';
 import { ConfiguredWorkerHost } from '../queues/configured-worker-host.js';
 import { QUEUES } from '../queues/queues.constants.js';
@@ -11,8 +12,9 @@ const BATCH = 1_000;
 const DAY_MS = 24 * 3600 * 1000;
 
 /**
- * Deletes finished todos older than RETENTION_DAYS, in batches, on a repeatable schedule.
- * The schedule is (re)declared at boot from the config, and removed when retention is off.
+ * The maintenance job, on a repeatable schedule (re)declared at boot: deletes ended sessions
+ * (what a TTL index would do on MongoDB, which FerretDB lacks) and, when RETENTION_DAYS is
+ * set, finished todos older than that, in batches.
  */
 @Processor(QUEUES.maintenance, { autorun: false })
 export class RetentionProcessor extends ConfiguredWorkerHost {
@@ -20,6 +22,7 @@ export class RetentionProcessor extends ConfiguredWorkerHost {
 
   constructor(
     private readonly todos: TodosRepository,
+    private readonly sessions: SessionsRepository,
     @InjectQueue(QUEUES.maintenance) private readonly queue: Queue,
     config: AppConfig,
   ) {
@@ -28,10 +31,6 @@ export class RetentionProcessor extends ConfiguredWorkerHost {
 
   override async onApplicationBootstrap(): Promise<void> {
     await super.onApplicationBootstrap();
-    if (this.config.retentionDays === undefined) {
-      await this.queue.removeJobScheduler(PURGE_SCHEDULER_ID);
-      return;
-    }
     await this.queue.upsertJobScheduler(
       PURGE_SCHEDULER_ID,
       { every: this.config.maintenanceIntervalMs },
@@ -39,14 +38,16 @@ export class RetentionProcessor extends ConfiguredWorkerHost {
     );
   }
 
-  async process(): Promise<{ deleted: number }> {
+  async process(): Promise<{ deleted: number; sessions_deleted: number }> {
+    const sessions = await this.sessions.removeEnded();
+    if (sessions > 0) this.logger.log(`deleted ${sessions} ended sessions`);
     const days = this.config.retentionDays;
-    if (days === undefined) return { deleted: 0 };
+    if (days === undefined) return { deleted: 0, sessions_deleted: sessions };
     const deleted = await this.todos.removeFinishedBefore(
       new Date(Date.now() - days * DAY_MS),
       BATCH,
     );
     if (deleted > 0) this.logger.log(`deleted ${deleted} finished todos older than ${days} days`);
-    return { deleted };
+    return { deleted, sessions_deleted: sessions };
   }
 }

@@ -9,6 +9,7 @@ import type { TodoDto } from './dto/todo.dto.js';
  */
 export interface StoredTodo {
   _id: unknown;
+  owner_id?: unknown;
   content?: unknown;
   created_at?: unknown;
   is_finished?: unknown;

@@ -17,6 +17,10 @@ export type StoredTime = Date | number;
 // strictQuery: a filter on a field the schema does not declare is dropped, never sent.
 @Schema({ collection: 'todos', versionKey: false, strict: 'throw', strictQuery: true })
 export class Todo {
+  /** The account the todo belongs to; absent on the original's todos (see `ownedBy`). */
+  @Prop({ type: SchemaTypes.ObjectId })
+  owner_id?: Types.ObjectId;
+
   @Prop({ type: String, required: true, maxlength: CONTENT_MAX_LENGTH })
   content!: string;
 
@@ -54,8 +58,8 @@ TodoSchema.index({ created_at: -1 });
 /** Newest first; `_id` breaks ties between todos created in the same millisecond. */
 export const NEWEST_FIRST = { created_at: -1, _id: -1 } as const;
 
-// Keyset pagination sorts by NEWEST_FIRST; this index serves both the sort and the
-// `created_at < t OR (created_at = t AND _id < id)` range without a scan.
-TodoSchema.index(NEWEST_FIRST);
-// The same order within one `finished` state, for `GET /todos?finished=`.
-TodoSchema.index({ is_finished: 1, created_at: -1, _id: -1 });
+// Every list is one owner's, newest first: these serve the owner's filter, the sort and the
+// keyset range `created_at < t OR (created_at = t AND _id < id)` without a scan, for all
+// todos and within one `finished` state (`GET /todos?finished=`).
+TodoSchema.index({ owner_id: 1, ...NEWEST_FIRST });
+TodoSchema.index({ owner_id: 1, is_finished: 1, ...NEWEST_FIRST });

@@ -1,11 +1,16 @@
 import { Module } from '@nestjs/common';
+import { AuthDataModule } from '../auth/auth-data.module.js';
 import { OriginalWritesWatcher } from './original-writes.watcher.js';
 import { RetentionProcessor } from './retention.processor.js';
 import { TodosDataModule } from './todos-data.module.js';
 
 /**
- * The todos' work in the worker: the retention job's processor and, during a cutover, the
+ * The todos' work in the worker: the maintenance job's processor and, during a cutover, the
  * watch for the original's writes. Imported by the worker module only, never by the API.
  */
-@Module({ imports: [TodosDataModule], providers: [RetentionProcessor, OriginalWritesWatcher] })
+@Module({
+  // The accounts' data for the maintenance job, which deletes ended sessions too.
+  imports: [TodosDataModule, AuthDataModule],
+  providers: [RetentionProcessor, OriginalWritesWatcher],
+})
 export class TodosWorkerModule {}

@@ -20,8 +20,11 @@ import {
   ApiOperation,
   ApiPayloadTooLargeResponse,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { ApiBearer, CurrentOwner } from '../auth/access.decorator.js';
+import type { Principal } from '../auth/owner.js';
 import { X_CACHE_HEADER } from '../cache/cache.constants.js';
 import { CacheView } from '../cache/cache-view.decorator.js';
 import { ApiPathParam, OBJECT_ID_PATTERN } from '../common/api-path-param.decorator.js';
@@ -39,7 +42,9 @@ import { TodosService } from './todos.service.js';
 const ApiTodoId = () => ApiPathParam('id', OBJECT_ID_PATTERN, 'The todo id (24 hex digits).');
 
 @ApiTags('todos')
+@ApiBearer()
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid input.' })
+@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No valid bearer token.' })
 @Controller('todos')
 export class TodosController {
   constructor(private readonly todos: TodosService) {}
@@ -49,8 +54,8 @@ export class TodosController {
   @ApiOkResponse({ type: TodoPageDto, headers: { ...X_CACHE_HEADER, ...ETAG_HEADER } })
   @ApiConditionalGet()
   @CacheView({ name: 'list', query: ListTodosQueryDto, defaults: { start: 0 } })
-  list(@Query() query: ListTodosQueryDto): Promise<TodoPageDto> {
-    return this.todos.list(query);
+  list(@CurrentOwner() owner: Principal, @Query() query: ListTodosQueryDto): Promise<TodoPageDto> {
+    return this.todos.list(owner, query);
   }
 
   @Post()
@@ -67,10 +72,11 @@ export class TodosController {
   })
   @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Body over 64 KiB.' })
   async create(
+    @CurrentOwner() owner: Principal,
     @Body() body: CreateTodoDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TodoDto> {
-    const todo = await this.todos.create(body);
+    const todo = await this.todos.create(owner, body);
     void reply.header('Location', `/todos/${todo.id}`).header('etag', etagOfJson(todo));
     return todo;
   }
@@ -82,8 +88,11 @@ export class TodosController {
   @ApiConditionalGet()
   @CacheView({ name: 'item', idParam: 'id' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  get(@Param('id', ParseObjectIdPipe) id: string): Promise<TodoDto> {
-    return this.todos.get(id);
+  get(
+    @CurrentOwner() owner: Principal,
+    @Param('id', ParseObjectIdPipe) id: string,
+  ): Promise<TodoDto> {
+    return this.todos.get(owner, id);
   }
 
   @Patch(':id')
@@ -95,12 +104,13 @@ export class TodosController {
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Body over 64 KiB.' })
   async update(
+    @CurrentOwner() owner: Principal,
     @Param('id', ParseObjectIdPipe) id: string,
     @Body() body: UpdateTodoDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TodoDto> {
-    const todo = await this.todos.update(id, body, ifMatch);
+    const todo = await this.todos.update(owner, id, body, ifMatch);
     void reply.header('etag', etagOfJson(todo));
     return todo;
   }
@@ -113,9 +123,10 @@ export class TodosController {
   @ApiIfMatch()
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   remove(
+    @CurrentOwner() owner: Principal,
     @Param('id', ParseObjectIdPipe) id: string,
     @Headers('if-match') ifMatch: string | undefined,
   ): Promise<void> {
-    return this.todos.remove(id, ifMatch);
+    return this.todos.remove(owner, id, ifMatch);
   }
 }

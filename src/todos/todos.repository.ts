@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Document, Filter } from 'mongodb';
 import { Model, trusted, Types, type QueryFilter } from 'mongoose';
+import { ownedBy, type Owner } from '../auth/owner.js';
 import { ResponseCache } from '../cache/response-cache.service.js';
 import { AppConfig } from '../config/configuration.js';
 import {
@@ -21,9 +22,11 @@ import { NEWEST_FIRST, Todo } from './todo.schema.js';
 export type { TodoChange, TodoFields } from './stored-form.js';
 
 /**
- * The one writer of the `todos` collection, for the API and the worker alike. Every write
- * that changed something invalidates the cached views before it resolves, so no response or
- * job that follows it can see an older view, on any process.
+ * The one writer of the `todos` collection, for the API and the worker alike. Every read and
+ * change for a request is its owner's: the owner is a parameter of each, and its filter part
+ * of every query. Every write that changed something invalidates the owner's cached views
+ * (all views, for writes across owners) before it resolves, so no response or job that
+ * follows it can see an older view, on any process.
  */
 @Injectable()
 export class TodosRepository {
@@ -33,10 +36,15 @@ export class TodosRepository {
     private readonly config: AppConfig,
   ) {}
 
-  /** A page newest first; `filter` may hold trusted operators (keyset conditions). */
-  page(filter: QueryFilter<Todo>, skip: number, limit: number): Promise<StoredTodo[]> {
+  /** A page of the owner's, newest first; `filter` may hold trusted operators (keyset conditions). */
+  page(
+    owner: Owner,
+    filter: QueryFilter<Todo>,
+    skip: number,
+    limit: number,
+  ): Promise<StoredTodo[]> {
     return this.todos
-      .find(filter)
+      .find({ ...filter, ...ownedBy(owner) })
       .sort(NEWEST_FIRST)
       .skip(skip)
       .limit(limit)
@@ -44,8 +52,12 @@ export class TodosRepository {
       .exec();
   }
 
-  findById(id: string): Promise<StoredTodo | null> {
-    return this.todos.findById(id).lean<StoredTodo>().exec();
+  /** The owner's todo of this id; `null` when there is none, or it is another owner's. */
+  findById(owner: Owner, id: string): Promise<StoredTodo | null> {
+    return this.todos
+      .findOne({ _id: id, ...ownedBy(owner) })
+      .lean<StoredTodo>()
+      .exec();
   }
 
   /** Whether the todo is unfinished and still due at `remindAt`. */
@@ -53,17 +65,24 @@ export class TodosRepository {
     return (await this.todos.exists(this.due(id, remindAt)).exec()) !== null;
   }
 
-  /** Creates the todo now; with STORE_ORIGINAL_TIMES, in the original's shape exactly. */
-  async create(todo: TodoFields & { _id: Types.ObjectId }): Promise<StoredTodo> {
+  /**
+   * Creates the owner's todo now. With STORE_ORIGINAL_TIMES, in the original's shape exactly;
+   * LEGACY_OWNER's then without an owner, as the original writes them, so the original's
+   * answers over the shared collection keep their five fields.
+   */
+  async create(owner: Owner, todo: TodoFields & { _id: Types.ObjectId }): Promise<StoredTodo> {
     const fields = { created_at: new Date(), ...todo };
+    const ownerId = new Types.ObjectId(owner.id);
     let created: StoredTodo;
     if (this.config.storeOriginalTimes) {
       created = originalDocument(fields);
+      if (!owner.holdsOwnerless) created.owner_id = ownerId;
       await this.todos.collection.insertOne(created as never);
     } else {
-      created = (await this.todos.create(storedFields(fields, false))).toObject<StoredTodo>();
+      const stored = storedFields({ ...fields, owner_id: ownerId }, false);
+      created = (await this.todos.create(stored)).toObject<StoredTodo>();
     }
-    await this.cache.invalidate();
+    await this.cache.invalidate(owner.id);
     return created;
   }
 
@@ -84,25 +103,30 @@ export class TodosRepository {
     await this.cache.invalidate();
   }
 
-  /** Applies `$set`; `null` when there is no such todo, or it changed since `seen` (if given). */
-  async update(id: string, set: TodoFields, seen?: StoredTodo): Promise<TodoChange | null> {
+  /** Applies `$set`; `null` when the owner has no such todo, or it changed since `seen` (if given). */
+  async update(
+    owner: Owner,
+    id: string,
+    set: TodoFields,
+    seen?: StoredTodo,
+  ): Promise<TodoChange | null> {
     const stored = storedFields(set, this.config.storeOriginalTimes);
     const before = (await this.todos.collection.findOneAndUpdate(
-      this.target(id, seen),
+      this.target(owner, id, seen),
       { $set: stored },
       { returnDocument: 'before' },
     )) as StoredTodo | null;
     if (!before) return null;
-    await this.cache.invalidate();
+    await this.cache.invalidate(owner.id);
     return { before, after: { ...before, ...stored } };
   }
 
-  /** Deletes the todo; returns it as it was, `null` when there was none (or it changed since `seen`). */
-  async remove(id: string, seen?: StoredTodo): Promise<StoredTodo | null> {
+  /** Deletes the owner's todo; returns it as it was, `null` when there was none (or it changed since `seen`). */
+  async remove(owner: Owner, id: string, seen?: StoredTodo): Promise<StoredTodo | null> {
     const removed = (await this.todos.collection.findOneAndDelete(
-      this.target(id, seen),
+      this.target(owner, id, seen),
     )) as StoredTodo | null;
-    if (removed) await this.cache.invalidate();
+    if (removed) await this.cache.invalidate(owner.id);
     return removed;
   }
 
@@ -155,16 +179,44 @@ export class TodosRepository {
     return result.modifiedCount;
   }
 
-  /** Sets `reminded_at` once for a todo still due at `remindAt`; whether this call set it. */
-  async markReminded(id: string, remindAt: Date): Promise<boolean> {
-    const marked = await this.todos
-      .updateOne(
-        { ...this.due(id, remindAt), reminded_at: null },
-        { $set: { reminded_at: new Date() } },
+  /** How many todos have no owner (the original's, or from before accounts). */
+  countOwnerless(): Promise<number> {
+    return this.todos.countDocuments({ owner_id: null }).exec();
+  }
+
+  /**
+   * Gives up to `batch` todos without an owner to `ownerId` (`npm run migrate -- --owner`);
+   * how many. A todo adopted meanwhile by another run is left as that run left it.
+   */
+  async adoptOwnerless(ownerId: string, batch: number): Promise<number> {
+    const ids = await this.todos.find({ owner_id: null }, { _id: 1 }).limit(batch).lean().exec();
+    if (ids.length === 0) return 0;
+    const result = await this.todos
+      .updateMany(
+        { _id: trusted({ $in: ids.map((todo) => todo._id) }), owner_id: null },
+        { $set: { owner_id: new Types.ObjectId(ownerId) } },
       )
       .exec();
-    if (marked.modifiedCount > 0) await this.cache.invalidate();
-    return marked.modifiedCount > 0;
+    // Whoever saw them (LEGACY_OWNER) and their new owner: every view.
+    if (result.modifiedCount > 0) await this.cache.invalidate();
+    return result.modifiedCount;
+  }
+
+  /**
+   * Sets `reminded_at` once for a todo still due at `remindAt`; the todo as it was when this
+   * call set it, `null` when it did not (another run did, or the todo changed).
+   */
+  async markReminded(id: string, remindAt: Date): Promise<StoredTodo | null> {
+    const before = await this.todos
+      .findOneAndUpdate(
+        { ...this.due(id, remindAt), reminded_at: null },
+        { $set: { reminded_at: new Date() } },
+        { returnDocument: 'before' },
+      )
+      .lean<StoredTodo>()
+      .exec();
+    if (before) await this.invalidateFor(before);
+    return before;
   }
 
   /** Deletes finished todos finished before `cutoff`, `batch` at a time; how many. */
@@ -187,8 +239,15 @@ export class TodosRepository {
   }
 
   /** The todo a change is for, as the native driver takes it (uncast: values match as stored). */
-  private target(id: string, seen?: StoredTodo): Filter<Document> {
-    return seen ? unchangedSince(seen) : { _id: new Types.ObjectId(id), ...READABLE };
+  private target(owner: Owner, id: string, seen?: StoredTodo): Filter<Document> {
+    const todo = seen ? unchangedSince(seen) : { _id: new Types.ObjectId(id), ...READABLE };
+    return { ...todo, ...ownedBy(owner) };
+  }
+
+  /** After a write the worker made: the views of the todo's owner (of everyone, for no owner). */
+  private invalidateFor(todo: StoredTodo): Promise<void> {
+    const owner = todo.owner_id;
+    return this.cache.invalidate(owner instanceof Types.ObjectId ? owner.toHexString() : undefined);
   }
 
   private due(id: string, remindAt: Date): QueryFilter<Todo> {

@@ -1,8 +1,10 @@
 import { Types } from 'mongoose';
+import type { Owner } from '../auth/owner.js';
 import { loadConfig } from '../config/configuration.js';
 import { etagOfJson } from '../http/entity-tags.js';
 import type { RedisLock } from '../redis/redis-lock.js';
 import type { RemindersScheduler } from '../reminders/reminders.scheduler.js';
+import { ALICE } from '../testing/owners.js';
 import { strictFake } from '../testing/strict-fake.js';
 import type { ListTodosQueryDto } from './dto/list-todos-query.dto.js';
 import { PageCursorCodec } from './page-cursor.js';
@@ -11,14 +13,17 @@ import type { TodoRecord } from './todo.schema.js';
 import type { TodoChange, TodoFields, TodosRepository } from './todos.repository.js';
 import { TodosService } from './todos.service.js';
 
+export { ALICE, BOB, LEGACY } from '../testing/owners.js';
+
 /** Builders and the service over strict fakes, for the TodosService specs. */
 export const T1 = new Date('2030-01-01T09:00:00.000Z');
 export const T2 = new Date('2030-02-01T09:00:00.000Z');
 
-/** A stored todo, unfinished and without reminder unless told otherwise. */
+/** A stored todo of ALICE's, unfinished and without reminder unless told otherwise. */
 export function todo(fields: Partial<TodoRecord> = {}): TodoRecord {
   return {
     _id: new Types.ObjectId(),
+    owner_id: new Types.ObjectId(ALICE.id),
     content: 'Buy milk',
     created_at: new Date('2026-11-27T10:00:00.000Z'),
     is_finished: false,
@@ -42,7 +47,7 @@ export const query = (fields: Partial<ListTodosQueryDto>): ListTodosQueryDto => 
 
 /** A repository whose `update` applies the change to `before`, as MongoDB would. */
 export const updating = (before: TodoRecord) => ({
-  update: (_id: string, set: TodoFields) => Promise.resolve(change(before, set)),
+  update: (_owner: Owner, _id: string, set: TodoFields) => Promise.resolve(change(before, set)),
 });
 
 export const cursors = new PageCursorCodec(loadConfig({}));

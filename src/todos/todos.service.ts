@@ -5,6 +5,7 @@ import {
   PreconditionFailedException,
 } from '@nestjs/common';
 import { Types, type QueryFilter } from 'mongoose';
+import type { Owner } from '../auth/owner.js';
 import { anyMatch, etagOfJson } from '../http/entity-tags.js';
 import { RedisLock } from '../redis/redis-lock.js';
 import { RemindersScheduler } from '../reminders/reminders.scheduler.js';
@@ -37,48 +38,48 @@ export class TodosService {
     private readonly locks: RedisLock,
   ) {}
 
-  async list(query: ListTodosQueryDto): Promise<TodoPageDto> {
+  async list(owner: Owner, query: ListTodosQueryDto): Promise<TodoPageDto> {
     if (query.start !== undefined && query.cursor !== undefined) {
       throw new BadRequestException('start and cursor cannot be used together');
     }
     const filter: QueryFilter<Todo> = {};
     if (query.finished !== undefined) filter.is_finished = query.finished;
     if (query.cursor !== undefined)
-      Object.assign(filter, afterPosition(this.position(query.cursor)));
+      Object.assign(filter, afterPosition(this.position(owner, query.cursor)));
 
     // One extra row tells whether another page exists without a count query.
-    const rows = await this.todos.page(filter, query.start ?? 0, query.limit + 1);
+    const rows = await this.todos.page(owner, filter, query.start ?? 0, query.limit + 1);
     const items = rows.slice(0, query.limit);
     // The next page starts after the last row, whether it was read or skipped.
     const last = items.at(-1);
     const more = rows.length > query.limit && last !== undefined;
     return {
       items: this.reader.readAll(items, 'a list'),
-      next_cursor: more ? this.cursors.encode(this.positionOf(last)) : null,
+      next_cursor: more ? this.cursors.encode(owner.id, this.positionOf(last)) : null,
     };
   }
 
   /** A page of 10 for the original's `GET /todo`, in its form. */
-  async legacyPage(start: number): Promise<LegacyTodoDto[]> {
-    const rows = await this.todos.page({}, start, DEFAULT_PAGE_SIZE);
+  async legacyPage(owner: Owner, start: number): Promise<LegacyTodoDto[]> {
+    const rows = await this.todos.page(owner, {}, start, DEFAULT_PAGE_SIZE);
     return rows.flatMap((row) => {
       const todo = this.reader.read(row, 'the original list');
       return todo ? [toLegacyTodo(row, todo)] : [];
     });
   }
 
-  async get(id: string): Promise<TodoDto> {
-    return this.read(id, await this.todos.findById(id));
+  async get(owner: Owner, id: string): Promise<TodoDto> {
+    return this.read(id, await this.todos.findById(owner, id));
   }
 
-  async create(input: CreateTodoDto): Promise<TodoDto> {
+  async create(owner: Owner, input: CreateTodoDto): Promise<TodoDto> {
     const _id = new Types.ObjectId();
     const remindAt = input.remind_at === undefined ? null : new Date(input.remind_at);
     // Scheduled first: if the queue is down the request fails (503) before anything is written.
-    if (remindAt) await this.reminders.schedule(_id.toHexString(), remindAt);
+    if (remindAt) await this.reminders.schedule(owner.id, _id.toHexString(), remindAt);
     return this.read(
       _id.toHexString(),
-      await this.todos.create({ _id, content: input.content, remind_at: remindAt }),
+      await this.todos.create(owner, { _id, content: input.content, remind_at: remindAt }),
     );
   }
 
@@ -87,23 +88,24 @@ export class TodosService {
    * todo's lock, so that of two racing changes with one tag exactly one is made, on any
    * process and on FerretDB too (see `RedisLock`); the other gets 412.
    */
-  async update(id: string, input: UpdateTodoDto, ifMatch?: string): Promise<TodoDto> {
+  async update(owner: Owner, id: string, input: UpdateTodoDto, ifMatch?: string): Promise<TodoDto> {
     const changes = changesOf(input);
-    if (ifMatch === undefined) return this.change(id, input, changes);
+    if (ifMatch === undefined) return this.change(owner, id, input, changes);
     return this.locks.holding(`todo:${id}`, async () =>
-      this.change(id, input, changes, await this.matching(id, ifMatch)),
+      this.change(owner, id, input, changes, await this.matching(owner, id, ifMatch)),
     );
   }
 
-  async remove(id: string, ifMatch?: string): Promise<void> {
-    if (ifMatch === undefined) return this.removeOnce(id);
+  async remove(owner: Owner, id: string, ifMatch?: string): Promise<void> {
+    if (ifMatch === undefined) return this.removeOnce(owner, id);
     return this.locks.holding(`todo:${id}`, async () =>
-      this.removeOnce(id, await this.matching(id, ifMatch)),
+      this.removeOnce(owner, id, await this.matching(owner, id, ifMatch)),
     );
   }
 
   /** `seen`: the todo as compared under If-Match; the write is made only over that state. */
   private async change(
+    owner: Owner,
     id: string,
     input: UpdateTodoDto,
     changes: TodoFields,
@@ -113,13 +115,13 @@ export class TodosService {
       typeof input.remind_at === 'string' && input.is_finished !== true
         ? new Date(input.remind_at)
         : null;
-    if (remindAt) await this.reminders.schedule(id, remindAt);
+    if (remindAt) await this.reminders.schedule(owner.id, id, remindAt);
     // The document as it was, read in the same atomic step as the write: its reminder time
     // names the one job this change ends, even when other updates of the todo race it.
-    const change = await this.todos.update(id, changes, seen);
+    const change = await this.todos.update(owner, id, changes, seen);
     if (!change) {
       if (remindAt) await this.reminders.cancel(id, remindAt);
-      throw await this.missedChange(id, seen);
+      throw await this.missedChange(owner, id, seen);
     }
     const { before, after } = change;
     const previous = storedInstant(before.remind_at);
@@ -130,9 +132,9 @@ export class TodosService {
     return this.read(id, after);
   }
 
-  private async removeOnce(id: string, seen?: StoredTodo): Promise<void> {
-    const removed = await this.todos.remove(id, seen);
-    if (!removed) throw await this.missedChange(id, seen);
+  private async removeOnce(owner: Owner, id: string, seen?: StoredTodo): Promise<void> {
+    const removed = await this.todos.remove(owner, id, seen);
+    if (!removed) throw await this.missedChange(owner, id, seen);
     await this.reminders.cancel(id, storedInstant(removed.remind_at));
   }
 
@@ -141,16 +143,20 @@ export class TodosService {
    * (the change is then made only while it stays so); 412 if not, 404 if there is none (no
    * precondition holds for what does not exist, RFC 9110 §13.2.1). `*` needs only a todo.
    */
-  private async matching(id: string, ifMatch: string): Promise<StoredTodo | undefined> {
-    const stored = await this.todos.findById(id);
+  private async matching(
+    owner: Owner,
+    id: string,
+    ifMatch: string,
+  ): Promise<StoredTodo | undefined> {
+    const stored = await this.todos.findById(owner, id);
     const todo = this.read(id, stored);
     if (!anyMatch(ifMatch, etagOfJson(todo))) throw this.changed(id);
     return ifMatch.trim() === '*' ? undefined : (stored ?? undefined);
   }
 
   /** Why a change found nothing to change: the todo is gone, or (under If-Match) changed. */
-  private async missedChange(id: string, seen?: StoredTodo): Promise<Error> {
-    const now = seen && (await this.todos.findById(id));
+  private async missedChange(owner: Owner, id: string, seen?: StoredTodo): Promise<Error> {
+    const now = seen && (await this.todos.findById(owner, id));
     return now && this.reader.read(now, `todo ${id}`) ? this.changed(id) : this.notFound(id);
   }
 
@@ -174,8 +180,8 @@ export class TodosService {
     return { createdAt: row.created_at, id: storedIdOf(row) ?? LOWEST_OBJECT_ID };
   }
 
-  private position(cursor: string): PagePosition {
-    const position = this.cursors.decode(cursor);
+  private position(owner: Owner, cursor: string): PagePosition {
+    const position = this.cursors.decode(owner.id, cursor);
     if (!position)
       throw new BadRequestException('cursor is malformed or was not issued by this service');
     return position;

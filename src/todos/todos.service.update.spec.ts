@@ -4,8 +4,9 @@ import {
   PreconditionFailedException,
 } from '@nestjs/common';
 import { Types } from 'mongoose';
+import type { Owner } from '../auth/owner.js';
 import type { TodoFields } from './todos.repository.js';
-import { change, setup, T1, T2, tagOf, todo, updating } from './todos.service.fakes.js';
+import { ALICE, BOB, change, setup, T1, T2, tagOf, todo, updating } from './todos.service.fakes.js';
 
 describe('TodosService', () => {
   describe('update', () => {
@@ -15,9 +16,10 @@ describe('TodosService', () => {
       const { service, repository, scheduler } = setup(updating(before), {
         cancel: () => Promise.resolve(),
       });
-      const updated = await service.update(id, { is_finished: true });
+      const updated = await service.update(ALICE, id, { is_finished: true });
 
       expect(repository.mocks.update).toHaveBeenCalledWith(
+        ALICE,
         id,
         { is_finished: true, finished_at: expect.any(Date) },
         undefined, // no If-Match: no state to compare with
@@ -30,7 +32,7 @@ describe('TodosService', () => {
       const before = todo({ remind_at: T1 });
       const id = before._id.toHexString();
       const { service, scheduler } = setup(updating(before), { cancel: () => Promise.resolve() });
-      await service.update(id, { is_finished: true, remind_at: T2.toISOString() });
+      await service.update(ALICE, id, { is_finished: true, remind_at: T2.toISOString() });
       expect(scheduler.calls).toEqual([{ method: 'cancel', args: [id, T1] }]);
     });
 
@@ -40,7 +42,7 @@ describe('TodosService', () => {
       const order: string[] = [];
       const { service, repository, scheduler } = setup(
         {
-          update: (_id: string, set: TodoFields) => (
+          update: (_owner: Owner, _id: string, set: TodoFields) => (
             order.push('update'),
             Promise.resolve(change(before, set))
           ),
@@ -50,13 +52,14 @@ describe('TodosService', () => {
           cancel: () => (order.push('cancel'), Promise.resolve()),
         },
       );
-      await service.update(id, { remind_at: T2.toISOString() });
+      await service.update(ALICE, id, { remind_at: T2.toISOString() });
 
       expect(order).toEqual(['schedule', 'update', 'cancel']);
-      expect(scheduler.mocks.schedule).toHaveBeenCalledWith(id, T2);
+      expect(scheduler.mocks.schedule).toHaveBeenCalledWith(ALICE.id, id, T2);
       expect(scheduler.mocks.cancel).toHaveBeenCalledWith(id, T1);
       // A new time has not been reminded of yet.
       expect(repository.mocks.update).toHaveBeenCalledWith(
+        ALICE,
         id,
         { remind_at: T2, reminded_at: null },
         undefined,
@@ -70,8 +73,8 @@ describe('TodosService', () => {
         schedule: () => Promise.resolve(),
         cancel: () => Promise.resolve(),
       });
-      await service.update(id, { remind_at: T1.toISOString() });
-      expect(scheduler.mocks.schedule).toHaveBeenCalledWith(id, T1);
+      await service.update(ALICE, id, { remind_at: T1.toISOString() });
+      expect(scheduler.mocks.schedule).toHaveBeenCalledWith(ALICE.id, id, T1);
       expect(scheduler.mocks.cancel).not.toHaveBeenCalled();
     });
 
@@ -81,8 +84,13 @@ describe('TodosService', () => {
       const { service, repository, scheduler } = setup(updating(before), {
         cancel: () => Promise.resolve(),
       });
-      await service.update(id, { remind_at: null });
-      expect(repository.mocks.update).toHaveBeenCalledWith(id, { remind_at: null }, undefined);
+      await service.update(ALICE, id, { remind_at: null });
+      expect(repository.mocks.update).toHaveBeenCalledWith(
+        ALICE,
+        id,
+        { remind_at: null },
+        undefined,
+      );
       expect(scheduler.calls).toEqual([{ method: 'cancel', args: [id, T1] }]);
     });
 
@@ -92,11 +100,11 @@ describe('TodosService', () => {
         { update: () => Promise.resolve(null) },
         { schedule: () => Promise.resolve(), cancel: () => Promise.resolve() },
       );
-      await expect(service.update(id, { remind_at: T2.toISOString() })).rejects.toThrow(
+      await expect(service.update(ALICE, id, { remind_at: T2.toISOString() })).rejects.toThrow(
         NotFoundException,
       );
       expect(scheduler.calls).toEqual([
-        { method: 'schedule', args: [id, T2] },
+        { method: 'schedule', args: [ALICE.id, id, T2] },
         { method: 'cancel', args: [id, T2] },
       ]);
     });
@@ -110,13 +118,49 @@ describe('TodosService', () => {
         ...updating(before),
       });
       await expect(
-        service.update(id, { content: 'mine' }, '"not the current one"'),
+        service.update(ALICE, id, { content: 'mine' }, '"not the current one"'),
       ).rejects.toThrow(PreconditionFailedException);
       expect(repository.mocks.update).not.toHaveBeenCalled();
 
-      const updated = await service.update(id, { content: 'mine' }, `"x", ${current}`);
+      const updated = await service.update(ALICE, id, { content: 'mine' }, `"x", ${current}`);
       expect(updated.content).toBe('mine');
-      expect(repository.mocks.update).toHaveBeenCalledWith(id, { content: 'mine' }, before);
+      expect(repository.mocks.findById).toHaveBeenCalledWith(ALICE, id);
+      expect(repository.mocks.update).toHaveBeenCalledWith(ALICE, id, { content: 'mine' }, before);
+    });
+
+    it("is a 404 for another owner's todo, with or without If-Match, and writes nothing", async () => {
+      const alices = todo();
+      const id = alices._id.toHexString();
+      // The repository finds only the owner's todos: for BOB there is none of this id.
+      const { service, repository } = setup({
+        findById: (owner: Owner) => Promise.resolve(owner === ALICE ? alices : null),
+        update: () => Promise.resolve(null),
+      });
+      await expect(service.update(BOB, id, { content: 'x' })).rejects.toThrow(
+        new NotFoundException(`todo ${id} not found`),
+      );
+      expect(repository.mocks.update).toHaveBeenCalledWith(BOB, id, { content: 'x' }, undefined);
+      // Even with alice's current tag, not a 412: for bob the todo does not exist.
+      await expect(service.update(BOB, id, { content: 'x' }, tagOf(alices))).rejects.toThrow(
+        NotFoundException,
+      );
+      await expect(service.update(BOB, id, { content: 'x' }, '*')).rejects.toThrow(
+        NotFoundException,
+      );
+      expect(repository.mocks.findById).not.toHaveBeenCalledWith(ALICE, id);
+      expect(repository.mocks.update).toHaveBeenCalledTimes(1);
+    });
+
+    it("under If-Match, removing another owner's todo is a 404 and removes nothing", async () => {
+      const alices = todo();
+      const id = alices._id.toHexString();
+      const { service, repository } = setup({
+        findById: (owner: Owner) => Promise.resolve(owner === ALICE ? alices : null),
+        remove: () => Promise.resolve(null),
+      });
+      await expect(service.remove(BOB, id, tagOf(alices))).rejects.toThrow(NotFoundException);
+      expect(repository.mocks.findById).toHaveBeenCalledWith(BOB, id);
+      expect(repository.mocks.remove).not.toHaveBeenCalled();
     });
 
     it('under If-Match, a todo changed between the compare and the write is a 412, a removed one a 404', async () => {
@@ -127,22 +171,22 @@ describe('TodosService', () => {
         findById: () => Promise.resolve(before), // as read, and still there after the miss
         update: () => Promise.resolve(null),
       });
-      await expect(changedMeanwhile.service.update(id, { content: 'x' }, tag)).rejects.toThrow(
-        PreconditionFailedException,
-      );
+      await expect(
+        changedMeanwhile.service.update(ALICE, id, { content: 'x' }, tag),
+      ).rejects.toThrow(PreconditionFailedException);
       let reads = 0;
       const removedMeanwhile = setup({
         findById: () => Promise.resolve(reads++ === 0 ? before : null),
         update: () => Promise.resolve(null),
       });
-      await expect(removedMeanwhile.service.update(id, { content: 'x' }, tag)).rejects.toThrow(
-        NotFoundException,
-      );
+      await expect(
+        removedMeanwhile.service.update(ALICE, id, { content: 'x' }, tag),
+      ).rejects.toThrow(NotFoundException);
     });
 
     it('an empty update is a 400 without any repository or scheduler call', async () => {
       const { service } = setup();
-      await expect(service.update(new Types.ObjectId().toHexString(), {})).rejects.toThrow(
+      await expect(service.update(ALICE, new Types.ObjectId().toHexString(), {})).rejects.toThrow(
         BadRequestException,
       );
     });

@@ -5,6 +5,12 @@ import { createApiApp } from '../../src/app.setup.js';
 import { loadConfig } from '../../src/config/configuration.js';
 import { ResponseCache } from '../../src/cache/response-cache.service.js';
 import { Todo } from '../../src/todos/todo.schema.js';
+import {
+  adoptDefaultAccount,
+  defaultTokenFor,
+  forgetDefaultAccount,
+  TEST_REGISTRATIONS,
+} from './auth.js';
 import { startNginx } from './nginx.js';
 
 export interface ApiResponse<T> {
@@ -22,11 +28,20 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** Aborts the request, e.g. `AbortSignal.timeout(ms)` to bound a wait on a hanging server. */
   signal?: AbortSignal;
+  /**
+   * The bearer token to send; `null` sends none. By default, the token of the default account
+   * of the API at the URL (`adoptDefaultAccount`), if it has one.
+   */
+  token?: string | null;
 }
 
 export interface TestApi {
   app: NestFastifyApplication;
   url: string;
+  /** The token of the account requests act as unless they say otherwise. */
+  token: string;
+  /** That account's id (the token names it). */
+  ownerId: string;
   todos: Model<Todo>;
   /** The API's response cache: invalidate it after writing to `todos` directly. */
   cache: ResponseCache;
@@ -67,6 +82,7 @@ export async function startApi(
     LOG_LEVEL: 'warn',
     // Tests send thousands of requests from one address; the rate-limit test turns it on.
     RATE_LIMIT_MAX: '0',
+    REGISTER_MAX_PER_HOUR: TEST_REGISTRATIONS,
     ...env,
   });
   const app = await createApiApp(config);
@@ -84,14 +100,18 @@ export async function startApi(
     await cache.invalidate();
   };
   await reset();
+  const token = await adoptDefaultAccount(database, url);
   return {
     app,
     url,
+    token,
+    ownerId: token.slice('tdo_s_'.length, 'tdo_s_'.length + 24),
     todos,
     cache,
     reset,
     request: (method, path, options) => send(url, method, path, options),
     async close() {
+      forgetDefaultAccount(database, url);
       await todos.db.dropDatabase();
       await nginx?.stop();
       await app.close();
@@ -129,6 +149,10 @@ export async function send<T>(
   options: RequestOptions = {},
 ): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...options.headers };
+  const token = options.token === undefined ? defaultTokenFor(url) : options.token;
+  if (token !== null && token !== undefined && headers.authorization === undefined) {
+    headers.authorization = `Bearer ${token}`;
+  }
   let body: string | undefined;
   if (options.json !== undefined) {
     headers['content-type'] = 'application/json';

@@ -1,3 +1,4 @@
+import { shareDefaultAccount } from './auth.js';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,6 +58,8 @@ export async function startNginx(options: NginxOptions): Promise<TestNginx> {
     detail: () => output,
   });
   const accessLog = join(dir, 'access.log');
+  // Through nginx, requests act as the account of the APIs behind it.
+  shareDefaultAccount(url, `http://${options.upstreams[0]}`);
   return {
     url,
     accessLog: () => (existsSync(accessLog) ? readFileSync(accessLog, 'utf8') : ''),

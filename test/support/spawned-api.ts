@@ -1,9 +1,12 @@
 import { isolatedStores } from './api.js';
+import { adoptDefaultAccount, TEST_REGISTRATIONS } from './auth.js';
 import { freePort, runEntrypoint, type Exit, type RunningProcess } from './process.js';
 
 export interface SpawnedApi {
   process: RunningProcess;
   url: string;
+  /** The token of the database's default account (`send` attaches it to this URL's requests). */
+  token: string;
   /** SIGTERM, then the exit status. */
   stop(): Promise<Exit>;
 }
@@ -24,13 +27,18 @@ export async function spawnApi(
     LOG_LEVEL: 'warn',
     // As startApi: tests send thousands of requests from one address.
     RATE_LIMIT_MAX: '0',
+    REGISTER_MAX_PER_HOUR: TEST_REGISTRATIONS,
     ...env,
   });
   const url = `http://127.0.0.1:${port}`;
   await process.waitForHttp(`${url}/health/live`);
+  // Readiness too: the account is registered through this process, on its database.
+  await process.waitForHttp(`${url}/health/ready`);
+  const token = await adoptDefaultAccount(database, url);
   return {
     process,
     url,
+    token,
     stop: () => {
       process.child.kill('SIGTERM');
       return process.exited;

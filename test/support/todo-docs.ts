@@ -32,8 +32,14 @@ export function todoDocs(
   );
 }
 
-/** Inserts `docs` straight into the collection, 2,000 at a time, then invalidates the views. */
+/**
+ * Inserts `docs` straight into the collection, 2,000 at a time, then invalidates the views.
+ * They are the API's default account's, unless a doc names its `owner_id` (`null`: none).
+ */
 export async function insertTodos(api: TestApi, docs: TodoRecord[]): Promise<void> {
-  for (let i = 0; i < docs.length; i += 2_000) await api.todos.insertMany(docs.slice(i, i + 2_000));
+  const owner_id = new Types.ObjectId(api.ownerId);
+  const owned = docs.map((doc) => ('owner_id' in doc ? doc : { owner_id, ...doc }));
+  for (let i = 0; i < owned.length; i += 2_000)
+    await api.todos.insertMany(owned.slice(i, i + 2_000));
   await api.cache.invalidate();
 }

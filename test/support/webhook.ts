@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 
 export interface WebhookCall {
   todoId: string;
+  /** The owner the payload names. */
+  ownerId: string | null;
   at: number;
   status: number;
   idempotencyKey: string | undefined;
@@ -23,10 +25,14 @@ export class WebhookReceiver {
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
-        const { todo_id: todoId } = JSON.parse(body) as { todo_id: string };
+        const { todo_id: todoId, owner_id: ownerId } = JSON.parse(body) as {
+          todo_id: string;
+          owner_id: string | null;
+        };
         const status = this.plans.get(todoId)?.shift() ?? 200;
         this.calls.push({
           todoId,
+          ownerId,
           at: Date.now(),
           status,
           idempotencyKey: request.headers['idempotency-key'] as string,

@@ -1,0 +1,89 @@
+import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { ErrorResponseDto } from '../common/error-response.dto.js';
+import { BodyTypes } from '../http/body-types.guard.js';
+import { ApiBearer, CurrentOwner, Public } from './access.decorator.js';
+import { AuthService } from './auth.service.js';
+import { AccountDto, SessionTokenDto } from './dto/account.dto.js';
+import { CredentialsDto } from './dto/credentials.dto.js';
+import type { Principal } from './owner.js';
+
+const RETRY_AFTER = {
+  'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer', minimum: 1 } },
+};
+
+@ApiTags('auth')
+@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid input.' })
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('register')
+  @Public()
+  @BodyTypes('application/json')
+  @ApiOperation({ summary: 'Create an account' })
+  @ApiCreatedResponse({ type: AccountDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The email has an account.' })
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponseDto,
+    description: 'Too many registrations from this address.',
+    headers: RETRY_AFTER,
+  })
+  register(@Body() body: CredentialsDto, @Ip() address: string): Promise<AccountDto> {
+    return this.auth.register(body, address);
+  }
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @BodyTypes('application/json')
+  @ApiOperation({ summary: 'Start a session: a bearer token for the other routes' })
+  @ApiOkResponse({ type: SessionTokenDto })
+  @ApiUnauthorizedResponse({
+    type: ErrorResponseDto,
+    description: 'Unknown email or wrong password.',
+  })
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponseDto,
+    description: 'Too many failed logins for this email or from this address.',
+    headers: RETRY_AFTER,
+  })
+  login(@Body() body: CredentialsDto, @Ip() address: string): Promise<SessionTokenDto> {
+    return this.auth.login(body, address);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiBearer()
+  @ApiOperation({ summary: "End this token's session, on every API process at once" })
+  @ApiNoContentResponse({ description: 'Ended.' })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto })
+  logout(@CurrentOwner() caller: Principal): Promise<void> {
+    return this.auth.logout(caller);
+  }
+}
+
+@ApiTags('auth')
+@Controller('me')
+export class MeController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Get()
+  @ApiBearer()
+  @ApiOperation({ summary: 'The account of the token' })
+  @ApiOkResponse({ type: AccountDto })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto })
+  me(@CurrentOwner() caller: Principal): Promise<AccountDto> {
+    return this.auth.me(caller);
+  }
+}

@@ -1,0 +1,76 @@
+import { ConflictException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { AppConfig } from '../config/configuration.js';
+import type { AccountDto, SessionTokenDto } from './dto/account.dto.js';
+import type { CredentialsDto } from './dto/credentials.dto.js';
+import { Authenticator } from './authenticator.js';
+import { LoginThrottle } from './login-throttle.js';
+import type { Principal } from './owner.js';
+import { PasswordHasher } from './password-hasher.js';
+import { newSessionToken } from './session-token.js';
+import { SessionsRepository } from './sessions.repository.js';
+import { UsersRepository, type Account } from './users.repository.js';
+
+const DAY_MS = 24 * 3600 * 1000;
+/** One answer for an unknown email and a wrong password: neither tells which it was. */
+const BAD_CREDENTIALS = 'the email or the password is wrong';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsRepository,
+    private readonly passwords: PasswordHasher,
+    private readonly throttle: LoginThrottle,
+    private readonly authenticator: Authenticator,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** `address`: the client's, for the per-address limit on registrations. */
+  async register({ email, password }: CredentialsDto, address: string): Promise<AccountDto> {
+    await this.throttle.register(address);
+    const account = await this.users.create(email, await this.passwords.hash(password));
+    if (!account) throw new ConflictException('an account with this email exists');
+    return accountDto(account);
+  }
+
+  async login({ email, password }: CredentialsDto, address: string): Promise<SessionTokenDto> {
+    await this.throttle.beforeLogin(email, address);
+    const user = await this.users.credentialsOf(email);
+    if (!(await this.passwords.verify(user?.password_hash, password)) || !user) {
+      await this.throttle.failedLogin(email, address);
+      throw new UnauthorizedException(BAD_CREDENTIALS);
+    }
+    await this.throttle.succeededLogin(email);
+    const ownerId = user._id.toHexString();
+    const { token, hash } = newSessionToken(ownerId);
+    const now = Date.now();
+    const expiresAt = new Date(now + this.config.sessionMaxDays * DAY_MS);
+    const endsAt = new Date(
+      Math.min(expiresAt.getTime(), now + this.config.sessionIdleDays * DAY_MS),
+    );
+    await this.sessions.create(hash, ownerId, expiresAt, endsAt);
+    return { token, token_type: 'Bearer', expires_at: expiresAt.toISOString() };
+  }
+
+  /** Ends the caller's session: its token is refused by every process from the next request on. */
+  async logout(principal: Principal): Promise<void> {
+    if (principal.sessionHash === undefined) {
+      throw new UnauthorizedException('there is no session to end: no token was sent');
+    }
+    await this.sessions.remove(principal.sessionHash);
+    await this.authenticator.ended(principal.sessionHash);
+  }
+
+  async me(principal: Principal): Promise<AccountDto> {
+    const account = await this.users.findById(principal.id);
+    // The session outlived its account: nothing to show, as for any invalid token.
+    if (!account) throw new UnauthorizedException('the account of this token no longer exists');
+    return accountDto(account);
+  }
+}
+
+const accountDto = (account: Account): AccountDto => ({
+  id: account._id.toHexString(),
+  email: account.email,
+  created_at: account.created_at.toISOString(),
+});

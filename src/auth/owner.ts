@@ -1,0 +1,35 @@
+import { trusted, Types } from 'mongoose';
+
+/** Whose data a request acts on. Services take it explicitly; nothing reads it from a global. */
+export interface Owner {
+  /** The account's id, 24 hex digits. */
+  readonly id: string;
+  /**
+   * Whether the account is LEGACY_OWNER's: it also holds what has no owner (the original
+   * service's todos, and data from before accounts), which no one else ever sees.
+   */
+  readonly holdsOwnerless: boolean;
+}
+
+/** The caller of an authenticated request: the owner, and the session the token names. */
+export interface Principal extends Owner {
+  /** The SHA-256 of the session token, for logout; absent for LEGACY_OWNER's tokenless calls. */
+  readonly sessionHash?: string;
+}
+
+/**
+ * The `owner_id` condition selecting what `owner` holds, for Mongoose and the driver alike
+ * (the operator is marked trusted, so Mongoose's sanitizeFilter keeps it).
+ */
+export function ownedBy(owner: Owner): {
+  owner_id: Types.ObjectId | { $in: (Types.ObjectId | null)[] };
+} {
+  const id = new Types.ObjectId(owner.id);
+  // A missing field matches null too: the original's documents have no owner_id at all.
+  return { owner_id: owner.holdsOwnerless ? trusted({ $in: [id, null] }) : id };
+}
+
+/** Whether `owner` holds a record (a job, a file) whose recorded owner is `recorded`. */
+export function holds(owner: Owner, recorded: unknown): boolean {
+  return recorded === undefined || recorded === null ? owner.holdsOwnerless : recorded === owner.id;
+}

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { MongoServerError } from 'mongodb';
+import { Model, Types } from 'mongoose';
+import { User, type UserRecord } from './user.schema.js';
+
+/** What the service shows of an account: never the password's hash. */
+export type Account = Omit<UserRecord, 'password_hash' | 'email_key'>;
+
+const ACCOUNT_FIELDS = { email: 1, created_at: 1 } as const;
+
+/** Emails compare case-insensitively: this is the form they are looked up by. */
+export const emailKeyOf = (email: string): string => email.trim().toLowerCase();
+
+/** The one writer of the `users` collection. */
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectModel(User.name) private readonly users: Model<User>) {}
+
+  /** The new account; `null` when the email is taken (the unique index decides, not a read). */
+  async create(email: string, passwordHash: string): Promise<Account | null> {
+    const user = {
+      _id: new Types.ObjectId(),
+      email: email.trim(),
+      email_key: emailKeyOf(email),
+      password_hash: passwordHash,
+      created_at: new Date(),
+    };
+    try {
+      await this.users.collection.insertOne(user);
+    } catch (error) {
+      if (error instanceof MongoServerError && error.code === 11000) return null;
+      throw error;
+    }
+    return { _id: user._id, email: user.email, created_at: user.created_at };
+  }
+
+  /** The account's id and password hash, for a login; `null` for an unknown email. */
+  credentialsOf(email: string): Promise<{ _id: Types.ObjectId; password_hash: string } | null> {
+    return this.users
+      .findOne({ email_key: emailKeyOf(email) }, { password_hash: 1 })
+      .lean<{ _id: Types.ObjectId; password_hash: string }>()
+      .exec();
+  }
+
+  findById(id: string): Promise<Account | null> {
+    return this.users.findById(id, ACCOUNT_FIELDS).lean<Account>().exec();
+  }
+
+  findByEmail(email: string): Promise<Account | null> {
+    return this.users
+      .findOne({ email_key: emailKeyOf(email) }, ACCOUNT_FIELDS)
+      .lean<Account>()
+      .exec();
+  }
+}

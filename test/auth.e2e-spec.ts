@@ -1,0 +1,202 @@
+import type { AccountDto, SessionTokenDto } from '../src/auth/dto/account.dto.js';
+import { expectError, send, startApi, useApi, type TestApi } from './support/api.js';
+import { bearer, freshEmail, PASSWORD } from './support/auth.js';
+import { spawnApi } from './support/spawned-api.js';
+import { sleep } from './support/wait.js';
+
+const DATABASE = 'todo_e2e_auth';
+
+const credentials = (email: string, password = PASSWORD) => ({ json: { email, password } });
+
+describe('accounts and sessions (e2e)', () => {
+  const api = useApi(DATABASE, {
+    env: { LOGIN_MAX_FAILURES: '3', LOGIN_WINDOW_MINUTES: String(3 / 60) },
+  });
+  const anonymous = { token: null };
+
+  async function login(email: string, password = PASSWORD) {
+    return api.request<SessionTokenDto>('POST', '/auth/login', {
+      ...credentials(email, password),
+      ...anonymous,
+    });
+  }
+
+  it('registers, logs in, names the account, and logs out', async () => {
+    const email = freshEmail('Ada');
+    const registered = await api.request<AccountDto>('POST', '/auth/register', {
+      ...credentials(email),
+      ...anonymous,
+    });
+    expect(registered.status).toBe(201);
+    expect(registered.body).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{24}$/) as unknown,
+      email,
+      created_at: expect.any(String) as unknown,
+    });
+
+    const session = await login(email.toUpperCase()); // emails compare case-insensitively
+    expect(session.status).toBe(200);
+    const { token, token_type, expires_at } = session.body;
+    expect(token).toMatch(/^tdo_s_[0-9a-f]{24}[A-Za-z0-9_-]{43}$/);
+    expect(token.slice(6, 30)).toBe(registered.body.id);
+    expect(token_type).toBe('Bearer');
+    const days = (Date.parse(expires_at) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(89.9);
+    expect(days).toBeLessThanOrEqual(90);
+
+    const me = await api.request<AccountDto>('GET', '/me', { token });
+    expect(me.status).toBe(200);
+    expect(me.body).toEqual(registered.body);
+
+    expect((await api.request('POST', '/auth/logout', { token })).status).toBe(204);
+    const after = await api.request('GET', '/me', { token });
+    expectError(after, 401);
+    expect(after.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+  });
+
+  it('refuses bad registrations with 400 and a taken email (any case) with 409', async () => {
+    const email = freshEmail();
+    expect(
+      (await api.request('POST', '/auth/register', { ...credentials(email), ...anonymous })).status,
+    ).toBe(201);
+    const taken = await api.request('POST', '/auth/register', {
+      ...credentials(email.toUpperCase()),
+      ...anonymous,
+    });
+    expectError(taken, 409);
+    for (const body of [
+      { email: 'not an email', password: PASSWORD },
+      { email: freshEmail(), password: 'short' },
+      { email: freshEmail(), password: 'x'.repeat(129) },
+      { email: freshEmail(), password: PASSWORD, owner_id: '0'.repeat(24) },
+      { email: freshEmail() },
+    ]) {
+      expectError(await api.request('POST', '/auth/register', { json: body, ...anonymous }), 400);
+    }
+  });
+
+  it('answers an unknown email and a wrong password with byte-identical bodies', async () => {
+    const email = freshEmail();
+    await api.request('POST', '/auth/register', { ...credentials(email), ...anonymous });
+    const unknown = await login(freshEmail());
+    const wrong = await login(email, 'not the password at all');
+    expect(unknown.status).toBe(401);
+    expect(wrong.status).toBe(401);
+    expect(wrong.text).toBe(unknown.text);
+  });
+
+  it('answers 429 with Retry-After after the failures allowed, then lets the right password in', async () => {
+    const email = freshEmail();
+    await api.request('POST', '/auth/register', { ...credentials(email), ...anonymous });
+    for (let i = 0; i < 3; i++) expect((await login(email, 'wrong password!')).status).toBe(401);
+    const blocked = await login(email);
+    expectError(blocked, 429);
+    const retryAfter = Number(blocked.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(3);
+    // Another email from the same address is not blocked by this one's failures.
+    const other = freshEmail();
+    await api.request('POST', '/auth/register', { ...credentials(other), ...anonymous });
+    expect((await login(other)).status).toBe(200);
+
+    await sleep(retryAfter * 1000 + 200);
+    expect((await login(email)).status).toBe(200);
+  });
+
+  it('refuses routes without a token (WWW-Authenticate: Bearer) and with a made-up one', async () => {
+    for (const [method, path] of [
+      ['GET', '/todos'],
+      ['POST', '/todos'],
+      ['GET', `/todos/${'a'.repeat(24)}`],
+      ['GET', '/todo'],
+      ['POST', '/todos/exports'],
+      ['GET', '/jobs/exports/1'],
+      ['GET', '/todos/exports/1/download'],
+      ['GET', '/me'],
+      ['POST', '/auth/logout'],
+    ]) {
+      const body = method === 'GET' ? {} : { json: {} };
+      const none = await api.request(method, path, { ...anonymous, ...body });
+      expectError(none, 401);
+      expect(none.headers.get('www-authenticate')).toBe('Bearer');
+      const forged = `tdo_s_${'a'.repeat(24)}${'b'.repeat(43)}`;
+      for (const token of [forged, 'garbage', api.token.slice(0, -1) + 'x']) {
+        const refused = await api.request(method, path, { token, ...body });
+        expectError(refused, 401);
+        expect(refused.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+      }
+    }
+    // Public routes need none.
+    for (const path of ['/health/live', '/health/ready', '/metrics', '/docs-json']) {
+      expect((await api.request('GET', path, anonymous)).status).toBe(200);
+    }
+  });
+
+  it('ends a session on every API process from the next request on', async () => {
+    const other = await startApi(DATABASE, { LOGIN_MAX_FAILURES: '3' });
+    try {
+      const email = freshEmail();
+      await api.request('POST', '/auth/register', { ...credentials(email), ...anonymous });
+      const { token } = (await login(email)).body;
+      // Both processes have the session in Redis (and in their hot path) before the logout.
+      for (const url of [api.url, other.url]) {
+        for (let i = 0; i < 3; i++)
+          expect((await send(url, 'GET', '/todos', { token })).status).toBe(200);
+      }
+      expect((await send(other.url, 'POST', '/auth/logout', { token })).status).toBe(204);
+      expect((await send(api.url, 'GET', '/todos', { token })).status).toBe(401);
+      expect((await send(other.url, 'GET', '/todos', { token })).status).toBe(401);
+      // Other sessions of the account live on.
+      const again = (await login(email)).body.token;
+      expect((await send(api.url, 'GET', '/todos', { token: again })).status).toBe(200);
+    } finally {
+      await closeKeepingDatabase(other);
+    }
+  });
+});
+
+describe('secrets in responses, logs and exports (e2e)', () => {
+  it('never shows a password, its hash or a token', async () => {
+    const spawned = await spawnApi('todo_e2e_auth_secrets', { LOG_LEVEL: 'debug' });
+    try {
+      const email = freshEmail();
+      const password = 'a secret that must not leak';
+      const bodies: string[] = [];
+      const post = async (path: string, json: unknown, token?: string) => {
+        const response = await fetch(`${spawned.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(token ? bearer(token) : {}) },
+          body: JSON.stringify(json),
+        });
+        bodies.push(await response.text());
+        return response;
+      };
+      await post('/auth/register', { email, password });
+      await post('/auth/login', { email, password: 'a wrong password!' });
+      const login = await post('/auth/login', { email, password });
+      const { token } = JSON.parse(bodies.at(-1) ?? '{}') as { token: string };
+      expect(login.status).toBe(200);
+      await post('/todos', { content: 'mine' }, token);
+      for (const path of ['/me', '/todos']) {
+        const response = await fetch(`${spawned.url}${path}`, { headers: bearer(token) });
+        bodies.push(await response.text());
+      }
+      await post('/auth/logout', {}, token);
+      await sleep(300);
+
+      const everything = [spawned.process.output(), ...bodies.slice(3)].join('\n');
+      expect(everything).not.toContain(password);
+      expect(everything).not.toContain(token);
+      expect(everything).not.toContain(token.slice(30)); // the secret part alone
+      expect(everything).not.toMatch(/\$argon2id\$/);
+      expect(spawned.process.output()).not.toMatch(/authorization/i);
+    } finally {
+      await spawned.stop();
+    }
+  }, 60_000);
+});
+
+/** Closes a second in-process API on a database another one still uses. */
+async function closeKeepingDatabase(api: TestApi): Promise<void> {
+  await api.app.close();
+}
