@@ -61,7 +61,7 @@ drop_stores
 
 export NODE_ENV=test LOG_LEVEL=warn RATE_LIMIT_MAX=0 HOST=127.0.0.1 SHUTDOWN_DELAY_MS=0
 # The fuzzer registers accounts and fails logins by the thousand from one address.
-export REGISTER_MAX_PER_HOUR=1000000 LOGIN_MAX_FAILURES_PER_ADDRESS=1000000
+export REGISTER_MAX_PER_HOUR=100000 LOGIN_MAX_FAILURES_PER_ADDRESS=100000
 export MONGODB_URI=$mongodb_uri REDIS_URL=$redis_url CACHE_KEY_PREFIX=$name QUEUE_PREFIX=$name
 # The worker runs too, so exports finish and their downloads are fuzzed past 404/409.
 PORT=$port node dist/main.js >"$out/api.log" 2>&1 &
