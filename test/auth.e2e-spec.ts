@@ -127,7 +127,9 @@ describe('accounts and sessions (e2e)', () => {
       }
     }
     // Public routes need none.
-    for (const path of ['/health/live', '/health/ready', '/metrics', '/docs-json']) {
+    // (nginx keeps /metrics to the internal network: through it, a 404.)
+    const metrics = process.env.E2E_VIA_NGINX === '1' ? [] : ['/metrics'];
+    for (const path of ['/health/live', '/health/ready', '/docs-json', ...metrics]) {
       expect((await api.request('GET', path, anonymous)).status).toBe(200);
     }
   });
