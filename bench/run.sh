@@ -13,7 +13,9 @@ bash scripts/stores.sh
 npm run -s build
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 # `npm run bench` runs the HTTP benchmark; `npm run bench:worker` the worker's;
-# `npm run bench:compare -- <dir-a> <dir-b>` two builds' cached hit paths side by side.
+# `npm run bench:compare -- <dir-a> <dir-b>` two builds' cached hit paths side by side;
+# `npm run bench:round-trips -- [<dir>]` the Redis commands of one cached hit.
 if [ "${1:-}" = worker ]; then exec node bench/worker.mjs; fi
+if [ "${1:-}" = round-trips ]; then shift && exec node bench/round-trips.mjs "$@"; fi
 if [ "${1:-}" = compare ]; then shift && exec node bench/compare.mjs "$@"; fi
 exec node bench/run.mjs "$@"

@@ -1,0 +1,199 @@
+import { UnauthorizedException, type ExecutionContext, type Type } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ALICE, LEGACY } from '../testing/owners.js';
+import { strictFake } from '../testing/strict-fake.js';
+import { Public, TokenOrLegacyOwner } from './access.decorator.js';
+import { AuthGuard } from './auth.guard.js';
+import type { LegacyOwner } from './legacy-owner.js';
+import type { Principal } from './owner.js';
+
+/** Routes as a controller declares them: the guard reads the metadata the decorators set. */
+class Routes {
+  @Public()
+  health() {}
+
+  @TokenOrLegacyOwner()
+  original() {}
+
+  closed() {}
+}
+
+/** A controller whose routes are all the original's, but one made public. */
+@TokenOrLegacyOwner()
+class OriginalRoutes {
+  list() {}
+
+  @Public()
+  open() {}
+}
+
+/**
+ * The ExecutionContext of a request to `controller.prototype[route]`, with `authorization`
+ * sent (or not) and the `principal` the authentication hook set (or not), and the headers
+ * the guard set on the reply.
+ */
+function fakeContext<T>(
+  controller: Type<T>,
+  route: keyof T & string,
+  { authorization, principal }: { authorization?: string; principal?: Principal } = {},
+) {
+  const request = {
+    headers: authorization === undefined ? {} : { authorization },
+    principal,
+  } as FastifyRequest;
+  const headers: Record<string, string> = {};
+  const reply = strictFake<FastifyReply>('reply', {
+    header: (name: string, value: string) => {
+      headers[name] = value;
+    },
+  });
+  const http = strictFake<ReturnType<ExecutionContext['switchToHttp']>>('http', {
+    getRequest: () => request,
+    getResponse: () => reply,
+  });
+  const context = strictFake<ExecutionContext>('context', {
+    getHandler: () => controller.prototype[route] as () => void,
+    getClass: () => controller,
+    switchToHttp: () => http,
+  });
+  return { context, request, headers };
+}
+
+/** LEGACY_OWNER's account as `LegacyOwner.id()` finds it: registered, not, or unset. */
+const legacyOwner = (id: string | undefined) =>
+  strictFake<LegacyOwner>('legacy', { id: () => Promise.resolve(id) });
+
+const guardWith = (legacy: LegacyOwner) => new AuthGuard(new Reflector(), legacy);
+
+const NO_TOKEN = 'a bearer token is required';
+const INVALID_TOKEN = 'the bearer token is invalid or has ended';
+
+/** Checks that `refused` rejects with a 401 (the class, not only the message) saying `message`. */
+async function expectUnauthorized(refused: Promise<boolean>, message: string) {
+  const error = await refused.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(UnauthorizedException);
+  expect((error as UnauthorizedException).message).toBe(message);
+}
+
+describe('AuthGuard', () => {
+  describe('a @Public() route', () => {
+    it('passes without a principal, a header or any lookup', async () => {
+      const legacy = legacyOwner(LEGACY.id);
+      const { context, request, headers } = fakeContext(Routes, 'health');
+      await expect(guardWith(legacy).canActivate(context)).resolves.toBe(true);
+      expect(request.principal).toBeUndefined();
+      expect(headers).toEqual({});
+      expect(legacy.mocks.id).not.toHaveBeenCalled();
+    });
+
+    it('passes with an invalid token sent too', async () => {
+      const { context, headers } = fakeContext(Routes, 'health', { authorization: 'Bearer no' });
+      await expect(guardWith(legacyOwner(undefined)).canActivate(context)).resolves.toBe(true);
+      expect(headers).toEqual({});
+    });
+
+    it("overrides its controller's @TokenOrLegacyOwner()", async () => {
+      const legacy = legacyOwner(undefined);
+      const { context, request } = fakeContext(OriginalRoutes, 'open');
+      await expect(guardWith(legacy).canActivate(context)).resolves.toBe(true);
+      expect(request.principal).toBeUndefined();
+      expect(legacy.mocks.id).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('a route without a marker', () => {
+    it('passes the principal of a valid token, untouched', async () => {
+      const principal: Principal = { ...ALICE, sessionHash: 'h' };
+      const legacy = legacyOwner(LEGACY.id);
+      const { context, request, headers } = fakeContext(Routes, 'closed', {
+        authorization: 'Bearer valid',
+        principal,
+      });
+      await expect(guardWith(legacy).canActivate(context)).resolves.toBe(true);
+      expect(request.principal).toBe(principal);
+      expect(headers).toEqual({});
+      expect(legacy.mocks.id).not.toHaveBeenCalled();
+    });
+
+    it('refuses a request without a token: 401, WWW-Authenticate: Bearer', async () => {
+      const { context, request, headers } = fakeContext(Routes, 'closed');
+      const refused = guardWith(legacyOwner(undefined)).canActivate(context);
+      await expectUnauthorized(refused, NO_TOKEN);
+      expect(headers).toEqual({ 'www-authenticate': 'Bearer' });
+      expect(request.principal).toBeUndefined();
+    });
+
+    it('refuses an invalid token: 401, WWW-Authenticate: Bearer error="invalid_token"', async () => {
+      const { context, headers } = fakeContext(Routes, 'closed', {
+        authorization: 'Bearer tdo_s_ended',
+      });
+      await expectUnauthorized(
+        guardWith(legacyOwner(undefined)).canActivate(context),
+        INVALID_TOKEN,
+      );
+      expect(headers).toEqual({ 'www-authenticate': 'Bearer error="invalid_token"' });
+    });
+
+    it('never acts for LEGACY_OWNER, even when it is set', async () => {
+      const legacy = legacyOwner(LEGACY.id);
+      const { context, request, headers } = fakeContext(Routes, 'closed');
+      await expectUnauthorized(guardWith(legacy).canActivate(context), NO_TOKEN);
+      expect(headers).toEqual({ 'www-authenticate': 'Bearer' });
+      expect(request.principal).toBeUndefined();
+      expect(legacy.mocks.id).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('a @TokenOrLegacyOwner() route', () => {
+    it("acts for LEGACY_OWNER's account without a token, when it is registered", async () => {
+      const legacy = legacyOwner(LEGACY.id);
+      const { context, request, headers } = fakeContext(Routes, 'original');
+      await expect(guardWith(legacy).canActivate(context)).resolves.toBe(true);
+      expect(request.principal).toEqual({ id: LEGACY.id, holdsOwnerless: true });
+      expect(headers).toEqual({});
+      expect(legacy.mocks.id).toHaveBeenCalledTimes(1);
+    });
+
+    it("takes the marker from the route's controller too", async () => {
+      const { context, request } = fakeContext(OriginalRoutes, 'list');
+      await expect(guardWith(legacyOwner(LEGACY.id)).canActivate(context)).resolves.toBe(true);
+      expect(request.principal).toEqual({ id: LEGACY.id, holdsOwnerless: true });
+    });
+
+    it('refuses a request without a token when LEGACY_OWNER names no account (or is unset)', async () => {
+      const legacy = legacyOwner(undefined);
+      const { context, request, headers } = fakeContext(Routes, 'original');
+      await expectUnauthorized(guardWith(legacy).canActivate(context), NO_TOKEN);
+      expect(headers).toEqual({ 'www-authenticate': 'Bearer' });
+      expect(request.principal).toBeUndefined();
+      expect(legacy.mocks.id).toHaveBeenCalledTimes(1);
+    });
+
+    it('refuses an invalid token rather than falling back to LEGACY_OWNER', async () => {
+      const legacy = legacyOwner(LEGACY.id);
+      const { context, request, headers } = fakeContext(Routes, 'original', {
+        authorization: 'Bearer tdo_s_ended',
+      });
+      await expectUnauthorized(guardWith(legacy).canActivate(context), INVALID_TOKEN);
+      expect(headers).toEqual({ 'www-authenticate': 'Bearer error="invalid_token"' });
+      expect(request.principal).toBeUndefined();
+      expect(legacy.mocks.id).not.toHaveBeenCalled();
+    });
+
+    it("acts for a valid token's owner, not LEGACY_OWNER", async () => {
+      const legacy = legacyOwner(LEGACY.id);
+      const principal: Principal = { ...ALICE, sessionHash: 'h' };
+      const { context, request } = fakeContext(Routes, 'original', {
+        authorization: 'Bearer valid',
+        principal,
+      });
+      await expect(guardWith(legacy).canActivate(context)).resolves.toBe(true);
+      expect(request.principal).toBe(principal);
+      expect(legacy.mocks.id).not.toHaveBeenCalled();
+    });
+  });
+});
