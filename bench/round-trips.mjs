@@ -16,8 +16,7 @@ import { authHeaders, benchToken, mongoUri } from './lib.mjs';
 const HITS = Number(process.env.BENCH_HITS ?? 1_000);
 const dir = resolve(process.argv[2] ?? '.');
 const children = [];
-// The API first, then its Redis, so it does not report the lost connection.
-process.on('exit', () => [...children].reverse().forEach((child) => child.kill('SIGTERM')));
+process.on('exit', () => children.forEach((child) => child.kill('SIGTERM')));
 
 const freePort = () =>
   new Promise((done) => {
@@ -105,4 +104,7 @@ console.log(
   '(Redis counts the commands a script runs too: a script and its commands are one round trip.)',
 );
 redis.disconnect();
+// The API first, and once it is gone its Redis, so it does not report the lost connection.
+const api = children.pop();
+await new Promise((done) => api.once('exit', done).kill('SIGTERM'));
 process.exit(0);
