@@ -64,6 +64,8 @@ function setUpSwagger(app: NestFastifyApplication): void {
       [
         'A todo REST API. Lists are newest first; page by `cursor` (stable under writes) or by `start` (an offset).',
         '',
+        'Register (`POST /auth/register`), log in (`POST /auth/login`), then send the token as `Authorization: Bearer <token>` ("Authorize" above). Every todo, export and job is its owner\'s: another owner\'s is a 404.',
+        '',
         '`HEAD` is answered wherever `GET` is; `OPTIONS` answers 204 with `Allow`; a method a path does not serve is a 405 with `Allow`. Cacheable GETs carry an `ETag` (`If-None-Match` gives 304); changes of a todo honour `If-Match` (412); creates take an `Idempotency-Key`.',
       ].join('\n'),
     )

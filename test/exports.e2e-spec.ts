@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { Types } from 'mongoose';
 import type { ExportAcceptedDto } from '../src/exports/dto/create-export.dto.js';
 import { ExportFilesService } from '../src/exports/export-files.service.js';
 import type { JobViewDto } from '../src/jobs/job-view.dto.js';
@@ -31,6 +32,13 @@ describe('exports (e2e, real worker)', () => {
     }));
     await insertTodos(api, docs);
     docs.filter((d) => d.is_finished).forEach((d) => finishedIds.add(d._id.toHexString()));
+    // Another owner's todos, and the original's (no owner): no export of this owner holds one.
+    const others = todoDocs(50, (i) => ({
+      content: `not this owner's ${i}`,
+      is_finished: i % 2 === 0,
+      owner_id: i % 2 ? new Types.ObjectId() : undefined,
+    }));
+    await insertTodos(api, others);
   });
   // Some tests stop or kill the worker: each starts with one running.
   beforeEach(async () => {
@@ -76,7 +84,7 @@ describe('exports (e2e, real worker)', () => {
     expect(file.headers.get('content-disposition')).toBe(`attachment; filename="todos-${id}.json"`);
     expect(file.body).toHaveLength(COUNT);
     expect(new Set(file.body.map((t) => t.id)).size).toBe(COUNT);
-    const stored = await api.todos.find().lean();
+    const stored = await api.todos.find({ owner_id: new Types.ObjectId(api.ownerId) }).lean();
     const contentById = new Map(stored.map((t) => [t._id.toHexString(), t.content]));
     expect(file.body.every((t) => t.content === contentById.get(t.id))).toBe(true);
     expect(await files.countFor(id)).toBe(1);

@@ -34,7 +34,7 @@ export function todoDocs(
 
 /**
  * Inserts `docs` straight into the collection, 2,000 at a time, then invalidates the views.
- * They are the API's default account's, unless a doc names its `owner_id` (`null`: none).
+ * They are the API's default account's, unless a doc names its `owner_id` (`undefined`: none).
  */
 export async function insertTodos(api: TestApi, docs: TodoRecord[]): Promise<void> {
   const owner_id = new Types.ObjectId(api.ownerId);
