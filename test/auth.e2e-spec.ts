@@ -127,6 +127,13 @@ describe('accounts and sessions (e2e)', () => {
       }
     }
     // Public routes need none.
+    // Credentials of another scheme: no bearer token failed, so no error code (RFC 6750 §3.1).
+    const basic = await api.request('GET', '/todos', {
+      token: null,
+      headers: { authorization: 'Basic YTpi' },
+    });
+    expectError(basic, 401);
+    expect(basic.headers.get('www-authenticate')).toBe('Bearer');
     // (nginx keeps /metrics to the internal network: through it, a 404.)
     const metrics = process.env.E2E_VIA_NGINX === '1' ? [] : ['/metrics'];
     for (const path of ['/health/live', '/health/ready', '/docs-json', ...metrics]) {

@@ -53,7 +53,7 @@ function fakeContext<T>(
     getResponse: () => reply,
   });
   const context = strictFake<ExecutionContext>('context', {
-    getHandler: () => controller.prototype[route] as () => void,
+    getHandler: () => (controller.prototype as T)[route],
     getClass: () => controller,
     switchToHttp: () => http,
   });

@@ -8,6 +8,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ACCESS, type Access } from './access.decorator.js';
 import { LegacyOwner } from './legacy-owner.js';
+import { bearerToken } from './session-token.js';
 
 /**
  * Every route needs a valid bearer token unless it says otherwise (`@Public()`,
@@ -39,9 +40,12 @@ export class AuthGuard implements CanActivate {
         return true;
       }
     }
+    // RFC 6750 §3.1: an error code only for a bearer token that failed, not for no token or
+    // credentials of another scheme.
+    const failed = bearerToken(request.headers.authorization) !== undefined;
     void http
       .getResponse<FastifyReply>()
-      .header('www-authenticate', sent ? 'Bearer error="invalid_token"' : 'Bearer');
+      .header('www-authenticate', failed ? 'Bearer error="invalid_token"' : 'Bearer');
     throw new UnauthorizedException(
       sent ? 'the bearer token is invalid or has ended' : 'a bearer token is required',
     );

@@ -1,0 +1,79 @@
+import { jest } from '@jest/globals';
+import { Types } from 'mongoose';
+import { loadConfig } from '../config/configuration.js';
+import { ALICE, LEGACY } from '../testing/owners.js';
+import { strictFake } from '../testing/strict-fake.js';
+import { LegacyOwner } from './legacy-owner.js';
+import type { Account, UsersRepository } from './users.repository.js';
+
+const EMAIL = 'legacy@example.com';
+const legacyAccount: Account = {
+  _id: new Types.ObjectId(LEGACY.id),
+  email: EMAIL,
+  created_at: new Date('2026-11-27T10:00:00.000Z'),
+};
+
+/** LegacyOwner with LEGACY_OWNER set to EMAIL, over users that find `found` for it. */
+function setup(found: Account | null = legacyAccount) {
+  const users = strictFake<UsersRepository>('users', {
+    findByEmail: () => Promise.resolve(found),
+  });
+  return { legacy: new LegacyOwner(loadConfig({ LEGACY_OWNER: EMAIL }), users), users };
+}
+
+describe('LegacyOwner', () => {
+  beforeEach(() => {
+    jest.useFakeTimers({ now: Date.parse('2030-01-01T09:00:00.000Z') });
+  });
+  afterEach(() => jest.useRealTimers());
+
+  describe('with LEGACY_OWNER unset', () => {
+    it('names no account, and reads no users', async () => {
+      // Any call on these users fails the test.
+      const legacy = new LegacyOwner(loadConfig({}), strictFake<UsersRepository>('users'));
+      expect(await legacy.id()).toBeUndefined();
+      expect(await legacy.is(LEGACY.id)).toBe(false);
+      expect(await legacy.is(ALICE.id)).toBe(false);
+    });
+  });
+
+  describe('with LEGACY_OWNER set', () => {
+    it('names the account of that email', async () => {
+      const { legacy, users } = setup();
+      expect(await legacy.id()).toBe(LEGACY.id);
+      expect(users.calls).toEqual([{ method: 'findByEmail', args: [EMAIL] }]);
+    });
+
+    it('remembers it for 30 s, then reads it again', async () => {
+      const { legacy, users } = setup();
+      await legacy.id();
+      jest.advanceTimersByTime(29_999);
+      expect(await legacy.id()).toBe(LEGACY.id);
+      expect(await legacy.is(LEGACY.id)).toBe(true);
+      expect(users.mocks.findByEmail).toHaveBeenCalledTimes(1);
+
+      jest.advanceTimersByTime(1);
+      expect(await legacy.id()).toBe(LEGACY.id);
+      expect(users.mocks.findByEmail).toHaveBeenCalledTimes(2);
+    });
+
+    it('is() holds for its account only', async () => {
+      const { legacy, users } = setup();
+      expect(await legacy.is(LEGACY.id)).toBe(true);
+      expect(await legacy.is(ALICE.id)).toBe(false);
+      expect(users.mocks.findByEmail).toHaveBeenCalledTimes(1);
+    });
+
+    it('names no account while the email is unregistered, and finds it once registered', async () => {
+      const { legacy, users } = setup(null);
+      expect(await legacy.id()).toBeUndefined();
+      expect(await legacy.is(LEGACY.id)).toBe(false);
+      expect(users.mocks.findByEmail).toHaveBeenCalledTimes(1); // the absence is remembered too
+
+      users.mocks.findByEmail.mockImplementation(() => Promise.resolve(legacyAccount));
+      jest.advanceTimersByTime(30_000);
+      expect(await legacy.id()).toBe(LEGACY.id);
+      expect(users.mocks.findByEmail).toHaveBeenCalledTimes(2);
+    });
+  });
+});
