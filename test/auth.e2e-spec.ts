@@ -1,3 +1,5 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Types } from 'mongoose';
 import type { AccountDto, SessionTokenDto } from '../src/auth/dto/account.dto.js';
 import { expectError, send, startApi, useApi, type TestApi } from './support/api.js';
 import { bearer, freshEmail, PASSWORD } from './support/auth.js';
@@ -141,6 +143,24 @@ describe('accounts and sessions (e2e)', () => {
     }
   });
 
+  it('refuses the token of a session that has ended (idle or past its end)', async () => {
+    // A session as login makes it, but its end already passed.
+    const owner = api.ownerId;
+    const token = `tdo_s_${owner}${randomBytes(32).toString('base64url')}`;
+    const past = new Date(Date.now() - 1_000);
+    await api.todos.db.collection('sessions').insertOne({
+      token_hash: createHash('sha256').update(token).digest('base64url'),
+      owner_id: new Types.ObjectId(owner),
+      created_at: new Date(Date.now() - 86_400_000),
+      expires_at: new Date(Date.now() + 86_400_000),
+      last_used_at: new Date(Date.now() - 86_400_000),
+      ends_at: past,
+    });
+    const refused = await api.request('GET', '/todos', { token });
+    expectError(refused, 401);
+    expect(refused.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+  });
+
   it('ends a session on every API process from the next request on', async () => {
     const other = await startApi(DATABASE, { LOGIN_MAX_FAILURES: '3' });
     try {
@@ -161,6 +181,29 @@ describe('accounts and sessions (e2e)', () => {
     } finally {
       await closeKeepingDatabase(other);
     }
+  });
+});
+
+describe('failed logins from one address (e2e)', () => {
+  const api = useApi('todo_e2e_auth_address', {
+    env: { LOGIN_MAX_FAILURES_PER_ADDRESS: '4', LOGIN_WINDOW_MINUTES: '1' },
+  });
+
+  it('answers 429 past LOGIN_MAX_FAILURES_PER_ADDRESS, whatever the emails (password spraying)', async () => {
+    const emails = [freshEmail(), freshEmail(), freshEmail(), freshEmail(), freshEmail()];
+    for (const email of emails.slice(0, 4)) {
+      const failed = await api.request('POST', '/auth/login', {
+        json: { email, password: 'not the password' },
+        token: null,
+      });
+      expect(failed.status).toBe(401);
+    }
+    const blocked = await api.request('POST', '/auth/login', {
+      json: { email: emails[4], password: 'not the password' },
+      token: null,
+    });
+    expectError(blocked, 429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });
 
@@ -190,6 +233,7 @@ describe('secrets in responses, logs and exports (e2e)', () => {
         const response = await fetch(`${spawned.url}${path}`, { headers: bearer(token) });
         bodies.push(await response.text());
       }
+      bodies.push(await (await fetch(`${spawned.url}/metrics`)).text());
       await post('/auth/logout', {}, token);
       await sleep(300);
 
