@@ -134,6 +134,19 @@ describe('security headers and CORS (e2e)', () => {
       expectSecurityHeaders(response);
     });
 
+    it('varies a cached answer on the origin and on the token, hit or miss', async () => {
+      for (const expected of ['MISS', 'HIT']) {
+        const response = await api.request('GET', '/todos?limit=3', {
+          headers: { origin: ALLOWED },
+        });
+        expect(response.headers.get('x-cache')).toBe(expected);
+        expect(list(response.headers.get('vary'))?.map((name) => name.toLowerCase())).toEqual([
+          'origin',
+          'authorization',
+        ]);
+      }
+    });
+
     it('answers an allowed preflight with the methods and headers it may use', async () => {
       const response = await preflight(api, ALLOWED);
       expect(response.status).toBe(204);

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { CACHEABLE_HEADERS, X_CACHE } from './cache.constants.js';
+import { markCachedAnswer } from './cached-answer.js';
 
 /**
  * Answers cache hits in a Fastify `preHandler` hook, before Nest's router, interceptors and
@@ -18,11 +18,7 @@ export function installCacheFastPath(app: NestFastifyApplication): void {
     .addHook('preHandler', (request, reply, done) => {
       const cached = request.cachedView;
       if (cached === undefined) return done();
-      void reply
-        .headers(CACHEABLE_HEADERS)
-        .header(X_CACHE, 'HIT')
-        .header('etag', cached.etag)
-        .header('content-type', 'application/json; charset=utf-8')
-        .send(cached.body);
+      markCachedAnswer(reply, cached, true);
+      void reply.send(cached.body);
     });
 }

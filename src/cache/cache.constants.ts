@@ -27,15 +27,6 @@ export const GENERATION_TTL_MS = 7 * 24 * 3600 * 1000;
 /** How often a process that lost Redis tries to come back (and replace the generation). */
 export const RECOVERY_INTERVAL_MS = 500;
 
-/**
- * On every cacheable answer: it is one owner's (so no shared cache may keep it, and a browser
- * cache keys it by the token) and must be revalidated (its ETag makes that a cheap 304).
- */
-export const CACHEABLE_HEADERS = {
-  'cache-control': 'private, no-cache',
-  vary: 'Authorization',
-} as const;
-
 /** The response header telling whether a cacheable answer came from the cache. */
 export const X_CACHE = 'x-cache';
 

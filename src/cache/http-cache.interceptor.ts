@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { lastValueFrom, of, type Observable } from 'rxjs';
-import { CACHEABLE_HEADERS, X_CACHE } from './cache.constants.js';
+import { markCachedAnswer } from './cached-answer.js';
 import { CacheKeyFactory } from './cache-key.factory.js';
 import { ResponseCache } from './response-cache.service.js';
 
@@ -28,15 +28,10 @@ export class HttpCacheInterceptor implements NestInterceptor {
     const owner = http.getRequest<FastifyRequest>().principal?.id;
     if (owner === undefined) return next.handle();
     const view = await this.keys.forRequest(context);
-    const { body, etag, hit } = await this.cache.serve(owner, view, async () =>
+    const answer = await this.cache.serve(owner, view, async () =>
       JSON.stringify(await lastValueFrom(next.handle())),
     );
-    void http
-      .getResponse<FastifyReply>()
-      .headers(CACHEABLE_HEADERS)
-      .header(X_CACHE, hit ? 'HIT' : 'MISS')
-      .header('etag', etag)
-      .header('content-type', 'application/json; charset=utf-8');
-    return of(body);
+    markCachedAnswer(http.getResponse<FastifyReply>(), answer, answer.hit);
+    return of(answer.body);
   }
 }
