@@ -70,7 +70,10 @@ function setup({ found, session = null, legacyId, touch }: Options = {}) {
   const legacy = strictFake<LegacyOwner>('legacy', {
     is: (ownerId: string) => Promise.resolve(ownerId === legacyId),
   });
-  const authenticator = new Authenticator(cache, keys, sessions, legacy, config);
+  // LEGACY_OWNER set only where a test names its account, as a deployment sets it.
+  const settings =
+    legacyId === undefined ? config : { ...config, legacyOwner: 'legacy@example.com' };
+  const authenticator = new Authenticator(cache, keys, sessions, legacy, settings);
   return { authenticator, cache, keys, sessions, legacy };
 }
 
@@ -154,6 +157,14 @@ describe('Authenticator', () => {
         sessionHash: legacyToken.hash,
       });
       expect(legacy.mocks.is).toHaveBeenCalledWith(LEGACY.id);
+    });
+
+    it('asks nothing about LEGACY_OWNER when it is unset', async () => {
+      const { authenticator, legacy } = setup({ found: lookup(`${ALICE.id} ${NOW + 60_000}`) });
+      const sent = request(bearer);
+      await authenticator.authenticate(sent);
+      expect(sent.principal?.holdsOwnerless).toBe(false);
+      expect(legacy.mocks.is).not.toHaveBeenCalled();
     });
 
     it.each([

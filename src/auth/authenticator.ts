@@ -42,11 +42,10 @@ export class Authenticator {
     const found = await this.cache.lookup(read.ownerId, view, [sessionEntryName(read.hash)]);
     const live = await this.session(read, found);
     if (!live) return;
-    request.principal = {
-      id: read.ownerId,
-      holdsOwnerless: await this.legacy.is(read.ownerId),
-      sessionHash: read.hash,
-    };
+    // Without LEGACY_OWNER (most deployments) no await on the hit path.
+    const holdsOwnerless =
+      this.config.legacyOwner !== undefined && (await this.legacy.is(read.ownerId));
+    request.principal = { id: read.ownerId, holdsOwnerless, sessionHash: read.hash };
     request.cachedView = found?.cached;
   }
 

@@ -31,3 +31,16 @@ export function createRawKeyv(client: RedisClient, ttlMs: number): Keyv<string> 
  * the Redis client directly (a conditional SET, which Keyv cannot make; Redis expires it).
  */
 export const sideEntry = (value: string): string => `\n${value}`;
+
+/**
+ * A value as `mGet` on the client returns it, read from the store's serialized form:
+ * `undefined` when absent or past its expiry (as Keyv reads it). The hot path reads so,
+ * past cache-manager and Keyv: their `mget` cost twice the CPU of the client's own.
+ */
+export function storedValue(raw: string | null | undefined): string | undefined {
+  if (raw === null || raw === undefined) return undefined;
+  const newline = raw.indexOf('\n');
+  if (newline < 0) return undefined;
+  if (newline > 0 && Number(raw.slice(0, newline)) < Date.now()) return undefined;
+  return raw.slice(newline + 1);
+}

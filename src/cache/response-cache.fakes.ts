@@ -56,11 +56,29 @@ function fakeClientSet(cache: FakeCache) {
   };
 }
 
+/**
+ * The Redis client's MGET as `lookup` uses it: the fake cache's values in the store's
+ * serialized form (no expiry), counted as the cache's `mget`; a failing store throws, as the
+ * client does.
+ */
+function fakeClientMGet(cache: FakeCache) {
+  return async (keys: string[]) => {
+    cache.calls.mget++;
+    if (cache.mode === 'frozen') return new Promise<never>(() => undefined);
+    if (cache.mode === 'failing') throw new Error('connection refused');
+    return keys.map((key) => {
+      const value = cache.data.get(key);
+      return value === undefined ? null : `\n${value}`;
+    });
+  };
+}
+
 export function createTestCache(options: Partial<AppConfig> = {}) {
   const cache = new FakeCache();
   const client = Object.assign(new EventEmitter(), {
     connect: () => Promise.resolve(),
     set: fakeClientSet(cache),
+    mGet: fakeClientMGet(cache),
   });
   const config = {
     cacheEnabled: true,

@@ -45,7 +45,7 @@ describe('ResponseCache', () => {
     await sleep(1);
     await setup.responses.serve(A, 'list', load); // hit from Redis: now held
     const before = { ...setup.cache.calls };
-    const mget = jest.spyOn(setup.cache, 'mget');
+    const mget = jest.spyOn(setup.client, 'mGet');
     expect(await setup.responses.serve(A, 'list', load)).toEqual(served('{"v":"a"}', true));
     expect(setup.cache.calls.get - before.get).toBe(0);
     expect(setup.cache.calls.mget - before.mget).toBe(1); // the epoch and generation, not the body
@@ -142,7 +142,7 @@ describe('ResponseCache', () => {
       await setup.responses.serve(A, 'list', load);
       await sleep(1);
       setup.cache.data.set(sideKey('test', 'session:s'), '0\nA 123'); // under the initial epoch
-      const mget = jest.spyOn(setup.cache, 'mget');
+      const mget = jest.spyOn(setup.client, 'mGet');
       const found = await setup.responses.lookup(B, 'list', ['session:s', 'session:absent']);
       expect(mget).toHaveBeenCalledTimes(1);
       expect(mget).toHaveBeenCalledWith([

@@ -18,7 +18,7 @@ import {
   viewKey,
 } from './cache.constants.js';
 import { represent, unwrapStamped, unwrapView, wrap, type Representation } from './cache-entry.js';
-import { sideEntry } from './redis-keyv.js';
+import { sideEntry, storedValue } from './redis-keyv.js';
 import { CacheStats } from './cache-stats.js';
 import { KeptBodies } from './kept-bodies.js';
 import { RedisCircuit } from './redis-circuit.js';
@@ -132,8 +132,9 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
       ...side.map((name) => sideKey(this.prefix, name)),
     ];
     if (key !== undefined && kept === undefined) keys.push(key);
-    const found = await this.redis.call(this.cache.mget<string>(keys));
-    if (found === undefined) return undefined;
+    const raw = await this.redis.call(this.client.mGet(keys));
+    if (raw === undefined) return undefined;
+    const found = raw.map(storedValue);
     const epoch = found[0] ?? INITIAL_GENERATION;
     const stamp = `${epoch}.${found[1] ?? INITIAL_GENERATION}`;
     const lookup: Lookup = {
