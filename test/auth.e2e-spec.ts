@@ -184,9 +184,29 @@ describe('accounts and sessions (e2e)', () => {
   });
 });
 
-describe('failed logins from one address (e2e)', () => {
+describe('failed logins and registrations from one address (e2e)', () => {
   const api = useApi('todo_e2e_auth_address', {
-    env: { LOGIN_MAX_FAILURES_PER_ADDRESS: '4', LOGIN_WINDOW_MINUTES: '1' },
+    env: {
+      // Counters live in Redis for their window: a prefix of this run's own, so that an
+      // earlier run's registrations within the hour do not count.
+      CACHE_KEY_PREFIX: `todo_e2e_auth_address_${Date.now()}`,
+      LOGIN_MAX_FAILURES_PER_ADDRESS: '4',
+      LOGIN_WINDOW_MINUTES: '1',
+      // One registration is the default account's, made as the API starts.
+      REGISTER_MAX_PER_HOUR: '3',
+    },
+  });
+
+  it('answers 429 with Retry-After past REGISTER_MAX_PER_HOUR, creating no account', async () => {
+    const register = (email: string) =>
+      api.request('POST', '/auth/register', { ...credentials(email), token: null });
+    expect((await register(freshEmail())).status).toBe(201);
+    expect((await register(freshEmail())).status).toBe(201);
+    const refused = freshEmail();
+    const blocked = await register(refused);
+    expectError(blocked, 429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(3_000);
+    expect(await api.todos.db.collection('users').countDocuments({ email: refused })).toBe(0);
   });
 
   it('answers 429 past LOGIN_MAX_FAILURES_PER_ADDRESS, whatever the emails (password spraying)', async () => {

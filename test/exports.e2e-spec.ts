@@ -88,6 +88,12 @@ describe('exports (e2e, real worker)', () => {
     const contentById = new Map(stored.map((t) => [t._id.toHexString(), t.content]));
     expect(file.body.every((t) => t.content === contentById.get(t.id))).toBe(true);
     expect(await files.countFor(id)).toBe(1);
+    // The file records whose it is.
+    const [storedFile] = await api.todos.db
+      .collection('exports.files')
+      .find({ 'metadata.job_id': id })
+      .toArray();
+    expect((storedFile.metadata as { owner_id: string }).owner_id).toBe(api.ownerId);
 
     // Accept is honoured: the JSON file to a client taking JSON or anything, a 406 otherwise.
     const asked = (accept: string) =>
