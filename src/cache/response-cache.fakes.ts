@@ -79,6 +79,7 @@ export function createTestCache(options: Partial<AppConfig> = {}) {
     connect: () => Promise.resolve(),
     set: fakeClientSet(cache),
     mGet: fakeClientMGet(cache),
+    get: async (key: string) => (await fakeClientMGet(cache)([key]))[0],
   });
   const config = {
     cacheEnabled: true,

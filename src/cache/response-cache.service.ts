@@ -87,7 +87,6 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
     // cache-manager reports store errors as events and answers as if it were a miss.
     const onEvent = ({ error }: { error?: unknown }) =>
       error !== undefined && this.redis.fail(error);
-    this.cache.on('mget', onEvent);
     this.cache.on('set', onEvent);
     // A dropped connection marks the cache failed even in a process that is not serving.
     this.client.on('error', (error: unknown) => this.redis.fail(error));
@@ -190,7 +189,7 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
   }
 
   private async entry(key: string): Promise<string | undefined> {
-    return (await this.redis.call(this.cache.get<string>(key))) ?? undefined;
+    return storedValue(await this.redis.call(this.client.get(key)));
   }
 
   private loadOnce(key: string, stamp: string, load: () => Promise<string>) {
