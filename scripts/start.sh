@@ -63,6 +63,10 @@ for _ in $(seq 1 300); do
   if curl -fs -o /dev/null "http://127.0.0.1:$port/docs-json"; then
     log "API:        http://127.0.0.1:$port/todos"
     log "Swagger UI: http://127.0.0.1:$port/docs"
+    # Outside production: a fresh token of the local development account, and a curl line.
+    if [ "${NODE_ENV:-development}" != production ]; then
+      node dist/dev-token.js 2>&1 | while IFS= read -r line; do log "$line"; done || true
+    fi
     log "Ctrl-C stops both"
     break
   fi

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AuthWorkerModule } from './auth/auth-worker.module.js';
 import type { AppConfig } from './config/configuration.js';
 import { ExportsWorkerModule } from './exports/exports-worker.module.js';
 import { processModules } from './process.modules.js';
@@ -12,6 +13,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: processModules(config, 'worker', [
+        AuthWorkerModule,
         ExportsWorkerModule,
         RemindersWorkerModule,
         TodosWorkerModule,

@@ -1,7 +1,14 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
-import { ApiBearerAuth } from '@nestjs/swagger';
+import {
+  applyDecorators,
+  createParamDecorator,
+  SetMetadata,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse } from '@nestjs/swagger';
+import { ErrorResponseDto } from '../common/error-response.dto.js';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from './owner.js';
+import type { Scope } from './scopes.js';
 
 /** Metadata key of who may call a route; routes without it need a valid token. */
 export const ACCESS = 'todo-service:access';
@@ -17,6 +24,33 @@ export const Public = () => SetMetadata(ACCESS, 'public' satisfies Access);
  * when that is set (a cutover), else 401.
  */
 export const TokenOrLegacyOwner = () => SetMetadata(ACCESS, 'legacy' satisfies Access);
+
+/** Metadata key of the scope a route needs; a closed route without it takes sessions only. */
+export const REQUIRED_SCOPE = 'todos-service:scope';
+
+/** The scope a route needs: fixed, or read from the request (a job's queue decides its scope). */
+export type ScopeRule = Scope | ((request: FastifyRequest) => Scope | undefined);
+
+/**
+ * A personal access token may call the route when it holds `scope` (sessions hold every
+ * scope). A route without it takes session tokens only: a route added without thought (and
+ * the account's own routes, on purpose) is closed to scripts' tokens, not open.
+ */
+export const RequiresScope = (scope: ScopeRule, described = `the scope ${String(scope)}`) =>
+  applyDecorators(
+    SetMetadata(REQUIRED_SCOPE, scope),
+    ApiForbiddenResponse({
+      type: ErrorResponseDto,
+      description: `A personal access token without ${described}.`,
+    }),
+  );
+
+/** Documents the 403 a personal access token gets on a route that takes sessions only. */
+export const ApiSessionOnly = () =>
+  ApiForbiddenResponse({
+    type: ErrorResponseDto,
+    description: 'A personal access token: this route takes a session token only.',
+  });
 
 /** The name of the bearer scheme in the OpenAPI document. */
 export const BEARER_SCHEME = 'bearer';

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -12,13 +12,13 @@ import {
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { BodyTypes } from '../http/body-types.guard.js';
-import { ApiBearer, CurrentOwner, Public } from './access.decorator.js';
+import { ApiBearer, ApiSessionOnly, CurrentOwner, Public } from './access.decorator.js';
 import { AuthService } from './auth.service.js';
 import { AccountDto, SessionTokenDto } from './dto/account.dto.js';
 import { CredentialsDto } from './dto/credentials.dto.js';
 import type { Principal } from './owner.js';
 
-const RETRY_AFTER = {
+export const RETRY_AFTER = {
   'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer', minimum: 1 } },
 };
 
@@ -65,25 +65,11 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @ApiBearer()
+  @ApiSessionOnly()
   @ApiOperation({ summary: "End this token's session, on every API process at once" })
   @ApiNoContentResponse({ description: 'Ended.' })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto })
   logout(@CurrentOwner() caller: Principal): Promise<void> {
     return this.auth.logout(caller);
-  }
-}
-
-@ApiTags('auth')
-@Controller('me')
-export class MeController {
-  constructor(private readonly auth: AuthService) {}
-
-  @Get()
-  @ApiBearer()
-  @ApiOperation({ summary: 'The account of the token' })
-  @ApiOkResponse({ type: AccountDto })
-  @ApiUnauthorizedResponse({ type: ErrorResponseDto })
-  me(@CurrentOwner() caller: Principal): Promise<AccountDto> {
-    return this.auth.me(caller);
   }
 }

@@ -1,12 +1,18 @@
-import { UnauthorizedException, type ExecutionContext, type Type } from '@nestjs/common';
+import {
+  ForbiddenException,
+  UnauthorizedException,
+  type ExecutionContext,
+  type Type,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ALICE, LEGACY } from '../testing/owners.js';
 import { strictFake } from '../testing/strict-fake.js';
-import { Public, TokenOrLegacyOwner } from './access.decorator.js';
+import { Public, RequiresScope, TokenOrLegacyOwner } from './access.decorator.js';
 import { AuthGuard } from './auth.guard.js';
 import type { LegacyOwner } from './legacy-owner.js';
 import type { Principal } from './owner.js';
+import { ALL_SCOPES } from './scopes.js';
 
 /** Routes as a controller declares them: the guard reads the metadata the decorators set. */
 class Routes {
@@ -17,6 +23,12 @@ class Routes {
   original() {}
 
   closed() {}
+
+  @RequiresScope('todos:write')
+  write() {}
+
+  @RequiresScope((request) => ((request.query as { q?: string }).q === 'e' ? 'exports' : undefined))
+  dynamic() {}
 }
 
 /** A controller whose routes are all the original's, but one made public. */
@@ -41,7 +53,8 @@ function fakeContext<T>(
   const request = {
     headers: authorization === undefined ? {} : { authorization },
     principal,
-  } as FastifyRequest;
+    query: { q: 'e' },
+  } as unknown as FastifyRequest;
   const headers: Record<string, string> = {};
   const reply = strictFake<FastifyReply>('reply', {
     header: (name: string, value: string) => {
@@ -107,7 +120,7 @@ describe('AuthGuard', () => {
 
   describe('a route without a marker', () => {
     it('passes the principal of a valid token, untouched', async () => {
-      const principal: Principal = { ...ALICE, sessionHash: 'h' };
+      const principal: Principal = { ...ALICE, credential: { kind: 'session', hash: 'h' } };
       const legacy = legacyOwner(LEGACY.id);
       const { context, request, headers } = fakeContext(Routes, 'closed', {
         authorization: 'Bearer valid',
@@ -153,7 +166,11 @@ describe('AuthGuard', () => {
       const legacy = legacyOwner(LEGACY.id);
       const { context, request, headers } = fakeContext(Routes, 'original');
       await expect(guardWith(legacy).canActivate(context)).resolves.toBe(true);
-      expect(request.principal).toEqual({ id: LEGACY.id, holdsOwnerless: true });
+      expect(request.principal).toEqual({
+        id: LEGACY.id,
+        holdsOwnerless: true,
+        scopes: ALL_SCOPES,
+      });
       expect(headers).toEqual({});
       expect(legacy.mocks.id).toHaveBeenCalledTimes(1);
     });
@@ -161,7 +178,11 @@ describe('AuthGuard', () => {
     it("takes the marker from the route's controller too", async () => {
       const { context, request } = fakeContext(OriginalRoutes, 'list');
       await expect(guardWith(legacyOwner(LEGACY.id)).canActivate(context)).resolves.toBe(true);
-      expect(request.principal).toEqual({ id: LEGACY.id, holdsOwnerless: true });
+      expect(request.principal).toEqual({
+        id: LEGACY.id,
+        holdsOwnerless: true,
+        scopes: ALL_SCOPES,
+      });
     });
 
     it('refuses a request without a token when LEGACY_OWNER names no account (or is unset)', async () => {
@@ -186,7 +207,7 @@ describe('AuthGuard', () => {
 
     it("acts for a valid token's owner, not LEGACY_OWNER", async () => {
       const legacy = legacyOwner(LEGACY.id);
-      const principal: Principal = { ...ALICE, sessionHash: 'h' };
+      const principal: Principal = { ...ALICE, credential: { kind: 'session', hash: 'h' } };
       const { context, request } = fakeContext(Routes, 'original', {
         authorization: 'Bearer valid',
         principal,
@@ -194,6 +215,64 @@ describe('AuthGuard', () => {
       await expect(guardWith(legacy).canActivate(context)).resolves.toBe(true);
       expect(request.principal).toBe(principal);
       expect(legacy.mocks.id).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('scopes', () => {
+    const token = (scopes: Principal['scopes']): Principal => ({
+      ...ALICE,
+      credential: { kind: 'token', hash: 'h' },
+      scopes,
+    });
+
+    async function forbidden(refused: Promise<boolean>, message: string) {
+      const error = await refused.then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      expect(error).toBeInstanceOf(ForbiddenException);
+      expect((error as ForbiddenException).message).toBe(message);
+    }
+
+    it('passes a token that holds the scope the route needs', async () => {
+      const { context } = fakeContext(Routes, 'write', { principal: token(['todos:write']) });
+      await expect(guardWith(legacyOwner(undefined)).canActivate(context)).resolves.toBe(true);
+    });
+
+    it('refuses a token without it: 403 naming the scope, and WWW-Authenticate saying it', async () => {
+      const { context, headers } = fakeContext(Routes, 'write', {
+        principal: token(['todos:read', 'exports']),
+      });
+      await forbidden(
+        guardWith(legacyOwner(undefined)).canActivate(context),
+        'this token lacks the scope todos:write',
+      );
+      expect(headers).toEqual({
+        'www-authenticate': 'Bearer error="insufficient_scope", scope="todos:write"',
+      });
+    });
+
+    it('reads a scope decided by the request', async () => {
+      const { context } = fakeContext(Routes, 'dynamic', { principal: token(['todos:read']) });
+      await forbidden(
+        guardWith(legacyOwner(undefined)).canActivate(context),
+        'this token lacks the scope exports',
+      );
+    });
+
+    it('passes a session on any scoped route: it holds every scope', async () => {
+      const principal: Principal = { ...ALICE, credential: { kind: 'session', hash: 'h' } };
+      const { context } = fakeContext(Routes, 'write', { principal });
+      await expect(guardWith(legacyOwner(undefined)).canActivate(context)).resolves.toBe(true);
+    });
+
+    it('refuses any token, whatever its scopes, on a route that names none', async () => {
+      const { context, headers } = fakeContext(Routes, 'closed', { principal: token(ALL_SCOPES) });
+      await forbidden(
+        guardWith(legacyOwner(undefined)).canActivate(context),
+        'this route takes a session token (from POST /auth/login), not a personal access token',
+      );
+      expect(headers).toEqual({ 'www-authenticate': 'Bearer error="insufficient_scope"' });
     });
   });
 });

@@ -1,4 +1,5 @@
 import {
+  ForbiddenException,
   Injectable,
   UnauthorizedException,
   type CanActivate,
@@ -6,15 +7,20 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ACCESS, type Access } from './access.decorator.js';
+import { ACCESS, REQUIRED_SCOPE, type Access, type ScopeRule } from './access.decorator.js';
+import { bearerToken } from './bearer-token.js';
 import { LegacyOwner } from './legacy-owner.js';
-import { bearerToken } from './session-token.js';
+import type { Principal } from './owner.js';
+import { ALL_SCOPES } from './scopes.js';
 
 /**
  * Every route needs a valid bearer token unless it says otherwise (`@Public()`,
- * `@TokenOrLegacyOwner()`): a route added without thought is closed, not open. The token was
- * checked before Nest, at `onRequest` (`installAuthentication`), where the cache's fast path
- * needs it too; this guard only reads the outcome. 401 carries `WWW-Authenticate` (RFC 6750).
+ * `@TokenOrLegacyOwner()`), and a session token unless it names the scope a personal access
+ * token needs (`@RequiresScope()`): a route added without thought is closed, not open. The
+ * token was checked before Nest, at `onRequest` (`installAuthentication`), where the cache's
+ * fast path needs it too; this guard only reads the outcome. 401 and 403 carry
+ * `WWW-Authenticate` (RFC 6750 §3.1). A 403 is thrown before the cache's interceptor runs,
+ * so it is never cached.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -31,12 +37,12 @@ export class AuthGuard implements CanActivate {
     if (access === 'public') return true;
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
-    if (request.principal) return true;
+    if (request.principal) return this.permits(context, request, request.principal);
     const sent = request.headers.authorization !== undefined;
     if (access === 'legacy' && !sent) {
       const id = await this.legacy.id();
       if (id !== undefined) {
-        request.principal = { id, holdsOwnerless: true };
+        request.principal = { id, holdsOwnerless: true, scopes: ALL_SCOPES };
         return true;
       }
     }
@@ -49,5 +55,25 @@ export class AuthGuard implements CanActivate {
     throw new UnauthorizedException(
       sent ? 'the bearer token is invalid or has ended' : 'a bearer token is required',
     );
+  }
+
+  /** Whether the caller's credential may call the route: 403 naming what it lacks otherwise. */
+  private permits(context: ExecutionContext, request: FastifyRequest, principal: Principal): true {
+    const rule = this.reflector.getAllAndOverride<ScopeRule | undefined>(REQUIRED_SCOPE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    if (rule === undefined) {
+      if (principal.credential?.kind !== 'token') return true;
+      void reply.header('www-authenticate', 'Bearer error="insufficient_scope"');
+      throw new ForbiddenException(
+        'this route takes a session token (from POST /auth/login), not a personal access token',
+      );
+    }
+    const scope = typeof rule === 'function' ? rule(request) : rule;
+    if (scope === undefined || principal.scopes.includes(scope)) return true;
+    void reply.header('www-authenticate', `Bearer error="insufficient_scope", scope="${scope}"`);
+    throw new ForbiddenException(`this token lacks the scope ${scope}`);
   }
 }

@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ResponseCacheModule } from '../cache/cache.module.js';
-import { AuthController, MeController } from './auth.controller.js';
+import { AccessTokens } from './access-tokens.service.js';
+import { AccountService } from './account.service.js';
+import { AuthController } from './auth.controller.js';
 import { AuthDataModule } from './auth-data.module.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 import { Authenticator } from './authenticator.js';
 import { LoginThrottle } from './login-throttle.js';
+import { MeController } from './me.controller.js';
 import { PasswordHasher } from './password-hasher.js';
 
 /**
@@ -19,11 +22,13 @@ import { PasswordHasher } from './password-hasher.js';
   controllers: [AuthController, MeController],
   providers: [
     AuthService,
+    AccountService,
+    AccessTokens,
     Authenticator,
     LoginThrottle,
     PasswordHasher,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [Authenticator, AuthDataModule],
+  exports: [Authenticator, AccountService, AuthDataModule],
 })
 export class AuthModule {}

@@ -10,7 +10,7 @@ import type { Authenticator } from './authenticator.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { Principal } from './owner.js';
 import type { PasswordHasher } from './password-hasher.js';
-import { readSessionToken, tokenHash } from './session-token.js';
+import { readToken, tokenHash } from './bearer-token.js';
 import type { SessionsRepository } from './sessions.repository.js';
 import type { Account, UsersRepository } from './users.repository.js';
 
@@ -166,12 +166,24 @@ describe('AuthService', () => {
         token_type: 'Bearer',
         expires_at: expiresAt.toISOString(),
       });
-      expect(readSessionToken(answer.token)).toEqual({
+      expect(readToken(answer.token)).toEqual({
+        kind: 'session',
         ownerId: ALICE.id,
         hash: tokenHash(answer.token),
       });
       expect(sessions.calls).toEqual([
-        { method: 'create', args: [tokenHash(answer.token), ALICE.id, expiresAt, endsAt] },
+        {
+          method: 'create',
+          args: [
+            {
+              kind: 'session',
+              hash: tokenHash(answer.token),
+              ownerId: ALICE.id,
+              expiresAt,
+              endsAt,
+            },
+          ],
+        },
       ]);
       // The token itself is stored nowhere.
       expect(JSON.stringify(sessions.calls)).not.toContain(answer.token);
@@ -185,20 +197,21 @@ describe('AuthService', () => {
       const { service, sessions } = loginSetup(config);
       const answer = await service.login({ email: EMAIL, password: PASSWORD }, ADDRESS);
       expect(answer.expires_at).toBe(new Date(NOW + 10 * DAY_MS).toISOString());
-      expect(sessions.mocks.create).toHaveBeenCalledWith(
-        tokenHash(answer.token),
-        ALICE.id,
-        new Date(NOW + 10 * DAY_MS),
-        new Date(NOW + 3 * DAY_MS),
-      );
+      expect(sessions.mocks.create).toHaveBeenCalledWith({
+        kind: 'session',
+        hash: tokenHash(answer.token),
+        ownerId: ALICE.id,
+        expiresAt: new Date(NOW + 10 * DAY_MS),
+        endsAt: new Date(NOW + 3 * DAY_MS),
+      });
     });
 
     it('ends an idle session no later than it expires', async () => {
       const config = { ...loadConfig({}), sessionMaxDays: 7, sessionIdleDays: 30 };
       const { service, sessions } = loginSetup(config);
       await service.login({ email: EMAIL, password: PASSWORD }, ADDRESS);
-      const [[, , expiresAt, endsAt]] = sessions.mocks.create.mock.calls as unknown as [
-        [string, string, Date, Date],
+      const [[{ expiresAt, endsAt }]] = sessions.mocks.create.mock.calls as unknown as [
+        [{ expiresAt: Date; endsAt: Date }],
       ];
       expect(expiresAt).toEqual(new Date(NOW + 7 * DAY_MS));
       expect(endsAt).toEqual(expiresAt);
@@ -271,7 +284,7 @@ describe('AuthService', () => {
   });
 
   describe('logout', () => {
-    const caller: Principal = { ...ALICE, sessionHash: 'the-hash' };
+    const caller: Principal = { ...ALICE, credential: { kind: 'session', hash: 'the-hash' } };
 
     it('deletes the session, then blocks its entry on every process', async () => {
       const { service, sessions, authenticator } = setup({
@@ -289,7 +302,7 @@ describe('AuthService', () => {
         sessions: { remove: () => Promise.resolve(true) },
         authenticator: { ended: () => Promise.resolve() },
       });
-      await expect(service.logout({ ...ALICE })).rejects.toBeInstanceOf(UnauthorizedException);
+      await expect(service.logout(ALICE)).rejects.toBeInstanceOf(UnauthorizedException);
       expect(sessions.mocks.remove).not.toHaveBeenCalled();
       expect(authenticator.mocks.ended).not.toHaveBeenCalled();
     });

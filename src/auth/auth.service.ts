@@ -6,7 +6,7 @@ import { Authenticator } from './authenticator.js';
 import { LoginThrottle } from './login-throttle.js';
 import type { Principal } from './owner.js';
 import { PasswordHasher } from './password-hasher.js';
-import { newSessionToken } from './session-token.js';
+import { newToken } from './bearer-token.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { UsersRepository, type Account } from './users.repository.js';
 
@@ -42,23 +42,24 @@ export class AuthService {
     }
     await this.throttle.succeededLogin(email);
     const ownerId = user._id.toHexString();
-    const { token, hash } = newSessionToken(ownerId);
+    const { token, hash } = newToken('session', ownerId);
     const now = Date.now();
     const expiresAt = new Date(now + this.config.sessionMaxDays * DAY_MS);
     const endsAt = new Date(
       Math.min(expiresAt.getTime(), now + this.config.sessionIdleDays * DAY_MS),
     );
-    await this.sessions.create(hash, ownerId, expiresAt, endsAt);
+    await this.sessions.create({ kind: 'session', hash, ownerId, expiresAt, endsAt });
     return { token, token_type: 'Bearer', expires_at: expiresAt.toISOString() };
   }
 
   /** Ends the caller's session: its token is refused by every process from the next request on. */
   async logout(principal: Principal): Promise<void> {
-    if (principal.sessionHash === undefined) {
+    const hash = principal.credential?.hash;
+    if (hash === undefined) {
       throw new UnauthorizedException('there is no session to end: no token was sent');
     }
-    await this.sessions.remove(principal.sessionHash);
-    await this.authenticator.ended(principal.sessionHash);
+    await this.sessions.remove(hash);
+    await this.authenticator.ended(hash);
   }
 
   async me(principal: Principal): Promise<AccountDto> {

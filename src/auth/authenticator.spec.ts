@@ -10,7 +10,8 @@ import { ALICE, BOB, LEGACY } from '../testing/owners.js';
 import { strictFake } from '../testing/strict-fake.js';
 import { Authenticator, SESSION_ENTRY_MS, sessionEntryName } from './authenticator.js';
 import type { LegacyOwner } from './legacy-owner.js';
-import { newSessionToken } from './session-token.js';
+import { newToken } from './bearer-token.js';
+import { ALL_SCOPES } from './scopes.js';
 import type { LiveSession, SessionsRepository } from './sessions.repository.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -42,6 +43,8 @@ const lookup = (entry?: string, view?: Representation): Lookup => ({
 /** ALICE's session in MongoDB: used just now, ending in the idle days, expiring in 90. */
 const live = (fields: Partial<LiveSession> = {}): LiveSession => ({
   ownerId: ALICE.id,
+  kind: 'session',
+  scopes: ALL_SCOPES,
   endsAt: NOW + IDLE_MS - 1_000,
   expiresAt: NOW + 90 * DAY_MS,
   lastUsedAt: NOW - 1_000,
@@ -78,7 +81,7 @@ function setup({ found, session = null, legacyId, touch }: Options = {}) {
 }
 
 describe('Authenticator', () => {
-  const alice = newSessionToken(ALICE.id);
+  const alice = newToken('session', ALICE.id);
   const bearer = `Bearer ${alice.token}`;
 
   beforeEach(() => {
@@ -119,7 +122,8 @@ describe('Authenticator', () => {
       expect(sent.principal).toEqual({
         id: ALICE.id,
         holdsOwnerless: false,
-        sessionHash: alice.hash,
+        credential: { kind: 'session', hash: alice.hash },
+        scopes: ALL_SCOPES,
       });
       expect(sent.cachedView).toBe(cached);
       expect(keys.mocks.keyOfValidated).toHaveBeenCalledWith(sent);
@@ -144,7 +148,7 @@ describe('Authenticator', () => {
     });
 
     it("marks LEGACY_OWNER's token as holding what has no owner", async () => {
-      const legacyToken = newSessionToken(LEGACY.id);
+      const legacyToken = newToken('session', LEGACY.id);
       const { authenticator, legacy } = setup({
         found: lookup(`${LEGACY.id} ${NOW + 60_000}`),
         legacyId: LEGACY.id,
@@ -154,7 +158,8 @@ describe('Authenticator', () => {
       expect(sent.principal).toEqual({
         id: LEGACY.id,
         holdsOwnerless: true,
-        sessionHash: legacyToken.hash,
+        credential: { kind: 'session', hash: legacyToken.hash },
+        scopes: ALL_SCOPES,
       });
       expect(legacy.mocks.is).toHaveBeenCalledWith(LEGACY.id);
     });
@@ -200,14 +205,15 @@ describe('Authenticator', () => {
       expect(sent.principal).toEqual({
         id: ALICE.id,
         holdsOwnerless: false,
-        sessionHash: alice.hash,
+        credential: { kind: 'session', hash: alice.hash },
+        scopes: ALL_SCOPES,
       });
       expect(sent.cachedView).toBe(cached);
       expect(cache.calls.map((call) => call.method)).toEqual(['lookup', 'fillSide']);
       expect(cache.mocks.fillSide).toHaveBeenCalledWith(
         sessionEntryName(alice.hash),
         EPOCH,
-        `${ALICE.id} ${session.endsAt}`,
+        `${ALICE.id} ${session.endsAt} *`,
         SESSION_ENTRY_MS,
       );
     });
@@ -223,7 +229,7 @@ describe('Authenticator', () => {
       const [[, , stored, ttl]] = cache.mocks.fillSide.mock.calls as unknown as [
         [string, string, string, number],
       ];
-      expect(stored).toBe(`${ALICE.id} ${NOW + 10_000}`);
+      expect(stored).toBe(`${ALICE.id} ${NOW + 10_000} *`);
       expect(ttl).toBe(10_000);
       expect(ttl).toBeLessThanOrEqual(SESSION_ENTRY_MS);
     });
@@ -274,7 +280,8 @@ describe('Authenticator', () => {
         expect(sent.principal).toEqual({
           id: ALICE.id,
           holdsOwnerless: false,
-          sessionHash: alice.hash,
+          credential: { kind: 'session', hash: alice.hash },
+          scopes: ALL_SCOPES,
         });
         expect(sent.cachedView).toBeUndefined();
       }
@@ -317,7 +324,7 @@ describe('Authenticator', () => {
       expect(cache.mocks.fillSide).toHaveBeenCalledWith(
         sessionEntryName(alice.hash),
         EPOCH,
-        `${ALICE.id} ${endsAt}`,
+        `${ALICE.id} ${endsAt} *`,
         SESSION_ENTRY_MS,
       );
     });
@@ -372,12 +379,90 @@ describe('Authenticator', () => {
     });
   });
 
+  describe('a personal access token', () => {
+    const pat = newToken('token', ALICE.id);
+    const patBearer = `Bearer ${pat.token}`;
+    const readOnly = live({ kind: 'token', scopes: ['todos:read'] });
+
+    it('takes its scopes from its Redis entry, and is served the cached view with todos:read', async () => {
+      const { authenticator, sessions } = setup({
+        found: lookup(`${ALICE.id} ${NOW + 1_000} todos:read,exports`, cached),
+      });
+      const sent = request(patBearer);
+      await authenticator.authenticate(sent);
+      expect(sent.principal).toEqual({
+        id: ALICE.id,
+        holdsOwnerless: false,
+        credential: { kind: 'token', hash: pat.hash },
+        scopes: ['todos:read', 'exports'],
+      });
+      expect(sent.cachedView).toBe(cached);
+      expect(sessions.mocks.findLive).not.toHaveBeenCalled();
+    });
+
+    it('is never served a cached view without todos:read', async () => {
+      const { authenticator } = setup({
+        found: lookup(`${ALICE.id} ${NOW + 1_000} exports`, cached),
+      });
+      const sent = request(patBearer);
+      await authenticator.authenticate(sent);
+      expect(sent.principal?.scopes).toEqual(['exports']);
+      expect(sent.cachedView).toBeUndefined();
+    });
+
+    it('reads an entry of two fields (written before tokens) as a session, every scope', async () => {
+      const { authenticator } = setup({ found: lookup(`${ALICE.id} ${NOW + 1_000}`) });
+      const sent = request(bearer);
+      await authenticator.authenticate(sent);
+      expect(sent.principal?.scopes).toEqual(ALL_SCOPES);
+    });
+
+    it('from MongoDB: stores its scopes in the entry', async () => {
+      const { authenticator, cache } = setup({ found: lookup(), session: readOnly });
+      const sent = request(patBearer);
+      await authenticator.authenticate(sent);
+      expect(sent.principal?.scopes).toEqual(['todos:read']);
+      expect(cache.mocks.fillSide).toHaveBeenCalledWith(
+        sessionEntryName(pat.hash),
+        EPOCH,
+        `${ALICE.id} ${readOnly.endsAt} todos:read`,
+        SESSION_ENTRY_MS,
+      );
+    });
+
+    it('a use never moves its end: a token ends when it expires', async () => {
+      const token = live({
+        kind: 'token',
+        scopes: ['todos:read'],
+        lastUsedAt: NOW - DAY_MS,
+        endsAt: NOW + 5 * DAY_MS,
+        expiresAt: NOW + 5 * DAY_MS,
+      });
+      const { authenticator, sessions } = setup({ found: undefined, session: token });
+      await authenticator.authenticate(request(patBearer));
+      const [[, , endsAt]] = sessions.mocks.touch.mock.calls as unknown as [[string, Date, Date]];
+      expect(endsAt).toEqual(new Date(NOW + 5 * DAY_MS));
+    });
+
+    it("refuses a record of another kind than the token's prefix says", async () => {
+      const { authenticator, cache } = setup({ found: lookup(), session: live() });
+      const sent = request(patBearer);
+      await authenticator.authenticate(sent);
+      expect(sent.principal).toBeUndefined();
+      expect(cache.mocks.fillSide).not.toHaveBeenCalled();
+    });
+  });
+
   describe('ended', () => {
-    it("blocks the session's entry for five minutes", async () => {
+    it("blocks the credentials' entries for five minutes, in one call", async () => {
       const { authenticator, cache } = setup();
-      await authenticator.ended(alice.hash);
+      const other = newToken('token', ALICE.id);
+      await authenticator.ended(alice.hash, other.hash);
       expect(cache.calls).toEqual([
-        { method: 'blockSide', args: [sessionEntryName(alice.hash), 300_000] },
+        {
+          method: 'blockSide',
+          args: [[sessionEntryName(alice.hash), sessionEntryName(other.hash)], 300_000],
+        },
       ]);
     });
   });

@@ -1,4 +1,6 @@
 import { trusted, Types } from 'mongoose';
+import type { CredentialKind } from './bearer-token.js';
+import type { Scope } from './scopes.js';
 
 /** Whose data a request acts on. Services take it explicitly; nothing reads it from a global. */
 export interface Owner {
@@ -11,10 +13,15 @@ export interface Owner {
   readonly holdsOwnerless: boolean;
 }
 
-/** The caller of an authenticated request: the owner, and the session the token names. */
+/** The caller of an authenticated request: the owner, the credential it sent, what it may do. */
 export interface Principal extends Owner {
-  /** The SHA-256 of the session token, for logout; absent for LEGACY_OWNER's tokenless calls. */
-  readonly sessionHash?: string;
+  /**
+   * The token's kind and SHA-256 (for logout, and to mark the current session); absent for
+   * LEGACY_OWNER's tokenless calls.
+   */
+  readonly credential?: { readonly kind: CredentialKind; readonly hash: string };
+  /** Every scope for a session (and LEGACY_OWNER's tokenless calls); a token's own otherwise. */
+  readonly scopes: readonly Scope[];
 }
 
 /**

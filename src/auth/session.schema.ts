@@ -1,6 +1,13 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { SchemaTypes, type Types } from 'mongoose';
+import type { CredentialKind } from './bearer-token.js';
+import { SCOPES, type Scope } from './scopes.js';
 
+/**
+ * Every bearer credential of an account: sessions (from a login) and personal access tokens
+ * (`kind: 'token'`). They differ only in a name, their scopes and having no idle end, and one
+ * collection lets one indexed read check either kind of token.
+ */
 @Schema({ collection: 'sessions', versionKey: false, strict: 'throw', strictQuery: true })
 export class Session {
   /** SHA-256 of the token (base64url): the token itself is never stored. */
@@ -10,20 +17,33 @@ export class Session {
   @Prop({ type: SchemaTypes.ObjectId, required: true })
   owner_id!: Types.ObjectId;
 
+  /** Absent on sessions made before tokens existed: those are sessions too. */
+  @Prop({ type: String, enum: ['session', 'token'] })
+  kind?: CredentialKind;
+
+  /** A token's name, as its owner gave it. */
+  @Prop({ type: String })
+  name?: string;
+
+  /** A token's scopes; a session holds every scope. */
+  @Prop({ type: [String], enum: SCOPES, default: undefined })
+  scopes?: Scope[];
+
   @Prop({ type: Date, required: true })
   created_at!: Date;
 
-  /** The absolute end: created_at + SESSION_MAX_DAYS, whatever the use. */
+  /** The absolute end: a session's created_at + SESSION_MAX_DAYS, a token's chosen end. */
   @Prop({ type: Date, required: true })
   expires_at!: Date;
 
-  /** Written at most once a minute per session. */
+  /** Written at most once a minute per credential. */
   @Prop({ type: Date, required: true })
   last_used_at!: Date;
 
   /**
-   * When the session ends unless used again: the earlier of `expires_at` and `last_used_at`
-   * + SESSION_IDLE_DAYS. One field, so one index finds sessions ended either way.
+   * When the credential ends unless used again: for a session the earlier of `expires_at` and
+   * `last_used_at` + SESSION_IDLE_DAYS, for a token `expires_at`. One field, so one index
+   * finds credentials ended either way.
    */
   @Prop({ type: Date, required: true })
   ends_at!: Date;
@@ -38,3 +58,5 @@ SessionSchema.index({ token_hash: 1 }, { unique: true });
 // FerretDB 1.24, the development server, refuses one ("expireAfterSeconds is not implemented
 // yet"), and one path that works on both servers beats two. A read checks `ends_at` itself.
 SessionSchema.index({ ends_at: 1 });
+// An account's sessions and tokens: its lists, a password change, the account's deletion.
+SessionSchema.index({ owner_id: 1, created_at: 1 });

@@ -43,6 +43,30 @@ export class UsersRepository {
       .exec();
   }
 
+  /** The account's email and password hash, for a password change; `null` when it is gone. */
+  credentialsById(
+    id: string,
+  ): Promise<{ _id: Types.ObjectId; email: string; password_hash: string } | null> {
+    return this.users
+      .findById(id, { email: 1, password_hash: 1 })
+      .lean<{ _id: Types.ObjectId; email: string; password_hash: string }>()
+      .exec();
+  }
+
+  /** Whether the account was there to change. */
+  async setPasswordHash(id: string, passwordHash: string): Promise<boolean> {
+    const result = await this.users
+      .updateOne({ _id: new Types.ObjectId(id) }, { $set: { password_hash: passwordHash } })
+      .exec();
+    return result.matchedCount > 0;
+  }
+
+  /** Deletes the account (its email is free at once); whether it was there. */
+  async remove(id: string): Promise<boolean> {
+    const result = await this.users.deleteOne({ _id: new Types.ObjectId(id) }).exec();
+    return result.deletedCount > 0;
+  }
+
   findById(id: string): Promise<Account | null> {
     return this.users.findById(id, ACCOUNT_FIELDS).lean<Account>().exec();
   }

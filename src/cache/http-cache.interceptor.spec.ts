@@ -2,6 +2,7 @@ import { BadRequestException, type CallHandler, type ExecutionContext } from '@n
 import { Reflector } from '@nestjs/core';
 import { lastValueFrom, of } from 'rxjs';
 import { ListTodosQueryDto } from '../todos/dto/list-todos-query.dto.js';
+import { ALL_SCOPES } from '../auth/scopes.js';
 import type { Principal } from '../auth/owner.js';
 import { CACHE_VIEW } from './cache.constants.js';
 import { CacheKeyFactory, canonicalQuery } from './cache-key.factory.js';
@@ -16,8 +17,16 @@ const listView: CacheViewOptions = {
 };
 
 /** Two callers, as the authentication hook decorates their requests. */
-const alice: Principal = { id: '64a000000000000000000001', holdsOwnerless: false };
-const bob: Principal = { id: '64b000000000000000000002', holdsOwnerless: false };
+const alice: Principal = {
+  id: '64a000000000000000000001',
+  holdsOwnerless: false,
+  scopes: ALL_SCOPES,
+};
+const bob: Principal = {
+  id: '64b000000000000000000002',
+  holdsOwnerless: false,
+  scopes: ALL_SCOPES,
+};
 
 /**
  * A request context for a handler decorated with `options`, made by `principal` (`null`: no

@@ -174,11 +174,12 @@ describe('ResponseCache', () => {
       await setup.responses.fillSide('session:s', '0', 'first', 60_000);
       await setup.responses.fillSide('session:s', '0', 'second', 60_000);
       expect((await setup.responses.lookup(A, undefined, ['session:s']))?.side).toEqual(['first']);
-      await setup.responses.blockSide('session:s', 60_000);
+      await setup.responses.blockSide(['session:s', 'session:t'], 60_000);
       await setup.responses.fillSide('session:s', '0', 'again', 60_000);
-      expect((await setup.responses.lookup(A, undefined, ['session:s']))?.side).toEqual([
-        undefined,
-      ]);
+      await setup.responses.fillSide('session:t', '0', 'later', 60_000);
+      expect(
+        (await setup.responses.lookup(A, undefined, ['session:s', 'session:t']))?.side,
+      ).toEqual([undefined, undefined]);
     });
 
     it('answers undefined when disabled', async () => {

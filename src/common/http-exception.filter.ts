@@ -48,6 +48,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (reply.sent) return;
     // A 503 is temporary (a store is away): tell clients when to try again.
     if (statusCode === 503) void reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
+    // An answer about the caller's credentials: no cache on the way may keep or share it.
+    if (statusCode === 401 || statusCode === 403) void reply.header('cache-control', 'no-store');
     if (exception instanceof RetryLaterException) {
       void reply.header('Retry-After', String(exception.retryAfterSeconds));
     }

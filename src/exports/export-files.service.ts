@@ -105,6 +105,15 @@ export class ExportFilesService {
     return (await this.bucket.find({ 'metadata.job_id': jobId }).toArray()).length;
   }
 
+  /** Deletes every export file of a deleted account (chunks included); how many. */
+  async removeOwnedBy(ownerId: string): Promise<number> {
+    const files = await this.bucket
+      .find({ 'metadata.owner_id': ownerId }, { projection: { _id: 1 } })
+      .toArray();
+    for (const file of files) await this.remove(file._id as unknown as string);
+    return files.length;
+  }
+
   private async remove(fileId: string): Promise<void> {
     try {
       await this.bucket.delete(fileId as never);

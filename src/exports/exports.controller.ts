@@ -24,7 +24,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiBearer, CurrentOwner } from '../auth/access.decorator.js';
+import { ApiBearer, CurrentOwner, RequiresScope } from '../auth/access.decorator.js';
 import type { Principal } from '../auth/owner.js';
 import { ApiPathParam, JOB_ID_PATTERN } from '../common/api-path-param.decorator.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
@@ -47,6 +47,7 @@ export class ExportsController {
   constructor(private readonly exports: ExportsService) {}
 
   @Post()
+  @RequiresScope('exports')
   @HttpCode(202)
   @ApiOperation({ summary: 'Start an export of the todos as a file (a background job)' })
   @Idempotent()
@@ -68,6 +69,7 @@ export class ExportsController {
   }
 
   @Get(':id/download')
+  @RequiresScope('exports')
   @ApiOperation({ summary: 'Download a finished export (streamed)' })
   @ApiPathParam('id', JOB_ID_PATTERN, 'The export id: `job_id` of the accepted export.')
   // The file's media type is its format's; errors stay JSON, so no operation-wide produces.

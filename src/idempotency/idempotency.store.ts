@@ -68,4 +68,14 @@ export class IdempotencyStore extends PrefixedRedis {
   async abandon(claim: Claim): Promise<void> {
     await this.replaceIfHeld(claim.key, claim.value, '');
   }
+
+  /** Deletes the claims and recorded answers of a deleted account; how many. */
+  async forgetOwner(ownerId: string): Promise<number> {
+    let removed = 0;
+    const match = `${this.prefix}${ownerId} *`;
+    for await (const keys of this.client.scanIterator({ MATCH: match, COUNT: 500 })) {
+      if (keys.length > 0) removed += await this.client.del(keys);
+    }
+    return removed;
+  }
 }

@@ -9,11 +9,11 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { ApiBearer, CurrentOwner } from '../auth/access.decorator.js';
+import { ApiBearer, CurrentOwner, RequiresScope } from '../auth/access.decorator.js';
 import type { Principal } from '../auth/owner.js';
 import { ApiPathParam, JOB_ID_PATTERN } from '../common/api-path-param.decorator.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
-import { QUEUE_NAMES } from '../queues/queues.constants.js';
+import { QUEUE_NAMES, scopeOfQueue } from '../queues/queues.constants.js';
 import { JobViewDto } from './job-view.dto.js';
 import { JobsService } from './jobs.service.js';
 import { ParseJobIdPipe } from './parse-job-id.pipe.js';
@@ -26,6 +26,10 @@ export class JobsController {
   constructor(private readonly jobs: JobsService) {}
 
   @Get(':queue/:id')
+  @RequiresScope(
+    (request) => scopeOfQueue((request.params as { queue?: string }).queue),
+    'the scope of the queue: exports for exports, todos:read for the others',
+  )
   @ApiOperation({
     summary: 'State, progress, attempts and result (or failure) of a background job',
   })

@@ -9,7 +9,12 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { ApiBearer, CurrentOwner, TokenOrLegacyOwner } from '../auth/access.decorator.js';
+import {
+  ApiBearer,
+  CurrentOwner,
+  RequiresScope,
+  TokenOrLegacyOwner,
+} from '../auth/access.decorator.js';
 import type { Principal } from '../auth/owner.js';
 import { X_CACHE_HEADER } from '../cache/cache.constants.js';
 import { CacheView } from '../cache/cache-view.decorator.js';
@@ -41,6 +46,7 @@ export class LegacyTodoController {
   constructor(private readonly todos: TodosService) {}
 
   @Get()
+  @RequiresScope('todos:read')
   @ApiOperation({
     summary: 'Original route: a page of 10 todos, newest first, in the original JSON',
     description:
@@ -67,6 +73,7 @@ export class LegacyTodoController {
   }
 
   @Post()
+  @RequiresScope('todos:write')
   @HttpCode(200)
   @ApiOperation({ summary: 'Original route: create from a form field `content`, empty 200' })
   @BodyTypes('application/x-www-form-urlencoded', 'application/json')

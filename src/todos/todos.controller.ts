@@ -23,7 +23,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiBearer, CurrentOwner } from '../auth/access.decorator.js';
+import { ApiBearer, CurrentOwner, RequiresScope } from '../auth/access.decorator.js';
 import type { Principal } from '../auth/owner.js';
 import { X_CACHE_HEADER } from '../cache/cache.constants.js';
 import { CacheView } from '../cache/cache-view.decorator.js';
@@ -50,6 +50,7 @@ export class TodosController {
   constructor(private readonly todos: TodosService) {}
 
   @Get()
+  @RequiresScope('todos:read')
   @ApiOperation({ summary: 'List todos, newest first, by offset (`start`) or by `cursor`' })
   @ApiOkResponse({ type: TodoPageDto, headers: { ...X_CACHE_HEADER, ...ETAG_HEADER } })
   @ApiConditionalGet()
@@ -59,6 +60,7 @@ export class TodosController {
   }
 
   @Post()
+  @RequiresScope('todos:write')
   @ApiOperation({ summary: 'Create a todo (JSON or form body)' })
   @Idempotent()
   @BodyTypes('application/json', 'application/x-www-form-urlencoded')
@@ -82,6 +84,7 @@ export class TodosController {
   }
 
   @Get(':id')
+  @RequiresScope('todos:read')
   @ApiOperation({ summary: 'Get one todo' })
   @ApiTodoId()
   @ApiOkResponse({ type: TodoDto, headers: { ...X_CACHE_HEADER, ...ETAG_HEADER } })
@@ -96,6 +99,7 @@ export class TodosController {
   }
 
   @Patch(':id')
+  @RequiresScope('todos:write')
   @ApiOperation({ summary: 'Change content, finish/unfinish, or (re)schedule the reminder' })
   @BodyTypes('application/json')
   @ApiTodoId()
@@ -116,6 +120,7 @@ export class TodosController {
   }
 
   @Delete(':id')
+  @RequiresScope('todos:write')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a todo' })
   @ApiTodoId()

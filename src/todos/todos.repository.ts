@@ -238,6 +238,26 @@ export class TodosRepository {
     return deleted;
   }
 
+  /**
+   * Deletes every todo of a deleted account, in batches (FerretDB cannot delete 100k at
+   * once); how many. Only what names the account: ownerless todos are LEGACY_OWNER's data
+   * however the account was configured.
+   */
+  async removeOwnedBy(ownerId: string, batch: number): Promise<number> {
+    const owner = { owner_id: new Types.ObjectId(ownerId) };
+    let deleted = 0;
+    for (;;) {
+      const ids = await this.todos.find(owner, { _id: 1 }).limit(batch).lean().exec();
+      if (ids.length === 0) break;
+      const result = await this.todos
+        .deleteMany({ _id: trusted({ $in: ids.map((todo) => todo._id) }) })
+        .exec();
+      deleted += result.deletedCount;
+    }
+    if (deleted > 0) await this.cache.invalidate(ownerId);
+    return deleted;
+  }
+
   /** The todo a change is for, as the native driver takes it (uncast: values match as stored). */
   private target(owner: Owner, id: string, seen?: StoredTodo): Filter<Document> {
     const todo = seen ? unchangedSince(seen) : { _id: new Types.ObjectId(id), ...READABLE };

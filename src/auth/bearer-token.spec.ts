@@ -1,18 +1,20 @@
 import { createHash } from 'node:crypto';
 import { ALICE, BOB } from '../testing/owners.js';
-import { bearerToken, newSessionToken, readSessionToken, tokenHash } from './session-token.js';
+import { bearerToken, newToken, readToken, tokenHash } from './bearer-token.js';
 
 /** `tdo_s_`, 24 lowercase hex digits of the owner's id, 43 base64url characters. */
 const SHAPE = /^tdo_s_([0-9a-f]{24})([A-Za-z0-9_-]{43})$/;
+/** A personal access token: `tdo_pat_`, then the same. */
+const PAT_SHAPE = /^tdo_pat_([0-9a-f]{24})([A-Za-z0-9_-]{43})$/;
 
 /** A well-formed token of ALICE's with a fixed secret, to vary one part at a time. */
 const SECRET = 'q8Xv2c1o4F0y5m3W7n6b9a2s1d4f7g0h3j6k9l2p5o8';
 const aliceToken = `tdo_s_${ALICE.id}${SECRET}`;
 
-describe('session tokens', () => {
-  describe('newSessionToken', () => {
+describe('bearer tokens', () => {
+  describe('newToken', () => {
     it('names the owner, then 32 random bytes, and hashes the whole token', () => {
-      const { token, hash } = newSessionToken(ALICE.id);
+      const { token, hash } = newToken('session', ALICE.id);
       const match = SHAPE.exec(token);
       expect(match).not.toBeNull();
       expect(match![1]).toBe(ALICE.id);
@@ -23,21 +25,31 @@ describe('session tokens', () => {
     });
 
     it('gives a new secret (and hash) each time, for the same owner', () => {
-      const first = newSessionToken(ALICE.id);
-      const second = newSessionToken(ALICE.id);
+      const first = newToken('session', ALICE.id);
+      const second = newToken('session', ALICE.id);
       expect(second.token).not.toBe(first.token);
       expect(second.hash).not.toBe(first.hash);
     });
 
     it('reads back as its owner and its hash', () => {
-      const { token, hash } = newSessionToken(BOB.id);
-      expect(readSessionToken(token)).toEqual({ ownerId: BOB.id, hash });
+      const { token, hash } = newToken('session', BOB.id);
+      expect(readToken(token)).toEqual({ kind: 'session', ownerId: BOB.id, hash });
+    });
+
+    it('makes personal access tokens: tdo_pat_, the owner, 32 random bytes', () => {
+      const { token, hash } = newToken('token', BOB.id);
+      const match = PAT_SHAPE.exec(token);
+      expect(match).not.toBeNull();
+      expect(match![1]).toBe(BOB.id);
+      expect(Buffer.from(match![2], 'base64url')).toHaveLength(32);
+      expect(readToken(token)).toEqual({ kind: 'token', ownerId: BOB.id, hash });
     });
   });
 
-  describe('readSessionToken', () => {
+  describe('readToken', () => {
     it("returns the owner and the hash of a token of the session's shape", () => {
-      expect(readSessionToken(aliceToken)).toEqual({
+      expect(readToken(aliceToken)).toEqual({
+        kind: 'session',
         ownerId: ALICE.id,
         hash: tokenHash(aliceToken),
       });
@@ -45,12 +57,19 @@ describe('session tokens', () => {
 
     it('hashes the owner id with the secret: another owner in the same token is another hash', () => {
       const forged = aliceToken.replace(ALICE.id, BOB.id);
-      expect(readSessionToken(forged)).toEqual({ ownerId: BOB.id, hash: tokenHash(forged) });
+      expect(readToken(forged)).toEqual({
+        kind: 'session',
+        ownerId: BOB.id,
+        hash: tokenHash(forged),
+      });
       expect(tokenHash(forged)).not.toBe(tokenHash(aliceToken));
     });
 
     it.each([
       ['another prefix', `tdo_x_${ALICE.id}${SECRET}`],
+      ['a prefix of neither kind', `tdo_pa_${ALICE.id}${SECRET}`],
+      ['an upper-case token prefix', `TDO_PAT_${ALICE.id}${SECRET}`],
+      ['a token secret one character short', `tdo_pat_${ALICE.id}${SECRET.slice(1)}`],
       ['no prefix', `${ALICE.id}${SECRET}`],
       ['an upper-case prefix', `TDO_S_${ALICE.id}${SECRET}`],
       ['a secret one character short', `tdo_s_${ALICE.id}${SECRET.slice(1)}`],
@@ -67,7 +86,7 @@ describe('session tokens', () => {
       ['the prefix alone', 'tdo_s_'],
       ['nothing', ''],
     ])('is undefined for %s', (_case, token) => {
-      expect(readSessionToken(token)).toBeUndefined();
+      expect(readToken(token)).toBeUndefined();
     });
   });
 

@@ -1,0 +1,95 @@
+import { InjectQueue, Processor } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import type { Job, JobType, Queue } from 'bullmq';
+import { ResponseCache } from '../cache/response-cache.service.js';
+import { AppConfig } from '../config/configuration.js';
+import { ExportFilesService } from '../exports/export-files.service.js';
+import { IdempotencyStore } from '../idempotency/idempotency.store.js';
+import { ConfiguredWorkerHost } from '../queues/configured-worker-host.js';
+import { QUEUES } from '../queues/queues.constants.js';
+import { TodosRepository } from '../todos/todos.repository.js';
+import type { AccountDeletionJobData, AccountDeletionResult } from './account-deletion-job.js';
+import { AccessTokens } from './access-tokens.service.js';
+import { UsersRepository } from './users.repository.js';
+
+const BATCH = 1_000;
+/** The states a job can be removed in; an active job is locked by the worker running it. */
+const REMOVABLE: JobType[] = [
+  'waiting',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+  'completed',
+  'failed',
+];
+
+/**
+ * Deletes what a deleted account left, each store through its one writer: its sessions and
+ * tokens again (one made while the account was being deleted), its queued and finished jobs,
+ * its export files, its todos, its idempotency answers. Idempotent, so a retry after a
+ * crash finishes the work. An export of the account still running would write a file after
+ * this: the job fails then, and its retry (with backoff) deletes what it left.
+ */
+@Processor(QUEUES.accounts, { autorun: false })
+export class AccountDeletionProcessor extends ConfiguredWorkerHost {
+  private readonly logger = new Logger(AccountDeletionProcessor.name);
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly tokens: AccessTokens,
+    private readonly todos: TodosRepository,
+    private readonly files: ExportFilesService,
+    private readonly idempotency: IdempotencyStore,
+    private readonly cache: ResponseCache,
+    @InjectQueue(QUEUES.exports) private readonly exports: Queue,
+    @InjectQueue(QUEUES.reminders) private readonly reminders: Queue,
+    config: AppConfig,
+  ) {
+    super(config);
+  }
+
+  async process(job: Job<AccountDeletionJobData>): Promise<AccountDeletionResult> {
+    const ownerId = job.data.owner_id;
+    await this.users.remove(ownerId);
+    const credentials = await this.tokens.endAll(ownerId);
+    const running: string[] = [];
+    const jobs =
+      (await this.removeJobs(this.reminders, ownerId, running)) +
+      (await this.removeJobs(this.exports, ownerId, running));
+    const files = await this.files.removeOwnedBy(ownerId);
+    const todos = await this.todos.removeOwnedBy(ownerId, BATCH);
+    await this.idempotency.forgetOwner(ownerId);
+    await this.cache.invalidate(ownerId);
+    if (running.length > 0) {
+      throw new Error(`jobs of the account still run (${running.join(', ')}): trying again later`);
+    }
+    const result = { todos, export_files: files, jobs, credentials };
+    this.logger.log(`deleted account ${ownerId}: ${JSON.stringify(result)}`);
+    return result;
+  }
+
+  /** Removes the owner's jobs of the queue; the ids of those running go to `running`. */
+  private async removeJobs(queue: Queue, ownerId: string, running: string[]): Promise<number> {
+    for (const id of await this.jobsOf(queue, ownerId, ['active'])) {
+      running.push(`${queue.name}/${id}`);
+    }
+    let removed = 0;
+    // Listed whole before any removal, which would shift the pages.
+    for (const id of await this.jobsOf(queue, ownerId, REMOVABLE)) {
+      removed += await queue.remove(id);
+    }
+    return removed;
+  }
+
+  private async jobsOf(queue: Queue, ownerId: string, types: JobType[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (let start = 0; ; start += BATCH) {
+      const jobs = await queue.getJobs(types, start, start + BATCH - 1, true);
+      for (const found of jobs) {
+        const data = found.data as { owner_id?: unknown } | undefined;
+        if (data?.owner_id === ownerId && found.id !== undefined) ids.push(found.id);
+      }
+      if (jobs.length < BATCH) return ids;
+    }
+  }
+}

@@ -1,0 +1,137 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import {
+  BadRequestException,
+  Injectable,
+  NotFoundException,
+  UnauthorizedException,
+} from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { ResponseCache } from '../cache/response-cache.service.js';
+import { addJob } from '../queues/producer.js';
+import { QUEUES } from '../queues/queues.constants.js';
+import {
+  accountDeletionJobId,
+  DELETE_ACCOUNT_JOB,
+  type AccountDeletionJobData,
+} from './account-deletion-job.js';
+import { AccessTokens } from './access-tokens.service.js';
+import type { CredentialKind } from './bearer-token.js';
+import type {
+  CreatedTokenDto,
+  CreateTokenDto,
+  PasswordChangeDto,
+  SessionDto,
+  TokenDto,
+} from './dto/me.dto.js';
+import { TOKEN_DEFAULT_DAYS } from './dto/me.dto.js';
+import { LoginThrottle } from './login-throttle.js';
+import type { Principal } from './owner.js';
+import { PasswordHasher } from './password-hasher.js';
+import { SessionsRepository } from './sessions.repository.js';
+import { UsersRepository } from './users.repository.js';
+
+/** Live tokens an account may hold: enough for any team's scripts, not a store of secrets. */
+export const MAX_TOKENS = 100;
+
+/**
+ * What an owner does with their own account: its sessions, its personal access tokens, its
+ * password, and leaving. Credentials that end are refused by every API process from the
+ * next request on (`AccessTokens`). The guard lets only sessions here: a token cannot mint
+ * tokens or delete the account.
+ */
+@Injectable()
+export class AccountService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsRepository,
+    private readonly passwords: PasswordHasher,
+    private readonly throttle: LoginThrottle,
+    private readonly tokens: AccessTokens,
+    private readonly cache: ResponseCache,
+    @InjectQueue(QUEUES.accounts) private readonly deletions: Queue<AccountDeletionJobData>,
+  ) {}
+
+  async listSessions(caller: Principal): Promise<SessionDto[]> {
+    const sessions = await this.sessions.listLive(caller.id, 'session');
+    return sessions.map((session) => ({
+      id: session._id.toHexString(),
+      created_at: session.created_at.toISOString(),
+      last_used_at: session.last_used_at.toISOString(),
+      expires_at: session.expires_at.toISOString(),
+      current: session.token_hash === caller.credential?.hash,
+    }));
+  }
+
+  async endSession(caller: Principal, id: string): Promise<void> {
+    await this.end(caller, 'session', id);
+  }
+
+  /**
+   * Checks the current password (failures count towards the login throttle, so a stolen
+   * session cannot guess it), stores the new one, and ends every other session.
+   */
+  async changePassword(
+    caller: Principal,
+    { current_password, new_password }: PasswordChangeDto,
+    address: string,
+  ): Promise<void> {
+    const account = await this.users.credentialsById(caller.id);
+    if (!account) throw new UnauthorizedException('the account of this token no longer exists');
+    await this.throttle.beforeLogin(account.email, address);
+    if (!(await this.passwords.verify(account.password_hash, current_password))) {
+      await this.throttle.failedLogin(account.email, address);
+      throw new BadRequestException('current_password is wrong');
+    }
+    await this.users.setPasswordHash(caller.id, await this.passwords.hash(new_password));
+    await this.tokens.endAll(caller.id, {
+      kind: 'session',
+      ...(caller.credential === undefined ? {} : { exceptHash: caller.credential.hash }),
+    });
+  }
+
+  async createToken(
+    caller: Principal,
+    { name, scopes, expires_in_days = TOKEN_DEFAULT_DAYS }: CreateTokenDto,
+  ): Promise<CreatedTokenDto> {
+    if ((await this.sessions.countLiveTokens(caller.id)) >= MAX_TOKENS) {
+      throw new BadRequestException(
+        `an account holds at most ${MAX_TOKENS} tokens: delete one first`,
+      );
+    }
+    return this.tokens.issue(caller.id, name, scopes, expires_in_days);
+  }
+
+  listTokens(caller: Principal): Promise<TokenDto[]> {
+    return this.tokens.list(caller.id);
+  }
+
+  async deleteToken(caller: Principal, id: string): Promise<void> {
+    await this.end(caller, 'token', id);
+  }
+
+  /**
+   * Deletes the account: the job that deletes its data is queued first (a 503 then changes
+   * nothing), then the account goes (its email is free at once) and every session and token
+   * of it ends on every process. The worker deletes the rest.
+   */
+  async deleteAccount(caller: Principal): Promise<void> {
+    await addJob(
+      this.deletions,
+      DELETE_ACCOUNT_JOB,
+      { owner_id: caller.id },
+      {
+        jobId: accountDeletionJobId(caller.id),
+      },
+    );
+    await this.users.remove(caller.id);
+    await this.tokens.endAll(caller.id);
+    await this.cache.invalidate(caller.id);
+  }
+
+  private async end(caller: Principal, kind: CredentialKind, id: string): Promise<void> {
+    // Another account's, or none: the same answer, so ids of others cannot be probed.
+    if (!(await this.tokens.end(caller.id, kind, id))) {
+      throw new NotFoundException(`no ${kind} ${id} of yours`);
+    }
+  }
+}
