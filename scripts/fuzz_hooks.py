@@ -23,7 +23,7 @@ def _post(path, body):
 
 
 def _fresh_token():
-    """A session of a new account: for a logout, which ends the session it is sent with."""
+    """A session of a new account, for an operation that would end or change the fuzzer's."""
     credentials = {"email": f"fuzz-{uuid.uuid4().hex}@example.com", "password": "fuzzing password"}
     _post("/auth/register", credentials)
     return _post("/auth/login", credentials)["token"]
@@ -42,10 +42,19 @@ def before_call(ctx, case, **kwargs):
     """
     headers = case.headers if case.headers is not None else {}
     case.headers = headers
-    # Every request is authenticated, as the API's clients are; a logout with a session of
-    # its own, so that it does not end the one every other request is sent with.
-    logout = case.operation.path == "/auth/logout"
-    headers["Authorization"] = f"Bearer {_fresh_token() if logout else os.environ['FUZZ_TOKEN']}"
+    # Every request is authenticated, as the API's clients are. Operations that end a session
+    # or the account (logout, DELETE /me, ending a session), or change the password (whose
+    # failures count against the account's logins), are sent with an account of their own,
+    # so that they do not end or lock the one every other request is sent with.
+    operation = (case.operation.method.upper(), case.operation.path)
+    own_account = operation in {
+        ("POST", "/auth/logout"),
+        ("DELETE", "/me"),
+        ("DELETE", "/me/sessions/{id}"),
+        ("POST", "/me/password"),
+    }
+    token = _fresh_token() if own_account else os.environ["FUZZ_TOKEN"]
+    headers["Authorization"] = f"Bearer {token}"
     key = headers.get("Idempotency-Key")
     if isinstance(key, str) and VALID_KEY.match(key):
         headers["Idempotency-Key"] = f"{key[:200]}-{uuid.uuid4().hex}"

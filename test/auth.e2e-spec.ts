@@ -4,7 +4,8 @@ import type { AccountDto, SessionTokenDto } from '../src/auth/dto/account.dto.js
 import { expectError, send, startApi, useApi, type TestApi } from './support/api.js';
 import { bearer, freshEmail, PASSWORD } from './support/auth.js';
 import { spawnApi } from './support/spawned-api.js';
-import { sleep } from './support/wait.js';
+import { sleep, until } from './support/wait.js';
+import { startWorker, stopWorker } from './support/worker.js';
 
 const DATABASE = 'todo_e2e_auth';
 
@@ -249,18 +250,59 @@ describe('secrets in responses, logs and exports (e2e)', () => {
       const { token } = JSON.parse(bodies.at(-1) ?? '{}') as { token: string };
       expect(login.status).toBe(200);
       await post('/todos', { content: 'mine' }, token);
-      for (const path of ['/me', '/todos']) {
-        const response = await fetch(`${spawned.url}${path}`, { headers: bearer(token) });
+      const madeToken = await post(
+        '/me/tokens',
+        { name: 'ci', scopes: ['todos:read', 'exports'] },
+        token,
+      );
+      expect(madeToken.status).toBe(201);
+      // Only the answer that makes a token shows its secret: it is left out of the bodies checked.
+      const { token: pat, id: patId } = JSON.parse(bodies.pop() ?? '{}') as {
+        token: string;
+        id: string;
+      };
+      const exported = await post('/todos/exports', { format: 'csv' }, pat);
+      const { job_id } = JSON.parse(bodies.at(-1) ?? '{}') as { job_id: string };
+      expect(exported.status).toBe(202);
+      const get = async (path: string, credential: string) => {
+        const response = await fetch(`${spawned.url}${path}`, { headers: bearer(credential) });
         bodies.push(await response.text());
-      }
+        return response;
+      };
+      for (const path of ['/me', '/todos', '/me/tokens', '/me/sessions']) await get(path, token);
+      await get('/todos', pat);
       bodies.push(await (await fetch(`${spawned.url}/metrics`)).text());
-      await post('/auth/logout', {}, token);
-      await sleep(300);
+      // The export runs in the worker: its file holds the todos, and no secret.
+      const worker = await startWorker('todo_e2e_auth_secrets', { LOG_LEVEL: 'debug' });
+      try {
+        await until(
+          () => get(`/todos/exports/${job_id}/download`, pat),
+          (response) => response.status === 200,
+          { timeoutMs: 20_000, intervalMs: 200, message: 'the export file' },
+        );
+        expect(bodies.at(-1)).toContain('mine');
+        const deleted = await fetch(`${spawned.url}/me/tokens/${patId}`, {
+          method: 'DELETE',
+          headers: bearer(token),
+        });
+        expect(deleted.status).toBe(204);
+        await post('/auth/logout', {}, token);
+        await sleep(300);
+      } finally {
+        await stopWorker(worker);
+      }
 
-      const everything = [spawned.process.output(), ...bodies.slice(3)].join('\n');
+      const everything = [
+        spawned.process.output(),
+        worker.process.output(),
+        ...bodies.slice(3),
+      ].join('\n');
       expect(everything).not.toContain(password);
-      expect(everything).not.toContain(token);
-      expect(everything).not.toContain(token.slice(30)); // the secret part alone
+      for (const secret of [token, pat]) {
+        expect(everything).not.toContain(secret);
+        expect(everything).not.toContain(secret.slice(-43)); // the secret part alone
+        expect(everything).not.toContain(createHash('sha256').update(secret).digest('base64url'));
+      }
       expect(everything).not.toMatch(/\$argon2id\$/);
       expect(spawned.process.output()).not.toMatch(/authorization/i);
     } finally {

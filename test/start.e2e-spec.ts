@@ -29,6 +29,17 @@ describe('npm start (e2e, real processes)', () => {
       await run.waitForHttp(`${worker}/health/live`, 30_000);
       const wait = { timeoutMs: 20_000, intervalMs: 100, detail: run.output };
 
+      // Outside production it prints a development token and a curl line that works as printed.
+      const printed = await until(
+        () => /Try it: +(curl .*)$/m.exec(run.stderr()),
+        (match) => match !== null,
+        { ...wait, message: 'the curl line printed' },
+      );
+      expect(run.stderr()).toMatch(/Dev token: +tdo_pat_[0-9a-f]{24}[A-Za-z0-9_-]{43} /);
+      const curl = runCommand(['bash', '-c', printed![1]], process.env);
+      expect(await curl.exited).toEqual({ code: 0, signal: null });
+      expect(JSON.parse(curl.stdout())).toMatchObject({ items: expect.any(Array) as unknown });
+
       const [firstWorker] = pids(run, 'worker');
       process.kill(firstWorker, 'SIGKILL');
       await until(

@@ -43,3 +43,9 @@ export function durationEnv(name: string, fallback: string): string {
 
 /** The API's origin: the service itself (:3000) or nginx in front of it (:8080). */
 export const BASE_URL = (text('BASE_URL') ?? 'http://localhost:3000').replace(/\/+$/, '');
+
+/**
+ * A personal access token (scopes todos:read and todos:write) to run as, instead of an
+ * account the run registers: what a CI job holds, rather than a password.
+ */
+export const TOKEN = text('TODO_TOKEN');

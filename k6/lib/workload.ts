@@ -2,11 +2,11 @@
 // todo list; writes touch only todos this run created, which teardown then removes.
 import { fail, sleep } from 'k6';
 import * as api from './api.ts';
-import { BASE_URL } from './env.ts';
+import { BASE_URL, TOKEN } from './env.ts';
 import { asTodo, asTodoPage } from './shapes.ts';
 
 export interface RunData {
-  /** The session token of the account this run registered: every VU acts as it. */
+  /** The token every VU acts with: TODO_TOKEN, or the session of the account this run registered. */
   token: string;
   /** Starts the content of every todo this run creates: how teardown tells them apart. */
   prefix: string;
@@ -110,7 +110,22 @@ export function setup(): RunData {
   }
   const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
   const prefix = `k6 run ${run}:`;
-  // An account of the run's own, as a client has: its todos are the only ones it sees.
+  const token = TOKEN ?? registerRunAccount(run);
+  api.authenticate(token);
+  const res = patiently(() =>
+    api.send('POST', '/todos', 'housekeeping', 'POST /todos', { content: `${prefix} start` }),
+  );
+  const marker = asTodo(api.jsonBody(res));
+  if (res.status !== 201 || marker === undefined) {
+    fail(
+      `could not create the run's first todo: ${res.status} ${typeof res.body === 'string' ? res.body : ''}`,
+    );
+  }
+  return { token, prefix, since: marker.created_at };
+}
+
+/** Registers an account of the run's own, as a client has (its todos are the only ones it sees); its session token. */
+function registerRunAccount(run: string): string {
   const credentials = { email: `k6-${run}@example.com`, password: `k6 password ${run}` };
   const registered = patiently(() =>
     api.send('POST', '/auth/register', 'housekeeping', 'POST /auth/register', credentials),
@@ -123,18 +138,7 @@ export function setup(): RunData {
   if (login.status !== 200 || typeof session?.token !== 'string') {
     fail(`could not log in: ${login.status}`);
   }
-  const token = session.token;
-  api.authenticate(token);
-  const res = patiently(() =>
-    api.send('POST', '/todos', 'housekeeping', 'POST /todos', { content: `${prefix} start` }),
-  );
-  const marker = asTodo(api.jsonBody(res));
-  if (res.status !== 201 || marker === undefined) {
-    fail(
-      `could not create the run's first todo: ${res.status} ${typeof res.body === 'string' ? res.body : ''}`,
-    );
-  }
-  return { token, prefix, since: marker.created_at };
+  return session.token;
 }
 
 /** Bounds teardown's walk: 1,000 pages of 100 is far more than any run here creates. */

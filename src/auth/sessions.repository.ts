@@ -142,11 +142,13 @@ export class SessionsRepository {
 
   /** Ends the owner's credential of this kind and id; its hash, `undefined` when it has none. */
   async removeOne(ownerId: string, kind: CredentialKind, id: string): Promise<string | undefined> {
+    // No projection: FerretDB 1.24 refuses one on findAndModify ("fields" not implemented).
     const removed = await this.sessions
-      .findOneAndDelete(
-        { _id: new Types.ObjectId(id), owner_id: new Types.ObjectId(ownerId), ...ofKind(kind) },
-        { projection: { token_hash: 1 } },
-      )
+      .findOneAndDelete({
+        _id: new Types.ObjectId(id),
+        owner_id: new Types.ObjectId(ownerId),
+        ...ofKind(kind),
+      })
       .lean()
       .exec();
     return removed?.token_hash;

@@ -11,6 +11,7 @@ export interface Exit {
 export interface RunningProcess {
   child: ChildProcess;
   output: () => string;
+  stdout: () => string;
   stderr: () => string;
   exited: Promise<Exit>;
   /**
@@ -53,6 +54,7 @@ export function runCommand(
   return {
     child,
     output: () => out + err,
+    stdout: () => out,
     stderr: () => err,
     exited,
     async waitForHttp(url, ms = 20_000) {
