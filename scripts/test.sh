@@ -38,6 +38,7 @@ step "e2e tests" npm run -s test:e2e -- --json --outputFile="$results/e2e.json"
 step "e2e tests through nginx" env E2E_VIA_NGINX=1 npm run -s test:e2e -- \
   test/todos.e2e-spec.ts test/pagination.e2e-spec.ts test/validation.e2e-spec.ts \
   test/http-semantics.e2e-spec.ts test/auth.e2e-spec.ts test/owners.e2e-spec.ts \
+  test/tokens.e2e-spec.ts \
   --json --outputFile="$results/e2e-nginx.json"
 step "browser tests" npm run -s test:browser -- --json --outputFile="$results/browser.json"
 step "chaos tests" npm run -s test:chaos -- --json --outputFile="$results/chaos.json"

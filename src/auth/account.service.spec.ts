@@ -1,0 +1,168 @@
+import { BadRequestException, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import type { ResponseCache } from '../cache/response-cache.service.js';
+import { ALICE } from '../testing/owners.js';
+import { strictFake } from '../testing/strict-fake.js';
+import type { AccessTokens } from './access-tokens.service.js';
+import { AccountService, MAX_TOKENS } from './account.service.js';
+import type { CreatedTokenDto } from './dto/me.dto.js';
+import type { LoginThrottle } from './login-throttle.js';
+import type { Principal } from './owner.js';
+import type { PasswordHasher } from './password-hasher.js';
+import type { SessionsRepository } from './sessions.repository.js';
+import type { UsersRepository } from './users.repository.js';
+
+const caller: Principal = { ...ALICE, credential: { kind: 'session', hash: 'current' } };
+const ADDRESS = '203.0.113.7';
+
+interface Fakes {
+  users?: Partial<UsersRepository>;
+  sessions?: Partial<SessionsRepository>;
+  passwords?: Partial<PasswordHasher>;
+  throttle?: Partial<LoginThrottle>;
+  tokens?: Partial<AccessTokens>;
+  cache?: Partial<ResponseCache>;
+  queue?: Partial<Queue>;
+}
+
+function setup(fakes: Fakes = {}) {
+  const made = {
+    users: strictFake<UsersRepository>('users', fakes.users),
+    sessions: strictFake<SessionsRepository>('sessions', fakes.sessions),
+    passwords: strictFake<PasswordHasher>('passwords', fakes.passwords),
+    throttle: strictFake<LoginThrottle>('throttle', fakes.throttle),
+    tokens: strictFake<AccessTokens>('tokens', fakes.tokens),
+    cache: strictFake<ResponseCache>('cache', fakes.cache),
+    queue: strictFake<Queue>('accounts queue', { name: 'accounts', ...fakes.queue }),
+  };
+  const service = new AccountService(
+    made.users,
+    made.sessions,
+    made.passwords,
+    made.throttle,
+    made.tokens,
+    made.cache,
+    made.queue,
+  );
+  return { service, ...made };
+}
+
+describe('AccountService', () => {
+  describe('createToken', () => {
+    const request = { name: 'ci', scopes: ['todos:read' as const] };
+
+    it('issues a token of 90 days unless told otherwise', async () => {
+      const issued = { token: 'tdo_pat_x' } as CreatedTokenDto;
+      const { service, tokens } = setup({
+        sessions: { countLiveTokens: () => Promise.resolve(MAX_TOKENS - 1) },
+        tokens: { issue: () => Promise.resolve(issued) },
+      });
+      expect(await service.createToken(caller, request)).toBe(issued);
+      expect(tokens.mocks.issue).toHaveBeenCalledWith(ALICE.id, 'ci', ['todos:read'], 90);
+      await service.createToken(caller, { ...request, expires_in_days: 7 });
+      expect(tokens.mocks.issue).toHaveBeenLastCalledWith(ALICE.id, 'ci', ['todos:read'], 7);
+    });
+
+    it(`refuses a token past ${MAX_TOKENS} live ones with 400, and issues none`, async () => {
+      const { service, tokens } = setup({
+        sessions: { countLiveTokens: () => Promise.resolve(MAX_TOKENS) },
+        tokens: { issue: () => Promise.reject(new Error('must not be called')) },
+      });
+      await expect(service.createToken(caller, request)).rejects.toBeInstanceOf(
+        BadRequestException,
+      );
+      expect(tokens.mocks.issue).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('ending a session or a token', () => {
+    it('is a 404 when the account has no such one', async () => {
+      const { service } = setup({ tokens: { end: () => Promise.resolve(false) } });
+      await expect(service.deleteToken(caller, 'a'.repeat(24))).rejects.toBeInstanceOf(
+        NotFoundException,
+      );
+      await expect(service.endSession(caller, 'a'.repeat(24))).rejects.toBeInstanceOf(
+        NotFoundException,
+      );
+    });
+  });
+
+  describe('changePassword', () => {
+    const account = { _id: ALICE.id, email: 'ada@example.com', password_hash: 'old hash' };
+    const body = { current_password: 'old one', new_password: 'a brand new one' };
+    const open = {
+      beforeLogin: () => Promise.resolve(),
+      failedLogin: () => Promise.resolve(),
+    };
+
+    it('checks the throttle, then the password; stores the new hash and ends the other sessions', async () => {
+      const fakes = setup({
+        users: {
+          credentialsById: () => Promise.resolve(account as never),
+          setPasswordHash: () => Promise.resolve(true),
+        },
+        passwords: { verify: () => Promise.resolve(true), hash: () => Promise.resolve('new hash') },
+        throttle: open,
+        tokens: { endAll: () => Promise.resolve(2) },
+      });
+      await fakes.service.changePassword(caller, body, ADDRESS);
+      expect(fakes.throttle.mocks.beforeLogin).toHaveBeenCalledWith('ada@example.com', ADDRESS);
+      expect(fakes.passwords.mocks.verify).toHaveBeenCalledWith('old hash', 'old one');
+      expect(fakes.users.mocks.setPasswordHash).toHaveBeenCalledWith(ALICE.id, 'new hash');
+      expect(fakes.tokens.calls).toEqual([
+        { method: 'endAll', args: [ALICE.id, { kind: 'session', exceptHash: 'current' }] },
+      ]);
+    });
+
+    it('a wrong current password is a 400 counted as a failed login, and changes nothing', async () => {
+      const fakes = setup({
+        users: { credentialsById: () => Promise.resolve(account as never) },
+        passwords: { verify: () => Promise.resolve(false) },
+        throttle: open,
+      });
+      await expect(fakes.service.changePassword(caller, body, ADDRESS)).rejects.toBeInstanceOf(
+        BadRequestException,
+      );
+      expect(fakes.throttle.mocks.failedLogin).toHaveBeenCalledWith('ada@example.com', ADDRESS);
+    });
+
+    it('is a 401 when the account is gone', async () => {
+      const { service } = setup({ users: { credentialsById: () => Promise.resolve(null) } });
+      await expect(service.changePassword(caller, body, ADDRESS)).rejects.toBeInstanceOf(
+        UnauthorizedException,
+      );
+    });
+  });
+
+  describe('deleteAccount', () => {
+    it('queues the deletion first, then deletes the account and ends every credential', async () => {
+      const order: string[] = [];
+      const step = (name: string, value: unknown) => () => {
+        order.push(name);
+        return Promise.resolve(value as never);
+      };
+      const { service, queue } = setup({
+        queue: { add: step('queue', { id: 'delete-account' }) },
+        users: { remove: step('account', true) },
+        tokens: { endAll: step('credentials', 2) },
+        cache: { invalidate: step('cache', undefined) },
+      });
+      await service.deleteAccount(caller);
+      expect(order).toEqual(['queue', 'account', 'credentials', 'cache']);
+      expect(queue.mocks.add).toHaveBeenCalledWith(
+        'delete-account',
+        { owner_id: ALICE.id },
+        { jobId: `delete-account-${ALICE.id}` },
+      );
+    });
+
+    it('deletes nothing when the job cannot be queued (Redis away: 503)', async () => {
+      const { service, users } = setup({
+        queue: { add: () => Promise.reject(new Error('redis away')) },
+        users: { remove: () => Promise.resolve(true) },
+      });
+      await expect(service.deleteAccount(caller)).rejects.toMatchObject({ status: 503 });
+      expect(users.mocks.remove).not.toHaveBeenCalled();
+    });
+  });
+});
