@@ -55,6 +55,7 @@ describe('job dashboard (e2e)', () => {
         },
       );
       expect(queues.body.queues.map((q) => q.name).sort()).toEqual([
+        'accounts',
         'exports',
         'maintenance',
         'reminders',

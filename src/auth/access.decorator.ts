@@ -36,7 +36,10 @@ export type ScopeRule = Scope | ((request: FastifyRequest) => Scope | undefined)
  * scope). A route without it takes session tokens only: a route added without thought (and
  * the account's own routes, on purpose) is closed to scripts' tokens, not open.
  */
-export const RequiresScope = (scope: ScopeRule, described = `the scope ${String(scope)}`) =>
+export const RequiresScope = (
+  scope: ScopeRule,
+  described = typeof scope === 'string' ? `the scope ${scope}` : 'the scope the route needs',
+) =>
   applyDecorators(
     SetMetadata(REQUIRED_SCOPE, scope),
     ApiForbiddenResponse({

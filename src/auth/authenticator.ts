@@ -91,12 +91,9 @@ export class Authenticator {
     if (scopes.includes(CACHED_VIEW_SCOPE)) request.cachedView = found?.cached;
   }
 
-  /**
-   * After credentials are deleted from MongoDB: their entries are blocked, so every process
-   * reads MongoDB for them (and finds nothing) from the next request on.
-   */
+  /** After credentials are deleted from MongoDB: refused by every process from the next request. */
   async ended(...hashes: string[]): Promise<void> {
-    await this.cache.blockSide(hashes.map(sessionEntryName), 5 * SESSION_ENTRY_MS);
+    await blockCredentials(this.cache, hashes);
   }
 
   /** The scopes of a live credential of the token's owner; `undefined` for any other token. */

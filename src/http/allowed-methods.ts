@@ -4,6 +4,13 @@ import FindMyWay, { type HTTPMethod } from 'find-my-way';
 /** Methods an `OPTIONS` or a 405 lists besides the path's own: every path answers OPTIONS. */
 const ALWAYS_ALLOWED = ['OPTIONS'];
 
+/** The order `Allow` lists methods in, whatever order the routes were declared in. */
+const ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const rank = (method: string) => {
+  const at = ORDER.indexOf(method);
+  return at === -1 ? ORDER.length : at;
+};
+
 /** The catch-all route `@fastify/cors` adds for preflights: it serves no path of its own. */
 const CORS_PREFLIGHT_ROUTE = '*';
 
@@ -44,7 +51,9 @@ export function installAllowedMethods(fastify: FastifyInstance): void {
     // The preflight route's own handler would answer a 404 for a plain OPTIONS: answered here.
     if (!request.is404 && request.routeOptions.url !== CORS_PREFLIGHT_ROUTE) return done();
     const path = request.url;
-    const allowed = [...methods].filter((method) => paths.find(method, path) !== null);
+    const allowed = [...methods]
+      .filter((method) => paths.find(method, path) !== null)
+      .sort((a, b) => rank(a) - rank(b));
     if (allowed.length === 0) return done();
     const allow = [...allowed, ...ALWAYS_ALLOWED].join(', ');
     void reply.header('allow', allow);
