@@ -5,8 +5,7 @@ import { newToken, type CredentialKind } from './bearer-token.js';
 import type { CreatedTokenDto, TokenDto } from './dto/me.dto.js';
 import type { Scope } from './scopes.js';
 import { SessionsRepository, type CredentialRecord } from './sessions.repository.js';
-
-const DAY_MS = 24 * 3600 * 1000;
+import { DAY_MS } from '../common/time.js';
 
 /**
  * Personal access tokens, and ending credentials of either kind. Ending one deletes it in

@@ -9,8 +9,8 @@ import { PasswordHasher } from './password-hasher.js';
 import { newToken } from './bearer-token.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { UsersRepository, type Account } from './users.repository.js';
+import { DAY_MS } from '../common/time.js';
 
-const DAY_MS = 24 * 3600 * 1000;
 /** One answer for an unknown email and a wrong password: neither tells which it was. */
 const BAD_CREDENTIALS = 'the email or the password is wrong';
 

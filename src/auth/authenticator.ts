@@ -7,10 +7,10 @@ import { LegacyOwner } from './legacy-owner.js';
 import { bearerToken, readToken, type ReadToken } from './bearer-token.js';
 import { ALL_SCOPES, isScope, type Scope } from './scopes.js';
 import { SessionsRepository, type LiveSession } from './sessions.repository.js';
+import { DAY_MS } from '../common/time.js';
 
 /** A credential's entry in Redis lives this long at most, so its last use is written about once a minute. */
 export const SESSION_ENTRY_MS = 60_000;
-const DAY_MS = 24 * 3600 * 1000;
 
 export const sessionEntryName = (hash: string) => `session:${hash}`;
 

@@ -7,9 +7,9 @@ import { ConfiguredWorkerHost } from '../queues/configured-worker-host.js';
 import { QUEUES } from '../queues/queues.constants.js';
 import { PURGE_JOB, PURGE_SCHEDULER_ID } from './retention-job.js';
 import { TodosRepository } from './todos.repository.js';
+import { DAY_MS } from '../common/time.js';
 
 const BATCH = 1_000;
-const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * The maintenance job, on a repeatable schedule (re)declared at boot: deletes ended sessions
