@@ -27,9 +27,12 @@ export class AccessTokens {
     days: number,
   ): Promise<CreatedTokenDto> {
     const { token, hash } = newToken('token', ownerId);
-    const expiresAt = new Date(Date.now() + days * DAY_MS);
+    // One instant for both: expires_at - created_at is exactly the days asked for.
+    const createdAt = new Date();
+    const expiresAt = new Date(createdAt.getTime() + days * DAY_MS);
     const record = await this.sessions.create({
       kind: 'token',
+      createdAt,
       hash,
       ownerId,
       name,

@@ -27,6 +27,8 @@ export interface NewCredential {
   ownerId: string;
   expiresAt: Date;
   endsAt: Date;
+  /** When it is made (default: now): the moment its expiry was counted from. */
+  createdAt?: Date;
   /** A token's. */
   name?: string;
   scopes?: Scope[];
@@ -48,7 +50,7 @@ export class SessionsRepository {
   constructor(@InjectModel(Session.name) private readonly sessions: Model<Session>) {}
 
   async create(credential: NewCredential): Promise<CredentialRecord> {
-    const now = new Date();
+    const now = credential.createdAt ?? new Date();
     const record = {
       _id: new Types.ObjectId(),
       token_hash: credential.hash,
