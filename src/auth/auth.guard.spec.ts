@@ -82,15 +82,23 @@ const guardWith = (legacy: LegacyOwner) => new AuthGuard(new Reflector(), legacy
 const NO_TOKEN = 'a bearer token is required';
 const INVALID_TOKEN = 'the bearer token is invalid or has ended';
 
-/** Checks that `refused` rejects with a 401 (the class, not only the message) saying `message`. */
-async function expectUnauthorized(refused: Promise<boolean>, message: string) {
+/** Checks that `refused` rejects with `status` (the class, not only the message) saying `message`. */
+async function expectRefused(
+  refused: Promise<boolean>,
+  status: typeof UnauthorizedException | typeof ForbiddenException,
+  message: string,
+) {
   const error = await refused.then(
     () => undefined,
     (reason: unknown) => reason,
   );
-  expect(error).toBeInstanceOf(UnauthorizedException);
-  expect((error as UnauthorizedException).message).toBe(message);
+  expect(error).toBeInstanceOf(status);
+  expect((error as Error).message).toBe(message);
 }
+
+/** A 401 saying `message`. */
+const expectUnauthorized = (refused: Promise<boolean>, message: string) =>
+  expectRefused(refused, UnauthorizedException, message);
 
 describe('AuthGuard', () => {
   describe('a @Public() route', () => {
@@ -225,14 +233,8 @@ describe('AuthGuard', () => {
       scopes,
     });
 
-    async function forbidden(refused: Promise<boolean>, message: string) {
-      const error = await refused.then(
-        () => undefined,
-        (reason: unknown) => reason,
-      );
-      expect(error).toBeInstanceOf(ForbiddenException);
-      expect((error as ForbiddenException).message).toBe(message);
-    }
+    const forbidden = (refused: Promise<boolean>, message: string) =>
+      expectRefused(refused, ForbiddenException, message);
 
     it('passes a token that holds the scope the route needs', async () => {
       const { context } = fakeContext(Routes, 'write', { principal: token(['todos:write']) });
