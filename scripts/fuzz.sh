@@ -88,8 +88,8 @@ set +e
 (
   cd "$out"
   export PYTHONPATH="$root/scripts" SCHEMATHESIS_HOOKS=fuzz_hooks
-  "$venv/bin/schemathesis" run "$url/docs-json" \
-    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+  "$venv/bin/schemathesis" --config-file "$root/scripts/schemathesis.toml" run "$url/docs-json" \
+    --mode all --phases examples,coverage,fuzzing,stateful \
     --max-examples "$examples" --seed "$seed" --generation-database none \
     --workers 1 --request-timeout 10 --no-color \
     --report json --report-json-path "$out/report.json" 2>&1 |

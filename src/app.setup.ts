@@ -1,8 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
-import { BEARER_SCHEME } from './auth/access.decorator.js';
 import { installAuthentication } from './auth/authentication.hook.js';
 import { installCacheFastPath } from './cache/cache-fast-path.js';
 import { applyMongooseOptions } from './common/mongoose-options.js';
@@ -11,6 +9,7 @@ import { installAllowedMethods } from './http/allowed-methods.js';
 import { installConditionalGet } from './http/entity-tags.js';
 import { answerFrameworkError, installCors, installSecurityHeaders } from './common/security.js';
 import type { AppConfig } from './config/configuration.js';
+import { setUpSwagger } from './openapi/openapi-document.js';
 import {
   createRootLogger,
   installRequestLogging,
@@ -53,28 +52,6 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   installAllowedMethods(adapter.getInstance());
   installConditionalGet(adapter.getInstance());
   installCacheFastPath(app);
-  setUpSwagger(app);
+  setUpSwagger(app, config);
   return app;
-}
-
-function setUpSwagger(app: NestFastifyApplication): void {
-  const config = new DocumentBuilder()
-    .setTitle('todo-service')
-    .setDescription(
-      [
-        'A todo REST API. Lists are newest first; page by `cursor` (stable under writes) or by `start` (an offset).',
-        '',
-        'Register (`POST /auth/register`), log in (`POST /auth/login`), then send the token as `Authorization: Bearer <token>` ("Authorize" above). Every todo, export and job is its owner\'s: another owner\'s is a 404.',
-        '',
-        '`HEAD` is answered wherever `GET` is; `OPTIONS` answers 204 with `Allow`; a method a path does not serve is a 405 with `Allow`. Cacheable GETs carry an `ETag` (`If-None-Match` gives 304); changes of a todo honour `If-Match` (412); creates take an `Idempotency-Key`.',
-      ].join('\n'),
-    )
-    .setVersion('1.0')
-    .addBearerAuth(
-      { type: 'http', scheme: 'bearer', description: 'A session token from `POST /auth/login`.' },
-      BEARER_SCHEME,
-    )
-    .build();
-  const document = SwaggerModule.createDocument(app, config);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

@@ -18,6 +18,9 @@ describe('HTTP semantics (e2e)', () => {
       ['POST', '/todos/0123456789abcdef01234567', 'GET, HEAD, PATCH, DELETE, OPTIONS'],
       ['PUT', '/todo', 'GET, HEAD, POST, OPTIONS'],
       ['PATCH', '/todos/exports/1/download', 'GET, HEAD, OPTIONS'],
+      // A path of its own beside a parametric one: not a todo id of the wrong form (400).
+      ['PATCH', '/todos/exports', 'POST, OPTIONS'],
+      ['GET', '/todos/exports', 'POST, OPTIONS'],
       ['POST', '/health/ready', 'GET, HEAD, OPTIONS'],
     ])('%s %s is a 405 with Allow: %s', async (method, path, allow) => {
       const response = await api.request(method, path);
@@ -30,6 +33,8 @@ describe('HTTP semantics (e2e)', () => {
       expect(options.status).toBe(204);
       expect(options.text).toBe('');
       expect(sorted(options.headers.get('allow'))).toEqual(sorted('GET, HEAD, POST, OPTIONS'));
+      const exports = await api.request('OPTIONS', '/todos/exports');
+      expect([exports.status, exports.headers.get('allow')]).toEqual([204, 'POST, OPTIONS']);
       expectError(await api.request('OPTIONS', '/nowhere'), 404);
       expectError(await api.request('PUT', '/nowhere'), 404);
     });

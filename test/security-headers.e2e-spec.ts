@@ -80,7 +80,7 @@ describe('security headers and CORS (e2e)', () => {
         await api.request('GET', '/health/live'),
       ];
       expect(responses.map((r) => r.status)).toEqual([
-        201, 200, 200, 200, 400, 404, 400, 414, 413, 200, 200, 200,
+        201, 200, 200, 200, 400, 404, 400, 400, 413, 200, 200, 200,
       ]);
       responses.forEach(expectSecurityHeaders);
     });

@@ -17,10 +17,7 @@ import { AuthService } from './auth.service.js';
 import { AccountDto, SessionTokenDto } from './dto/account.dto.js';
 import { CredentialsDto } from './dto/credentials.dto.js';
 import type { Principal } from './owner.js';
-
-export const RETRY_AFTER = {
-  'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer', minimum: 1 } },
-};
+import { RETRY_AFTER_HEADER } from '../openapi/response-headers.js';
 
 @ApiTags('auth')
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid input.' })
@@ -31,13 +28,13 @@ export class AuthController {
   @Post('register')
   @Public()
   @BodyTypes('application/json')
-  @ApiOperation({ summary: 'Create an account' })
+  @ApiOperation({ operationId: 'register', summary: 'Create an account' })
   @ApiCreatedResponse({ type: AccountDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The email has an account.' })
   @ApiTooManyRequestsResponse({
     type: ErrorResponseDto,
     description: 'Too many registrations from this address.',
-    headers: RETRY_AFTER,
+    headers: RETRY_AFTER_HEADER,
   })
   register(@Body() body: CredentialsDto, @Ip() address: string): Promise<AccountDto> {
     return this.auth.register(body, address);
@@ -47,7 +44,10 @@ export class AuthController {
   @Public()
   @HttpCode(200)
   @BodyTypes('application/json')
-  @ApiOperation({ summary: 'Start a session: a bearer token for the other routes' })
+  @ApiOperation({
+    operationId: 'login',
+    summary: 'Start a session: a bearer token for the other routes',
+  })
   @ApiOkResponse({ type: SessionTokenDto })
   @ApiUnauthorizedResponse({
     type: ErrorResponseDto,
@@ -56,7 +56,7 @@ export class AuthController {
   @ApiTooManyRequestsResponse({
     type: ErrorResponseDto,
     description: 'Too many failed logins for this email or from this address.',
-    headers: RETRY_AFTER,
+    headers: RETRY_AFTER_HEADER,
   })
   login(@Body() body: CredentialsDto, @Ip() address: string): Promise<SessionTokenDto> {
     return this.auth.login(body, address);
@@ -66,7 +66,10 @@ export class AuthController {
   @HttpCode(204)
   @ApiBearer()
   @ApiSessionOnly()
-  @ApiOperation({ summary: "End this token's session, on every API process at once" })
+  @ApiOperation({
+    operationId: 'logout',
+    summary: "End this token's session, on every API process at once",
+  })
   @ApiNoContentResponse({ description: 'Ended.' })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto })
   logout(@CurrentOwner() caller: Principal): Promise<void> {

@@ -18,7 +18,7 @@ import { ParseObjectIdPipe } from '../common/parse-object-id.pipe.js';
 import { BodyTypes } from '../http/body-types.guard.js';
 import { ApiBearer, ApiSessionOnly, CurrentOwner } from './access.decorator.js';
 import { AccountService } from './account.service.js';
-import { RETRY_AFTER } from './auth.controller.js';
+import { RETRY_AFTER_HEADER } from '../openapi/response-headers.js';
 import { AuthService } from './auth.service.js';
 import { AccountDto } from './dto/account.dto.js';
 import {
@@ -50,7 +50,7 @@ export class MeController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'The account of the token' })
+  @ApiOperation({ operationId: 'getAccount', summary: 'The account of the token' })
   @ApiOkResponse({ type: AccountDto })
   me(@CurrentOwner() caller: Principal): Promise<AccountDto> {
     return this.auth.me(caller);
@@ -59,6 +59,7 @@ export class MeController {
   @Delete()
   @HttpCode(202)
   @ApiOperation({
+    operationId: 'deleteAccount',
     summary: 'Delete the account',
     description:
       'Every session and token of the account is refused at once, and its email can be ' +
@@ -74,7 +75,10 @@ export class MeController {
   }
 
   @Get('sessions')
-  @ApiOperation({ summary: 'The live sessions of the account, oldest first' })
+  @ApiOperation({
+    operationId: 'listSessions',
+    summary: 'The live sessions of the account, oldest first',
+  })
   @ApiOkResponse({ type: [SessionDto] })
   sessions(@CurrentOwner() caller: Principal): Promise<SessionDto[]> {
     return this.account.listSessions(caller);
@@ -82,7 +86,10 @@ export class MeController {
 
   @Delete('sessions/:id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'End a session: its token is refused from the next request on' })
+  @ApiOperation({
+    operationId: 'endSession',
+    summary: 'End a session: its token is refused from the next request on',
+  })
   @ApiCredentialId('session')
   @ApiNoContentResponse({ description: 'Ended.' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Malformed id.' })
@@ -98,6 +105,7 @@ export class MeController {
   @HttpCode(204)
   @BodyTypes('application/json')
   @ApiOperation({
+    operationId: 'changePassword',
     summary: 'Change the password; every other session of the account ends',
     description: 'This session stays; personal access tokens stay too.',
   })
@@ -109,7 +117,7 @@ export class MeController {
   @ApiTooManyRequestsResponse({
     type: ErrorResponseDto,
     description: 'Too many wrong passwords for this account or from this address.',
-    headers: RETRY_AFTER,
+    headers: RETRY_AFTER_HEADER,
   })
   changePassword(
     @CurrentOwner() caller: Principal,
@@ -121,7 +129,10 @@ export class MeController {
 
   @Post('tokens')
   @BodyTypes('application/json')
-  @ApiOperation({ summary: 'Create a personal access token, for scripts and CI' })
+  @ApiOperation({
+    operationId: 'createToken',
+    summary: 'Create a personal access token, for scripts and CI',
+  })
   @ApiCreatedResponse({
     type: CreatedTokenDto,
     description: 'The token; its secret is shown only in this answer.',
@@ -138,7 +149,10 @@ export class MeController {
   }
 
   @Get('tokens')
-  @ApiOperation({ summary: 'The live personal access tokens of the account (never a secret)' })
+  @ApiOperation({
+    operationId: 'listTokens',
+    summary: 'The live personal access tokens of the account (never a secret)',
+  })
   @ApiOkResponse({ type: [TokenDto] })
   tokens(@CurrentOwner() caller: Principal): Promise<TokenDto[]> {
     return this.account.listTokens(caller);
@@ -146,7 +160,10 @@ export class MeController {
 
   @Delete('tokens/:id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a token: refused from the next request on, by every process' })
+  @ApiOperation({
+    operationId: 'deleteToken',
+    summary: 'Delete a token: refused from the next request on, by every process',
+  })
   @ApiCredentialId('token')
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Malformed id.' })

@@ -56,18 +56,22 @@ const FRAMEWORK_ERROR_MESSAGES: Record<string, string> = {
 };
 
 /**
- * Fastify's router answers a malformed URL (400) and an over-long path parameter (414)
- * itself, before any hook and outside Nest's exception filter. This gives those answers the
- * same security headers and `{statusCode, error, message}` shape as every other response.
+ * Fastify's router refuses a malformed URL and an over-long path parameter itself, before any
+ * hook and outside Nest's exception filter. This gives those answers the same security
+ * headers and `{statusCode, error, message}` shape as every other response. Both are a 400:
+ * an over-long parameter is invalid input like any other the pipes refuse (the document's
+ * `maxLength`), not a URI too long for the server (414, which Fastify sends by default).
  */
 export function answerFrameworkError(
   error: FastifyError,
-  _request: FastifyRequest,
+  request: FastifyRequest,
   reply: FastifyReply,
 ): void {
-  const statusCode = error.statusCode ?? 400;
+  const statusCode = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 400 : (error.statusCode ?? 400);
   void reply
     .headers(SECURITY_HEADERS)
+    // The request id too, which the request hooks that did not run would have sent.
+    .header('x-request-id', request.id)
     .code(statusCode)
     .send({
       statusCode,

@@ -4,6 +4,15 @@ import {
   type ArgumentMetadata,
   type ValidationPipeOptions,
 } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
+
+/**
+ * A body field that may be left out but not sent as `null`. class-validator's `IsOptional`
+ * skips the field's validators for `null` too, so a `null` the schema does not allow would
+ * pass unchecked into the service; a field that takes `null` says so (`nullable`) and
+ * validates it itself.
+ */
+export const IsOmittable = () => ValidateIf((_object, value) => value !== undefined);
 
 /**
  * How deeply a request value may nest. The DTOs are flat; the bound is there because

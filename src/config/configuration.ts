@@ -62,6 +62,14 @@ const envSchema = z.object({
    * hop count, or comma-separated addresses/CIDRs, as Fastify's `trustProxy` takes them.
    */
   TRUST_PROXY: z.string().optional(),
+  /**
+   * The URL clients reach the API at (`https://todo.example.com`), the OpenAPI document's
+   * server; unset, each request's own scheme and host are (proxy headers only with TRUST_PROXY).
+   */
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
   /** Browser origins allowed to call the API cross-origin (comma-separated); unset: none. */
   CORS_ORIGINS: z
     .string()
@@ -168,6 +176,7 @@ const configSchema = envSchema
     rateLimitMax: env.RATE_LIMIT_MAX,
     rateLimitWindowMs: env.RATE_LIMIT_WINDOW_MS,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    publicUrl: env.PUBLIC_URL,
     corsOrigins: env.CORS_ORIGINS,
     storeOriginalTimes: env.STORE_ORIGINAL_TIMES,
     originalWritesPollMs: env.ORIGINAL_WRITES_POLL_MS,

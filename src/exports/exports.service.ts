@@ -1,14 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import {
-  ConflictException,
-  Injectable,
-  NotAcceptableException,
-  NotFoundException,
-  StreamableFile,
-} from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException, StreamableFile } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { holds, type Owner } from '../auth/owner.js';
-import { accepts } from '../http/negotiation.js';
 import { addJob, withinDeadline } from '../queues/producer.js';
 import { QUEUES } from '../queues/queues.constants.js';
 import type { CreateExportDto, ExportAcceptedDto } from './dto/create-export.dto.js';
@@ -36,10 +29,15 @@ export class ExportsService {
   }
 
   /**
-   * The owner's finished export's file; `accept` is the request's `Accept` header, if any.
-   * Another owner's export is, for this one, no export: 404 before its state is told.
+   * The owner's finished export's file. Another owner's export is, for this one, no export:
+   * 404 before its state is told.
+   *
+   * `Accept` is disregarded, as RFC 9110 §12.5.1 allows: an export has one representation,
+   * the format chosen when it was requested. Generated clients send the first JSON type a
+   * response lists whatever file they are fetching; a 406 would leave them no way to save
+   * a CSV export.
    */
-  async download(owner: Owner, id: string, accept?: string): Promise<StreamableFile> {
+  async download(owner: Owner, id: string): Promise<StreamableFile> {
     // The owner first: another owner's export, finished or not, is a 404 like a missing one.
     const owned = await withinDeadline(this.queue.getJob(id), 'look up the export');
     if (!owned || !holds(owner, owned.data.owner_id)) throw this.notFound(id);
@@ -54,11 +52,6 @@ export class ExportsService {
     // Still no result: the job was retried from the admin board between the two reads.
     const result = exportResult(job.returnvalue);
     if (!result) throw new ConflictException(`export ${id} is not finished (running again)`);
-    if (!accepts(accept, result.content_type)) {
-      throw new NotAcceptableException(
-        `export ${id} is ${result.content_type.split(';')[0]}, which the Accept header refuses`,
-      );
-    }
     const stream = await this.files.open(result.file_id);
     if (!stream) throw new NotFoundException(`the file of export ${id} no longer exists`);
     return new StreamableFile(stream, {

@@ -1,12 +1,19 @@
 import { Controller, Get } from '@nestjs/common';
 import { Public } from '../auth/access.decorator.js';
-import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
   HealthIndicatorService,
   MongooseHealthIndicator,
 } from '@nestjs/terminus';
+import { HealthCheckDto, HealthReportDto } from './dto/health-report.dto.js';
 import { READINESS_TIMEOUT_MS } from './health.constants.js';
 import { EventLoopIndicator } from './event-loop.indicator.js';
 import { QueueIndicator } from './queue.indicator.js';
@@ -15,6 +22,7 @@ import { ShutdownState } from './shutdown.state.js';
 
 /** Kubernetes probes: liveness never looks past the process; readiness checks its stores. */
 @ApiTags('health')
+@ApiExtraModels(HealthCheckDto)
 // Probes and scrapes carry no token.
 @Public()
 @Controller('health')
@@ -30,19 +38,32 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @HealthCheck()
-  @ApiOperation({ summary: 'Liveness: the process and its event loop' })
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOkResponse({ type: HealthReportDto, description: 'The process is live.' })
+  @ApiServiceUnavailableResponse({
+    type: HealthReportDto,
+    description: 'The event loop was blocked; the body names the check.',
+  })
+  @ApiOperation({
+    operationId: 'checkLiveness',
+    summary: 'Liveness: the process and its event loop',
+  })
   live() {
     return this.health.check([() => this.eventLoop.check('event_loop')]);
   }
 
   @Get('ready')
-  @HealthCheck()
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOkResponse({ type: HealthReportDto, description: 'Ready for traffic.' })
   @ApiOperation({
+    operationId: 'checkReadiness',
     summary:
       'Readiness: MongoDB, Redis and the job queue answer within 800 ms each; 503 while shutting down',
   })
-  @ApiServiceUnavailableResponse({ description: 'A check failed; the body names it.' })
+  @ApiServiceUnavailableResponse({
+    type: HealthReportDto,
+    description: 'A check failed, or the process is shutting down; the body names the check.',
+  })
   ready() {
     return this.health.check([
       () => {

@@ -37,6 +37,8 @@ export function installAllowedMethods(fastify: FastifyInstance): void {
   });
   const methods = new Set<HTTPMethod>();
   const served = () => undefined;
+  // The methods of each path declared without parameters (`/todos/exports`).
+  const staticPaths = new Map<string, Set<HTTPMethod>>();
 
   fastify.addHook('onRoute', (route) => {
     if (route.url === CORS_PREFLIGHT_ROUTE) return;
@@ -44,16 +46,31 @@ export function installAllowedMethods(fastify: FastifyInstance): void {
       if (paths.hasRoute(method, route.url)) continue; // HEAD beside its GET, a prefix twin
       paths.on(method, route.url, served);
       methods.add(method);
+      if (!/[:*]/.test(route.url)) {
+        staticPaths.set(route.url, (staticPaths.get(route.url) ?? new Set()).add(method));
+      }
     }
   });
 
+  /**
+   * The methods a path serves. A path declared as it is names a resource of its own: only its
+   * own methods serve it, although a parametric sibling (`/todos/:id`) also matches it for
+   * other methods, so `PATCH /todos/exports` is a 405, not a 400 about a malformed todo id.
+   */
+  const allowedFor = (path: string): HTTPMethod[] => {
+    const own = staticPaths.get(path);
+    return (
+      own ? [...own] : [...methods].filter((method) => paths.find(method, path) !== null)
+    ).sort((a, b) => rank(a) - rank(b));
+  };
+
   fastify.addHook('onRequest', (request, reply, done) => {
+    const path = request.url.split('?')[0];
+    const route = request.routeOptions.url;
+    const shadowed = route !== undefined && /[:*]/.test(route) && staticPaths.has(path);
     // The preflight route's own handler would answer a 404 for a plain OPTIONS: answered here.
-    if (!request.is404 && request.routeOptions.url !== CORS_PREFLIGHT_ROUTE) return done();
-    const path = request.url;
-    const allowed = [...methods]
-      .filter((method) => paths.find(method, path) !== null)
-      .sort((a, b) => rank(a) - rank(b));
+    if (!request.is404 && !shadowed && route !== CORS_PREFLIGHT_ROUTE) return done();
+    const allowed = allowedFor(path);
     if (allowed.length === 0) return done();
     const allow = [...allowed, ...ALWAYS_ALLOWED].join(', ');
     void reply.header('allow', allow);

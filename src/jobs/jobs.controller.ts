@@ -31,6 +31,7 @@ export class JobsController {
     'the scope of the queue: exports for exports, todos:read for the others',
   )
   @ApiOperation({
+    operationId: 'getJob',
     summary: 'State, progress, attempts and result (or failure) of a background job',
   })
   @ApiParam({ name: 'queue', enum: QUEUE_NAMES })

@@ -12,7 +12,7 @@ export class MetricsController {
 
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOperation({ summary: 'Prometheus metrics of this process' })
+  @ApiOperation({ operationId: 'getMetrics', summary: 'Prometheus metrics of this process' })
   @ApiOkResponse({
     description: 'Prometheus text exposition format.',
     content: { 'text/plain': { schema: { type: 'string' } } },

@@ -21,9 +21,8 @@ import { CacheView } from '../cache/cache-view.decorator.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { BodyTypes } from '../http/body-types.guard.js';
 import { ApiConditionalGet, ETAG_HEADER } from '../http/entity-tags.js';
-import { CONTENT_MAX_LENGTH } from './todo.schema.js';
 import { LEGACY_MAX_START, legacyContent, legacyStart } from './dto/legacy-input.js';
-import { LegacyTodoDto } from './dto/legacy-todo.dto.js';
+import { LegacyTodoDto, LegacyTodoFormDto } from './dto/legacy-todo.dto.js';
 import { TodosService } from './todos.service.js';
 
 /**
@@ -48,6 +47,7 @@ export class LegacyTodoController {
   @Get()
   @RequiresScope('todos:read')
   @ApiOperation({
+    operationId: 'listOriginalTodos',
     summary: 'Original route: a page of 10 todos, newest first, in the original JSON',
     description:
       '`_id` as `{"$oid": …}`, times as epoch seconds. Other query parameters are ignored.',
@@ -75,15 +75,13 @@ export class LegacyTodoController {
   @Post()
   @RequiresScope('todos:write')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Original route: create from a form field `content`, empty 200' })
-  @BodyTypes('application/x-www-form-urlencoded', 'application/json')
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['content'],
-      properties: { content: { type: 'string', minLength: 1, maxLength: CONTENT_MAX_LENGTH } },
-    },
+  @ApiOperation({
+    operationId: 'createOriginalTodo',
+    summary: 'Original route: create from a form field content, empty 200',
   })
+  // A form, as the original took it (its `request.form` never read a JSON body).
+  @BodyTypes('application/x-www-form-urlencoded')
+  @ApiBody({ type: LegacyTodoFormDto })
   @ApiOkResponse({ description: 'Created; the body is empty.' })
   @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Body over 64 KiB.' })
   async create(

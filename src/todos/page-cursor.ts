@@ -17,6 +17,14 @@ const OBJECT_ID = /^[0-9a-f]{24}$/;
 const SIGNATURE_BYTES = 16;
 
 /**
+ * Every cursor's form: base64url, a dot, the signature's 22 base64url characters (16 bytes).
+ * The document gives it, so a string of another form is invalid by the schema too; one of
+ * this form is still refused unless this API signed it for the caller.
+ */
+export const CURSOR_PATTERN = '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{22}$';
+export const CURSOR_MAX_LENGTH = 200;
+
+/**
  * Encodes a page position as an opaque, signed token: base64url of the position as
  * Extended JSON (so the value keeps its BSON type), a dot, a truncated HMAC. The signature
  * lets the API refuse a forged or truncated cursor with a 400 instead of answering some

@@ -38,6 +38,7 @@ import { ListTodosQueryDto } from './dto/list-todos-query.dto.js';
 import { TodoDto, TodoPageDto } from './dto/todo.dto.js';
 import { UpdateTodoDto } from './dto/update-todo.dto.js';
 import { TodosService } from './todos.service.js';
+import { locationHeader } from '../openapi/response-headers.js';
 
 const ApiTodoId = () => ApiPathParam('id', OBJECT_ID_PATTERN, 'The todo id (24 hex digits).');
 
@@ -51,7 +52,10 @@ export class TodosController {
 
   @Get()
   @RequiresScope('todos:read')
-  @ApiOperation({ summary: 'List todos, newest first, by offset (`start`) or by `cursor`' })
+  @ApiOperation({
+    operationId: 'listTodos',
+    summary: 'List todos, newest first, by offset (start) or by cursor',
+  })
   @ApiOkResponse({ type: TodoPageDto, headers: { ...X_CACHE_HEADER, ...ETAG_HEADER } })
   @ApiConditionalGet()
   @CacheView({ name: 'list', query: ListTodosQueryDto, defaults: { start: 0 } })
@@ -61,13 +65,13 @@ export class TodosController {
 
   @Post()
   @RequiresScope('todos:write')
-  @ApiOperation({ summary: 'Create a todo (JSON or form body)' })
+  @ApiOperation({ operationId: 'createTodo', summary: 'Create a todo (JSON or form body)' })
   @Idempotent()
   @BodyTypes('application/json', 'application/x-www-form-urlencoded')
   @ApiCreatedResponse({
     type: TodoDto,
     headers: {
-      Location: { description: 'URL of the new todo' },
+      ...locationHeader('The new todo.', '/todos/6650f1c2a1b2c3d4e5f60718'),
       ...ETAG_HEADER,
       ...IDEMPOTENT_REPLAYED_HEADER,
     },
@@ -85,7 +89,7 @@ export class TodosController {
 
   @Get(':id')
   @RequiresScope('todos:read')
-  @ApiOperation({ summary: 'Get one todo' })
+  @ApiOperation({ operationId: 'getTodo', summary: 'Get one todo' })
   @ApiTodoId()
   @ApiOkResponse({ type: TodoDto, headers: { ...X_CACHE_HEADER, ...ETAG_HEADER } })
   @ApiConditionalGet()
@@ -100,7 +104,10 @@ export class TodosController {
 
   @Patch(':id')
   @RequiresScope('todos:write')
-  @ApiOperation({ summary: 'Change content, finish/unfinish, or (re)schedule the reminder' })
+  @ApiOperation({
+    operationId: 'updateTodo',
+    summary: 'Change content, finish/unfinish, or (re)schedule the reminder',
+  })
   @BodyTypes('application/json')
   @ApiTodoId()
   @ApiOkResponse({ type: TodoDto, headers: ETAG_HEADER })
@@ -122,7 +129,7 @@ export class TodosController {
   @Delete(':id')
   @RequiresScope('todos:write')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a todo' })
+  @ApiOperation({ operationId: 'deleteTodo', summary: 'Delete a todo' })
   @ApiTodoId()
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiIfMatch()

@@ -74,7 +74,7 @@ export class TodosService {
 
   async create(owner: Owner, input: CreateTodoDto): Promise<TodoDto> {
     const _id = new Types.ObjectId();
-    const remindAt = input.remind_at === undefined ? null : new Date(input.remind_at);
+    const remindAt = typeof input.remind_at === 'string' ? new Date(input.remind_at) : null;
     // Scheduled first: if the queue is down the request fails (503) before anything is written.
     if (remindAt) await this.reminders.schedule(owner.id, _id.toHexString(), remindAt);
     return this.read(

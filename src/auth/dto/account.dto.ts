@@ -1,5 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 
+@ApiSchema({ name: 'Account' })
 export class AccountDto {
   @ApiProperty({ example: '665f1c2b9d3e4a0012345678', pattern: '^[0-9a-f]{24}$' })
   id!: string;
@@ -11,6 +12,7 @@ export class AccountDto {
   created_at!: string;
 }
 
+@ApiSchema({ name: 'SessionToken' })
 export class SessionTokenDto {
   @ApiProperty({
     example: 'tdo_s_665f1c2b9d3e4a0012345678q8Xv2c1o4F0y5m3W7n6b9a2s1d4f7g0h3j6k9l2p5o8',

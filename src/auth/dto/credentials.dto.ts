@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
 
 export const PASSWORD_MIN_LENGTH = 10;
@@ -7,6 +7,7 @@ export const PASSWORD_MAX_LENGTH = 128;
 export const EMAIL_MAX_LENGTH = 254;
 
 /** An email and a password: registering and logging in take the same body. */
+@ApiSchema({ name: 'Credentials' })
 export class CredentialsDto {
   @ApiProperty({ example: 'ada@example.com', format: 'email', maxLength: EMAIL_MAX_LENGTH })
   @IsString()

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -6,18 +6,18 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   Length,
   Matches,
   Max,
   Min,
 } from 'class-validator';
+import { IsOmittable } from '../../common/validation.js';
 import { SCOPES, type Scope } from '../scopes.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './credentials.dto.js';
 
 const ID = { example: '665f1c2b9d3e4a0012345679', pattern: '^[0-9a-f]{24}$' } as const;
-const TIME = { example: '2026-12-01T09:00:00.000Z', format: 'date-time' } as const;
+const TIME = { type: String, example: '2026-12-01T09:00:00.000Z', format: 'date-time' } as const;
 
 export const TOKEN_NAME_MAX_LENGTH = 100;
 export const TOKEN_MAX_DAYS = 365;
@@ -25,6 +25,7 @@ export const TOKEN_DEFAULT_DAYS = 90;
 /** Not blank, and no control characters: the name is shown in lists as it is. */
 const TOKEN_NAME = '^[^\\x00-\\x1f\\x7f-\\x9f]*\\S[^\\x00-\\x1f\\x7f-\\x9f]*$';
 
+@ApiSchema({ name: 'Session' })
 export class SessionDto {
   @ApiProperty(ID)
   id!: string;
@@ -45,6 +46,7 @@ export class SessionDto {
   current!: boolean;
 }
 
+@ApiSchema({ name: 'PasswordChange' })
 export class PasswordChangeDto {
   @ApiProperty({
     format: 'password',
@@ -66,6 +68,7 @@ export class PasswordChangeDto {
   new_password!: string;
 }
 
+@ApiSchema({ name: 'NewToken' })
 export class CreateTokenDto {
   @ApiProperty({
     example: 'nightly export',
@@ -102,13 +105,14 @@ export class CreateTokenDto {
     maximum: TOKEN_MAX_DAYS,
     default: TOKEN_DEFAULT_DAYS,
   })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   @Max(TOKEN_MAX_DAYS)
   expires_in_days?: number;
 }
 
+@ApiSchema({ name: 'Token' })
 export class TokenDto {
   @ApiProperty(ID)
   id!: string;
@@ -129,6 +133,7 @@ export class TokenDto {
   expires_at!: string;
 }
 
+@ApiSchema({ name: 'CreatedToken' })
 export class CreatedTokenDto extends TokenDto {
   @ApiProperty({
     example: 'tdo_pat_665f1c2b9d3e4a0012345678q8Xv2c1o4F0y5m3W7n6b9a2s1d4f7g0h3j6k9l2p5o8',

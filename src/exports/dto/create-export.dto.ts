@@ -1,18 +1,21 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { IsBoolean, IsIn } from 'class-validator';
+import { IsOmittable } from '../../common/validation.js';
 import type { ExportFormat } from '../export-job.js';
 
+@ApiSchema({ name: 'NewExport' })
 export class CreateExportDto {
   @ApiProperty({ enum: ['json', 'csv'], example: 'csv' })
   @IsIn(['json', 'csv'])
   format!: ExportFormat;
 
   @ApiPropertyOptional({ description: 'Only finished (`true`) or unfinished (`false`) todos.' })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   finished?: boolean;
 }
 
+@ApiSchema({ name: 'ExportAccepted' })
 export class ExportAcceptedDto {
   @ApiProperty({ example: '42' })
   job_id!: string;

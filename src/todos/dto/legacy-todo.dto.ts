@@ -1,6 +1,8 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { CONTENT_MAX_LENGTH } from '../todo.schema.js';
 
 /** An ObjectId as `bson.json_util` writes it. */
+@ApiSchema({ name: 'OriginalObjectId' })
 export class LegacyObjectIdDto {
   @ApiProperty({ example: '6650f1c2a1b2c3d4e5f60718', pattern: '^[0-9a-f]{24}$' })
   $oid!: string;
@@ -10,6 +12,7 @@ export class LegacyObjectIdDto {
  * A todo exactly as the original's `GET /todo` answered it (`bson.json_util.dumps` of its
  * documents): the original's five fields, times as epoch seconds.
  */
+@ApiSchema({ name: 'OriginalTodo' })
 export class LegacyTodoDto {
   @ApiProperty({ type: LegacyObjectIdDto })
   _id!: LegacyObjectIdDto;
@@ -25,4 +28,26 @@ export class LegacyTodoDto {
 
   @ApiProperty({ example: null, type: Number, nullable: true, description: 'Epoch seconds.' })
   finished_at!: number | null;
+}
+
+export const ORIGINAL_TODO_FORM = 'OriginalTodoForm';
+
+/**
+ * The original's create form. Only documented: the route reads it itself (`legacyContent`),
+ * ignoring other fields as the original did, so unlike the API's own bodies it allows them.
+ */
+@ApiSchema({
+  name: ORIGINAL_TODO_FORM,
+  description: 'Other fields are ignored, as the original service ignored them.',
+})
+export class LegacyTodoFormDto {
+  @ApiProperty({
+    example: 'Buy milk',
+    minLength: 1,
+    maxLength: CONTENT_MAX_LENGTH,
+    // Not blank: the content is trimmed before its length is checked.
+    pattern: '\\S',
+    description: 'Trimmed. When the field is repeated, the first one counts.',
+  })
+  content!: string;
 }

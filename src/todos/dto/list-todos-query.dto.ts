@@ -1,5 +1,15 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { CURSOR_MAX_LENGTH, CURSOR_PATTERN } from '../page-cursor.js';
 import { ToBoolean, ToInteger } from './transforms.js';
 
 export const DEFAULT_PAGE_SIZE = 10;
@@ -33,10 +43,16 @@ export class ListTodosQueryDto {
   @Max(MAX_OFFSET)
   start?: number;
 
-  @ApiPropertyOptional({ description: 'The `next_cursor` of the previous page.', maxLength: 200 })
+  @ApiPropertyOptional({
+    description:
+      'The `next_cursor` of the previous page, as it was given: it is signed for its owner and list.',
+    pattern: CURSOR_PATTERN,
+    maxLength: CURSOR_MAX_LENGTH,
+  })
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @MaxLength(CURSOR_MAX_LENGTH)
+  @Matches(new RegExp(CURSOR_PATTERN), { message: 'cursor is not a cursor this API gave' })
   cursor?: string;
 
   @ApiPropertyOptional({ description: 'Only finished (`true`) or unfinished (`false`) todos.' })

@@ -1,7 +1,9 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { CURSOR_MAX_LENGTH, CURSOR_PATTERN } from '../page-cursor.js';
 import { CONTENT_MAX_LENGTH } from '../todo.schema.js';
 
 /** A todo as the API returns it. */
+@ApiSchema({ name: 'Todo' })
 export class TodoDto {
   @ApiProperty({ example: '6650f1c2a1b2c3d4e5f60718', pattern: '^[0-9a-f]{24}$' })
   id!: string;
@@ -26,6 +28,7 @@ export class TodoDto {
 }
 
 /** One page of todos, newest first. */
+@ApiSchema({ name: 'TodoPage' })
 export class TodoPageDto {
   @ApiProperty({ type: [TodoDto] })
   items!: TodoDto[];
@@ -34,7 +37,9 @@ export class TodoPageDto {
     type: String,
     nullable: true,
     description: 'Pass as `cursor` to get the next page; null on the last page.',
-    example: 'MTc2NDIzNzYwMDAwMC42NjUwZjFjMmExYjJjM2Q0ZTVmNjA3MTg.q2Vt0xQ0W1yJ1ZK2fYc8_A',
+    pattern: CURSOR_PATTERN,
+    maxLength: CURSOR_MAX_LENGTH,
+    example: 'WzE3NjQyMzc2MDAwMDAsIjY2NTBmMWMyYTFiMmMzZDRlNWY2MDcxOCJd.q2Vt0xQ0W1yJ1ZK2fYc8_A',
   })
   next_cursor!: string | null;
 }

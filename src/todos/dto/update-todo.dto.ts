@@ -1,9 +1,11 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsBoolean, IsISO8601, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
 import { IsFutureDate } from './is-future-date.validator.js';
 import { Trim } from './transforms.js';
 import { CONTENT_MAX_LENGTH } from '../todo.schema.js';
+import { IsOmittable } from '../../common/validation.js';
 
+@ApiSchema({ name: 'TodoChanges' })
 export class UpdateTodoDto {
   @ApiPropertyOptional({
     example: 'Buy oat milk',
@@ -12,7 +14,7 @@ export class UpdateTodoDto {
     // Not blank: the content is trimmed before its length is checked.
     pattern: '\\S',
   })
-  @IsOptional()
+  @IsOmittable()
   @Trim()
   @IsString()
   @Length(1, CONTENT_MAX_LENGTH)
@@ -22,7 +24,7 @@ export class UpdateTodoDto {
     example: true,
     description: '`true` sets `finished_at` to now, `false` clears it.',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   is_finished?: boolean;
 
