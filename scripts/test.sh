@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: installs what is missing, starts the data stores, then runs lint, type
-# checks, unit, e2e, browser and chaos tests, and fuzzes the API from its OpenAPI document.
+# checks (the generated API client's too), the OpenAPI linter, unit, e2e, browser and chaos
+# tests, and fuzzes the API from its OpenAPI document.
 # Honours MONGODB_URI / REDIS_URL; every e2e file and the fuzzer work in a database of
 # their own, never in the one `npm start` uses.
 set -euo pipefail
@@ -29,6 +30,10 @@ step "deployment files" bash scripts/validate-deploy.sh
 step "type check" npx tsc -p tsconfig.json
 step "k6 type check" npx tsc -p k6/tsconfig.json
 step "k6 options check" node scripts/check-k6-options.mjs
+# The committed OpenAPI document (held to the served one by test/openapi.e2e-spec.ts), by a
+# linter built for it: Redocly's recommended rules, examples held to their schemas.
+step "OpenAPI lint" env REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+  npx redocly lint docs/openapi.json --format=summary
 step "build" npm run -s build
 results=.data/test-results
 rm -rf "$results" && mkdir -p "$results"
