@@ -1,5 +1,9 @@
 import { BadRequestException } from '@nestjs/common';
 import { IsString } from 'class-validator';
+import { CreateTokenDto } from '../auth/dto/me.dto.js';
+import { CreateExportDto } from '../exports/dto/create-export.dto.js';
+import { CreateTodoDto } from '../todos/dto/create-todo.dto.js';
+import { UpdateTodoDto } from '../todos/dto/update-todo.dto.js';
 import { createValidationPipe, inputProblem } from './validation.js';
 
 class Body {
@@ -65,5 +69,32 @@ describe('createValidationPipe', () => {
   it('still validates and transforms ordinary input', async () => {
     await expect(pipe.transform({ content: 'a' }, body)).resolves.toBeInstanceOf(Body);
     await expect(pipe.transform({ content: 1 }, body)).rejects.toThrow(BadRequestException);
+  });
+});
+
+describe('the body DTOs and null', () => {
+  const pipe = createValidationPipe();
+  const check = (metatype: new () => object, value: object) =>
+    pipe.transform(value, { type: 'body', metatype });
+
+  it.each([
+    ['TodoChanges content', UpdateTodoDto, { content: null }],
+    ['TodoChanges is_finished', UpdateTodoDto, { is_finished: null }],
+    ['NewExport finished', CreateExportDto, { format: 'csv', finished: null }],
+    [
+      'NewToken expires_in_days',
+      CreateTokenDto,
+      { name: 'ci', scopes: ['todos:read'], expires_in_days: null },
+    ],
+  ])('refuses a null %s, which the document does not allow', async (_name, metatype, value) => {
+    await expect(check(metatype, value)).rejects.toThrow(BadRequestException);
+  });
+
+  it.each([
+    ['NewTodo remind_at', CreateTodoDto, { content: 'a', remind_at: null }],
+    ['TodoChanges remind_at', UpdateTodoDto, { remind_at: null }],
+    ['TodoChanges, every field left out', UpdateTodoDto, {}],
+  ])('takes a null or absent %s, as the document says', async (_name, metatype, value) => {
+    await expect(check(metatype, value)).resolves.toMatchObject(value);
   });
 });
