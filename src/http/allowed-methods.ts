@@ -11,6 +11,9 @@ const rank = (method: string) => {
   return at === -1 ? ORDER.length : at;
 };
 
+/** A route path with a parameter or a wildcard, which a static path beside it shadows. */
+const PARAMETRIC = /[:*]/;
+
 /** The catch-all route `@fastify/cors` adds for preflights: it serves no path of its own. */
 const CORS_PREFLIGHT_ROUTE = '*';
 
@@ -46,7 +49,7 @@ export function installAllowedMethods(fastify: FastifyInstance): void {
       if (paths.hasRoute(method, route.url)) continue; // HEAD beside its GET, a prefix twin
       paths.on(method, route.url, served);
       methods.add(method);
-      if (!/[:*]/.test(route.url)) {
+      if (!PARAMETRIC.test(route.url)) {
         staticPaths.set(route.url, (staticPaths.get(route.url) ?? new Set()).add(method));
       }
     }
@@ -65,11 +68,13 @@ export function installAllowedMethods(fastify: FastifyInstance): void {
   };
 
   fastify.addHook('onRequest', (request, reply, done) => {
-    const path = request.url.split('?')[0];
     const route = request.routeOptions.url;
-    const shadowed = route !== undefined && /[:*]/.test(route) && staticPaths.has(path);
+    // A static route is never shadowed; the common case returns here without more work.
+    if (!request.is404 && (route === undefined || !PARAMETRIC.test(route))) return done();
+    const path = request.url.split('?')[0];
     // The preflight route's own handler would answer a 404 for a plain OPTIONS: answered here.
-    if (!request.is404 && !shadowed && route !== CORS_PREFLIGHT_ROUTE) return done();
+    const answered = request.is404 || route === CORS_PREFLIGHT_ROUTE || staticPaths.has(path);
+    if (!answered) return done();
     const allowed = allowedFor(path);
     if (allowed.length === 0) return done();
     const allow = [...allowed, ...ALWAYS_ALLOWED].join(', ');
