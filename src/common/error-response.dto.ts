@@ -3,7 +3,7 @@ import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 /** The body of every error response: Nest's standard exception shape. */
 @ApiSchema({ name: 'ErrorResponse' })
 export class ErrorResponseDto {
-  @ApiProperty({ example: 400 })
+  @ApiProperty({ type: 'integer', minimum: 400, maximum: 599, example: 400 })
   statusCode!: number;
 
   @ApiProperty({ example: 'Bad Request' })

@@ -23,10 +23,16 @@ export class JobViewDto {
   })
   state!: string;
 
-  @ApiProperty({ example: 40, description: 'Percent done, 0-100.' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: 100,
+    example: 40,
+    description: 'Percent done, 0-100.',
+  })
   progress!: number;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', minimum: 0, example: 1 })
   attempts_made!: number;
 
   @ApiPropertyOptional({
