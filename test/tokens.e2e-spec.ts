@@ -110,6 +110,7 @@ describe('personal access tokens, scopes and the account (e2e, two API processes
       { name: 'x', scopes: ['todos:read'], expires_in_days: 366 },
       { name: 'x', scopes: ['todos:read'], expires_in_days: 1.5 },
       { name: 'x', scopes: ['todos:read'], expires_in_days: '5' },
+      { name: 'x', scopes: ['todos:read'], expires_in_days: null },
       { name: 'x', scopes: ['todos:read'], owner_id: ownerOf(session) },
     ]) {
       expectError(await api.request('POST', '/me/tokens', { token: session, json }), 400);

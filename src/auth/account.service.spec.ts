@@ -1,4 +1,9 @@
-import { BadRequestException, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  NotFoundException,
+  UnauthorizedException,
+} from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { ResponseCache } from '../cache/response-cache.service.js';
 import { ALICE } from '../testing/owners.js';
@@ -63,14 +68,12 @@ describe('AccountService', () => {
       expect(tokens.mocks.issue).toHaveBeenLastCalledWith(ALICE.id, 'ci', ['todos:read'], 7);
     });
 
-    it(`refuses a token past ${MAX_TOKENS} live ones with 400, and issues none`, async () => {
+    it(`refuses a token past ${MAX_TOKENS} live ones with 409, and issues none`, async () => {
       const { service, tokens } = setup({
         sessions: { countLiveTokens: () => Promise.resolve(MAX_TOKENS) },
         tokens: { issue: () => Promise.reject(new Error('must not be called')) },
       });
-      await expect(service.createToken(caller, request)).rejects.toBeInstanceOf(
-        BadRequestException,
-      );
+      await expect(service.createToken(caller, request)).rejects.toBeInstanceOf(ConflictException);
       expect(tokens.mocks.issue).not.toHaveBeenCalled();
     });
   });

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import {
   BadRequestException,
+  ConflictException,
   Injectable,
   NotFoundException,
   UnauthorizedException,
@@ -93,8 +94,9 @@ export class AccountService {
     caller: Principal,
     { name, scopes, expires_in_days = TOKEN_DEFAULT_DAYS }: CreateTokenDto,
   ): Promise<CreatedTokenDto> {
+    // A 409: the request is valid, the account's state refuses it until a token is deleted.
     if ((await this.sessions.countLiveTokens(caller.id)) >= MAX_TOKENS) {
-      throw new BadRequestException(
+      throw new ConflictException(
         `an account holds at most ${MAX_TOKENS} tokens: delete one first`,
       );
     }

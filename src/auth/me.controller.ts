@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Ip, Param, Post } from '@nestj
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -137,9 +138,10 @@ export class MeController {
     type: CreatedTokenDto,
     description: 'The token; its secret is shown only in this answer.',
   })
-  @ApiBadRequestResponse({
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid input.' })
+  @ApiConflictResponse({
     type: ErrorResponseDto,
-    description: 'Invalid input, or the account holds its most tokens.',
+    description: 'The account already holds its most live tokens (100): delete one first.',
   })
   createToken(
     @CurrentOwner() caller: Principal,

@@ -1243,7 +1243,7 @@ export interface operations {
           'application/json': components['schemas']['CreatedToken'];
         };
       };
-      /** @description Invalid input, or the account holds its most tokens. */
+      /** @description Invalid input. */
       400: {
         headers: {
           /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
@@ -1267,6 +1267,17 @@ export interface operations {
       };
       /** @description A personal access token: this route takes a session token only. */
       403: {
+        headers: {
+          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
+          'X-Request-Id': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description The account already holds its most live tokens (100): delete one first. */
+      409: {
         headers: {
           /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
           'X-Request-Id': string;
