@@ -13,8 +13,8 @@ type MediaSchema = NonNullable<Response['content']>[string]['schema'];
 type Headers = NonNullable<Response['headers']>;
 
 /** Where Swagger UI and the document are served. */
-export const DOCS_PATH = 'docs';
-export const DOCUMENT_PATH = 'docs-json';
+const DOCS_PATH = 'docs';
+const DOCUMENT_PATH = 'docs-json';
 
 /**
  * Request bodies that allow fields they do not define. Every other body goes through the
