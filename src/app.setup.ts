@@ -31,8 +31,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     bodyLimit: BODY_LIMIT_BYTES,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     genReqId: requestIdOf,
-    // Fastify also takes a hop count here, which Nest's option type leaves out.
-    trustProxy: config.trustProxy as boolean | string[],
+    trustProxy: config.trustProxy,
     frameworkErrors: answerFrameworkError,
   });
   installRequestLogging(adapter.getInstance(), root);

@@ -122,6 +122,16 @@ describe('nginx in front of two API processes (e2e, Debian nginx, project config
     expect(nginx.accessLog()).toContain(`"request_id":"${madeId}"`);
   });
 
+  it("names nginx's address, the one clients call, as the OpenAPI document's server", async () => {
+    const document = await send<{ servers: { url: string }[] }>(nginx.url, 'GET', '/docs-json');
+    expect(document.body.servers).toEqual([{ url: nginx.url }]);
+    // Not a forwarded host of the client's own: nginx sends the Host it was asked for.
+    const spoofed = await send<{ servers: { url: string }[] }>(nginx.url, 'GET', '/docs-json', {
+      headers: { 'x-forwarded-host': 'evil.example.com' },
+    });
+    expect(spoofed.body.servers).toEqual([{ url: nginx.url }]);
+  });
+
   it('refuses a 100 KiB body itself with 413 in the API error shape, and nothing is written', async () => {
     const before = await seeder.todos.countDocuments();
     const response = await send(nginx.url, 'POST', '/todos', {

@@ -19,6 +19,18 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads TRUST_PROXY as Fastify takes it, and PUBLIC_URL without a trailing slash', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+    ]);
+    expect(loadConfig({ PUBLIC_URL: 'https://todo.example.com/' }).publicUrl).toBe(
+      'https://todo.example.com',
+    );
+  });
+
   it('turns index building off by default in production, and lets it be forced', () => {
     expect(loadConfig({ NODE_ENV: 'production' }).mongodbAutoIndex).toBe(false);
     expect(
@@ -40,6 +52,10 @@ describe('loadConfig', () => {
     ['CORS_ORIGINS', 'ftp://files.example.com'],
     ['MONGODB_SERVER_SELECTION_TIMEOUT_MS', '0'],
     ['MONGODB_HEARTBEAT_MS', '100'],
+    // Fastify 5 trusts no proxy for a hop count: it would turn X-Forwarded-* off unnoticed.
+    ['TRUST_PROXY', '1'],
+    ['PUBLIC_URL', 'todo.example.com'],
+    ['PUBLIC_URL', 'ftp://todo.example.com'],
   ])('refuses %s=%s with one line that names the variable', (name, value) => {
     const attempt = () => loadConfig({ [name]: value });
     expect(attempt).toThrow(ConfigError);

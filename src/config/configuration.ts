@@ -58,10 +58,18 @@ const envSchema = z.object({
   RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(1_200),
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1_000).default(60_000),
   /**
-   * Which proxies may set the client address (X-Forwarded-For): unset trusts none; `true`, a
-   * hop count, or comma-separated addresses/CIDRs, as Fastify's `trustProxy` takes them.
+   * Which proxies may set the client address (X-Forwarded-For, -Proto, -Host): unset trusts
+   * none; `true`, or comma-separated addresses, CIDRs or proxy-addr's names (`loopback`,
+   * `uniquelocal`). Not a hop count: Fastify 5 trusts no proxy for one (it cannot check the
+   * peer), so a count would silently turn the proxy headers off.
    */
-  TRUST_PROXY: z.string().optional(),
+  TRUST_PROXY: z
+    .string()
+    .refine((value) => !/^\d+$/.test(value.trim()), {
+      message:
+        'a hop count trusts no proxy in Fastify 5: name the proxies (addresses, CIDRs, or loopback/uniquelocal), or true',
+    })
+    .optional(),
   /**
    * The URL clients reach the API at (`https://todo.example.com`), the OpenAPI document's
    * server; unset, each request's own scheme and host are (proxy headers only with TRUST_PROXY).

@@ -17,10 +17,9 @@ export const origin = z.string().refine((value) => {
   }
 }, 'must be a comma-separated list of origins such as https://app.example.com (no path, no trailing slash)');
 
-/** TRUST_PROXY as Fastify's `trustProxy` takes it: none, all, a hop count, or addresses. */
-export function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+/** TRUST_PROXY as Fastify's `trustProxy` takes it: none, all, or addresses (no hop count). */
+export function parseTrustProxy(value: string | undefined): boolean | string[] {
   if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
-  if (/^\d+$/.test(value)) return Number(value);
   return value.split(',').map((item) => item.trim());
 }
