@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createApiApp } from './app.setup.js';
 import { bootOrExit } from './bootstrap.js';
-import { buildOpenApiDocument, serverUrlOf } from './openapi/openapi-document.js';
+import { buildOpenApiDocument } from './openapi/openapi-document.js';
 
 /**
  * `npm run openapi`: writes the OpenAPI document to stdout, as `/docs-json` serves it with
@@ -12,7 +12,7 @@ import { buildOpenApiDocument, serverUrlOf } from './openapi/openapi-document.js
 await bootOrExit(async (config) => {
   const app = await createApiApp({ ...config, logLevel: 'warn' });
   try {
-    const document = buildOpenApiDocument(app, serverUrlOf(config));
+    const document = buildOpenApiDocument(app, config);
     process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   } finally {
     await app.close();

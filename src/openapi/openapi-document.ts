@@ -24,10 +24,11 @@ const OPEN_BODIES = new Set([ORIGINAL_TODO_FORM]);
 
 /**
  * The OpenAPI document, as clients generate code from it: Nest's scan of the controllers,
- * then what a scan cannot see, added here once for every operation.
+ * then what a scan cannot see, added here once for every operation. Its server is
+ * PUBLIC_URL, or this host when no request says otherwise (see `setUpSwagger`).
  */
-export function buildOpenApiDocument(app: INestApplication, serverUrl: string): OpenAPIObject {
-  const config = new DocumentBuilder()
+export function buildOpenApiDocument(app: INestApplication, config: AppConfig): OpenAPIObject {
+  const base = new DocumentBuilder()
     .setTitle('todo-service')
     .setDescription(
       [
@@ -40,7 +41,7 @@ export function buildOpenApiDocument(app: INestApplication, serverUrl: string): 
     )
     .setVersion('1.0')
     .setLicense('MIT', 'https://opensource.org/licenses/MIT')
-    .addServer(serverUrl)
+    .addServer(config.publicUrl ?? `http://localhost:${config.port}`)
     .addBearerAuth(
       {
         type: 'http',
@@ -51,16 +52,12 @@ export function buildOpenApiDocument(app: INestApplication, serverUrl: string): 
       BEARER_SCHEME,
     )
     .build();
-  const document = SwaggerModule.createDocument(app, config);
+  const document = SwaggerModule.createDocument(app, base);
   refuseUnknownFields(document);
   declareCommonHeaders(document);
   declarePublicOperations(document);
   return document;
 }
-
-/** The server a document names when no request says otherwise: PUBLIC_URL, or this host. */
-export const serverUrlOf = (config: AppConfig): string =>
-  config.publicUrl ?? `http://localhost:${config.port}`;
 
 /**
  * Serves Swagger UI and the document. The document names the server clients should call:
@@ -69,7 +66,7 @@ export const serverUrlOf = (config: AppConfig): string =>
  * API calls that address.
  */
 export function setUpSwagger(app: INestApplication, config: AppConfig): void {
-  const document = buildOpenApiDocument(app, serverUrlOf(config));
+  const document = buildOpenApiDocument(app, config);
   SwaggerModule.setup(DOCS_PATH, app, document, {
     jsonDocumentUrl: DOCUMENT_PATH,
     patchDocumentOnRequest: config.publicUrl

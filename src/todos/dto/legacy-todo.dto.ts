@@ -1,5 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { CONTENT_MAX_LENGTH } from '../todo.schema.js';
+import { CONTENT_SCHEMA } from './todo-fields.js';
 
 /** An ObjectId as `bson.json_util` writes it. */
 @ApiSchema({ name: 'OriginalObjectId' })
@@ -42,11 +42,8 @@ export const ORIGINAL_TODO_FORM = 'OriginalTodoForm';
 })
 export class LegacyTodoFormDto {
   @ApiProperty({
+    ...CONTENT_SCHEMA,
     example: 'Buy milk',
-    minLength: 1,
-    maxLength: CONTENT_MAX_LENGTH,
-    // Not blank: the content is trimmed before its length is checked.
-    pattern: '\\S',
     description: 'Trimmed. When the field is repeated, the first one counts.',
   })
   content!: string;

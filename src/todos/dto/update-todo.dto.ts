@@ -1,23 +1,13 @@
 import { ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { IsBoolean, IsISO8601, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
-import { IsFutureDate } from './is-future-date.validator.js';
-import { Trim } from './transforms.js';
-import { CONTENT_MAX_LENGTH } from '../todo.schema.js';
+import { IsBoolean } from 'class-validator';
 import { IsOmittable } from '../../common/validation.js';
+import { CONTENT_SCHEMA, IsTodoContent, ReminderTime } from './todo-fields.js';
 
 @ApiSchema({ name: 'TodoChanges' })
 export class UpdateTodoDto {
-  @ApiPropertyOptional({
-    example: 'Buy oat milk',
-    minLength: 1,
-    maxLength: CONTENT_MAX_LENGTH,
-    // Not blank: the content is trimmed before its length is checked.
-    pattern: '\\S',
-  })
+  @ApiPropertyOptional({ ...CONTENT_SCHEMA, example: 'Buy oat milk' })
   @IsOmittable()
-  @Trim()
-  @IsString()
-  @Length(1, CONTENT_MAX_LENGTH)
+  @IsTodoContent()
   content?: string;
 
   @ApiPropertyOptional({
@@ -28,16 +18,6 @@ export class UpdateTodoDto {
   @IsBoolean()
   is_finished?: boolean;
 
-  @ApiPropertyOptional({
-    example: '2030-01-01T09:00:00.000Z',
-    format: 'date-time',
-    type: String,
-    nullable: true,
-    description: 'A future time to be reminded at, or null to cancel the reminder.',
-  })
-  @ValidateIf((_, value) => value !== null)
-  @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
-  @IsFutureDate()
+  @ReminderTime('A future time to be reminded at, or null to cancel the reminder.')
   remind_at?: string | null;
 }
