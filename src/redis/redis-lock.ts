@@ -18,6 +18,9 @@ const RETRY_MS = 10;
  * rest of the service uses it; the Redlock libraries add multi-master consensus this
  * deployment has no use for and are unmaintained. With Redis away the caller gets a 503,
  * never an unguarded write.
+ *
+ * A lock is an owner's: its key names the account, so a request of another account, whatever
+ * name it asks for, takes a lock of its own and never holds (or waits on) this owner's.
  */
 @Injectable()
 export class RedisLock extends PrefixedRedis {
@@ -25,9 +28,9 @@ export class RedisLock extends PrefixedRedis {
     super(client, config, 'lock', 'take a lock');
   }
 
-  /** Runs `work` holding the lock `name`; other holders of the name wait (up to 2 s). */
-  async holding<T>(name: string, work: () => Promise<T>): Promise<T> {
-    const key = this.prefix + name;
+  /** Runs `work` holding the owner's lock `name`; its other holders wait (up to 2 s). */
+  async holding<T>(ownerId: string, name: string, work: () => Promise<T>): Promise<T> {
+    const key = `${this.prefix}${ownerId}:${name}`;
     const token = randomBytes(12).toString('base64url');
     const deadline = Date.now() + WAIT_MS;
     while (!(await this.setIfAbsent(key, token, LOCK_TTL_MS))) {

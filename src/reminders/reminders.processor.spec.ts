@@ -5,7 +5,7 @@ import { ALICE } from '../testing/owners.js';
 import { strictFake } from '../testing/strict-fake.js';
 import type { StoredTodo } from '../todos/stored-todo.js';
 import type { TodosRepository } from '../todos/todos.repository.js';
-import type { ReminderJobData } from './reminder-job.js';
+import { formerReminderJobId, reminderJobId, type ReminderJobData } from './reminder-job.js';
 import { RemindersProcessor } from './reminders.processor.js';
 
 const TODO = '6650f1c2a1b2c3d4e5f60718';
@@ -18,11 +18,10 @@ const config = (overrides: Partial<AppConfig> = {}): AppConfig => ({
 });
 
 /** ALICE's reminder job; `data` overrides its data (a job from before accounts has no owner). */
-const job = (data: ReminderJobData = { todo_id: TODO, owner_id: ALICE.id, remind_at: REMIND_AT }) =>
-  strictFake<Job<ReminderJobData>>('job', {
-    id: `reminder-${TODO}-${Date.parse(REMIND_AT)}`,
-    data,
-  });
+const job = (
+  data: ReminderJobData = { todo_id: TODO, owner_id: ALICE.id, remind_at: REMIND_AT },
+  id = reminderJobId(ALICE.id, TODO, new Date(REMIND_AT)),
+) => strictFake<Job<ReminderJobData>>('job', { id, data });
 
 /** The todo as it was when `markReminded` set its `reminded_at`. */
 const BEFORE_MARK: StoredTodo = {
@@ -98,6 +97,17 @@ describe('RemindersProcessor', () => {
       owner_id: null,
       remind_at: REMIND_AT,
     });
+  });
+
+  it('runs a job of the former id form (scheduled before ids named the owner) as any other', async () => {
+    const todos = dueTodo();
+    const processor = new RemindersProcessor(todos, config({ reminderWebhookUrl: WEBHOOK }));
+    const former = formerReminderJobId(TODO, new Date(REMIND_AT));
+    const data = { todo_id: TODO, owner_id: ALICE.id, remind_at: REMIND_AT };
+    expect(await processor.process(job(data, former))).toEqual({ reminded: true, webhook: 204 });
+    expect(todos.mocks.markReminded).toHaveBeenCalledWith(TODO, new Date(REMIND_AT));
+    const [, init] = fetch.mock.calls[0];
+    expect(init?.headers).toMatchObject({ 'idempotency-key': `${former}-${REMIND_AT}` });
   });
 
   it('calls the webhook again on a retry that finds the todo already marked', async () => {

@@ -1,9 +1,14 @@
 import { jest } from '@jest/globals';
 import { Logger, ServiceUnavailableException } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { ALICE } from '../testing/owners.js';
+import { ALICE, BOB } from '../testing/owners.js';
 import { strictFake } from '../testing/strict-fake.js';
-import { REMIND_JOB, reminderJobId, type ReminderJobData } from './reminder-job.js';
+import {
+  formerReminderJobId,
+  REMIND_JOB,
+  reminderJobId,
+  type ReminderJobData,
+} from './reminder-job.js';
 import { RemindersScheduler } from './reminders.scheduler.js';
 
 type ReminderQueue = Queue<ReminderJobData>;
@@ -22,8 +27,16 @@ describe('RemindersScheduler', () => {
   const queueFake = (members: Partial<Record<keyof ReminderQueue, unknown>> = {}) =>
     strictFake<ReminderQueue>('reminders queue', { name: 'reminders', ...members });
 
+  it("names the owner in a job's id: two owners' jobs of one todo id and time are two jobs", () => {
+    const at = new Date(NOW + 90_000);
+    expect(reminderJobId(ALICE.id, TODO, at)).toBe(`reminder-${ALICE.id}-${TODO}-${at.getTime()}`);
+    expect(reminderJobId(BOB.id, TODO, at)).not.toBe(reminderJobId(ALICE.id, TODO, at));
+    // The form of the jobs scheduled before, still waiting in Redis.
+    expect(formerReminderJobId(TODO, at)).toBe(`reminder-${TODO}-${at.getTime()}`);
+  });
+
   describe('schedule', () => {
-    it('removes, then adds the job of this todo and time, with its owner, delayed until the time', async () => {
+    it("removes the owner's job of this todo and time and the one of the former id form, then adds the owner's, delayed until the time", async () => {
       const queue = queueFake({
         remove: () => Promise.resolve(1),
         add: () => Promise.resolve({ id: 'x' }),
@@ -31,10 +44,10 @@ describe('RemindersScheduler', () => {
       const at = new Date(NOW + 90_000);
       await new RemindersScheduler(queue).schedule(ALICE.id, TODO, at);
 
-      const jobId = reminderJobId(TODO, at);
-      expect(jobId).toBe(`reminder-${TODO}-${at.getTime()}`);
+      const jobId = reminderJobId(ALICE.id, TODO, at);
       expect(queue.calls).toEqual([
         { method: 'remove', args: [jobId] },
+        { method: 'remove', args: [formerReminderJobId(TODO, at)] },
         {
           method: 'add',
           args: [
@@ -54,7 +67,7 @@ describe('RemindersScheduler', () => {
       const past = new Date(NOW - 5_000);
       await new RemindersScheduler(queue).schedule(ALICE.id, TODO, past);
       expect(queue.mocks.add).toHaveBeenCalledWith(REMIND_JOB, expect.anything(), {
-        jobId: reminderJobId(TODO, past),
+        jobId: reminderJobId(ALICE.id, TODO, past),
         delay: 0,
       });
     });
@@ -74,21 +87,24 @@ describe('RemindersScheduler', () => {
   describe('cancel', () => {
     it.each([null, undefined])('does nothing for a %p time', async (time) => {
       // No queue member is provided: any use of the queue fails the test.
-      await new RemindersScheduler(queueFake()).cancel(TODO, time);
+      await new RemindersScheduler(queueFake()).cancel(ALICE.id, TODO, time);
       expect(warn).not.toHaveBeenCalled();
     });
 
-    it('removes the job of exactly that time', async () => {
+    it("removes the owner's job of exactly that time, and the one of the former id form", async () => {
       const queue = queueFake({ remove: () => Promise.resolve(1) });
       const at = new Date(NOW + 60_000);
-      await new RemindersScheduler(queue).cancel(TODO, at);
-      expect(queue.calls).toEqual([{ method: 'remove', args: [reminderJobId(TODO, at)] }]);
+      await new RemindersScheduler(queue).cancel(ALICE.id, TODO, at);
+      expect(queue.calls).toEqual([
+        { method: 'remove', args: [reminderJobId(ALICE.id, TODO, at)] },
+        { method: 'remove', args: [formerReminderJobId(TODO, at)] },
+      ]);
     });
 
     it('logs and swallows a queue failure', async () => {
       const queue = queueFake({ remove: () => Promise.reject(new Error('connection refused')) });
       await expect(
-        new RemindersScheduler(queue).cancel(TODO, new Date(NOW + 60_000)),
+        new RemindersScheduler(queue).cancel(ALICE.id, TODO, new Date(NOW + 60_000)),
       ).resolves.toBeUndefined();
       expect(warn).toHaveBeenCalledWith(expect.stringContaining(`reminder of ${TODO}`));
     });

@@ -64,11 +64,12 @@ export function setup(
   const scheduler = strictFake<RemindersScheduler>('reminders', reminders);
   // The lock of If-Match, held at once (the real one is Redis; see the e2e spec).
   const locks = strictFake<RedisLock>('locks', {
-    holding: (_name: string, work: () => Promise<unknown>) => work(),
+    holding: (_owner: string, _name: string, work: () => Promise<unknown>) => work(),
   });
   return {
     service: new TodosService(repository, cursors, scheduler, new TodoReader(), locks),
     repository,
     scheduler,
+    locks,
   };
 }

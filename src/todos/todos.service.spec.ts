@@ -98,7 +98,7 @@ describe('TodosService', () => {
       );
       await service.remove(ALICE, id);
       expect(repository.mocks.remove).toHaveBeenCalledWith(ALICE, id, undefined);
-      expect(scheduler.calls).toEqual([{ method: 'cancel', args: [id, T1] }]);
+      expect(scheduler.calls).toEqual([{ method: 'cancel', args: [ALICE.id, id, T1] }]);
     });
 
     it("an unknown id (or another owner's) is a 404 and cancels nothing", async () => {

@@ -9,6 +9,7 @@ import type { Owner } from '../auth/owner.js';
 import { anyMatch, etagOfJson } from '../http/entity-tags.js';
 import { RedisLock } from '../redis/redis-lock.js';
 import { RemindersScheduler } from '../reminders/reminders.scheduler.js';
+import { endsPrevious, scheduledBy } from './change-reminders.js';
 import type { CreateTodoDto } from './dto/create-todo.dto.js';
 import type { LegacyTodoDto } from './dto/legacy-todo.dto.js';
 import { DEFAULT_PAGE_SIZE, type ListTodosQueryDto } from './dto/list-todos-query.dto.js';
@@ -27,6 +28,11 @@ import { changesOf } from './todo-changes.js';
 import { TodoReader } from './todo-reader.js';
 import type { Todo } from './todo.schema.js';
 import { TodosRepository, type TodoFields } from './todos.repository.js';
+
+/** The owner's todo as compared under If-Match; `seen` unless the header was `*`. */
+type Compared = { seen?: StoredTodo };
+/** The lock a change under If-Match holds, among the owner's locks. */
+const changeLock = (id: string) => `todo:${id}`;
 
 @Injectable()
 export class TodosService {
@@ -75,7 +81,7 @@ export class TodosService {
   async create(owner: Owner, input: CreateTodoDto): Promise<TodoDto> {
     const _id = new Types.ObjectId();
     const remindAt = typeof input.remind_at === 'string' ? new Date(input.remind_at) : null;
-    // Scheduled first: if the queue is down the request fails (503) before anything is written.
+    // First (a new id: no one else's job), so a queue that is down fails it (503) unwritten.
     if (remindAt) await this.reminders.schedule(owner.id, _id.toHexString(), remindAt);
     return this.read(
       _id.toHexString(),
@@ -85,73 +91,74 @@ export class TodosService {
 
   /**
    * `ifMatch`: the request's `If-Match`, if any. Under it the compare and the write hold the
-   * todo's lock, so that of two racing changes with one tag exactly one is made, on any
-   * process and on FerretDB too (see `RedisLock`); the other gets 412.
+   * owner's lock of the todo, so that of two racing changes with one tag exactly one is made,
+   * on any process and on FerretDB too (see `RedisLock`); the other gets 412.
    */
   async update(owner: Owner, id: string, input: UpdateTodoDto, ifMatch?: string): Promise<TodoDto> {
     const changes = changesOf(input);
     if (ifMatch === undefined) return this.change(owner, id, input, changes);
-    return this.locks.holding(`todo:${id}`, async () =>
+    return this.locks.holding(owner.id, changeLock(id), async () =>
       this.change(owner, id, input, changes, await this.matching(owner, id, ifMatch)),
     );
   }
 
   async remove(owner: Owner, id: string, ifMatch?: string): Promise<void> {
     if (ifMatch === undefined) return this.removeOnce(owner, id);
-    return this.locks.holding(`todo:${id}`, async () =>
-      this.removeOnce(owner, id, await this.matching(owner, id, ifMatch)),
+    return this.locks.holding(owner.id, changeLock(id), async () =>
+      this.removeOnce(owner, id, (await this.matching(owner, id, ifMatch)).seen),
     );
   }
 
-  /** `seen`: the todo as compared under If-Match; the write is made only over that state. */
+  /**
+   * `compared`: the owner's todo as compared under If-Match; the write is made only over its
+   * `seen`. Jobs: scheduled for a todo read as the owner's, cancelled after the owner's write.
+   */
   private async change(
     owner: Owner,
     id: string,
     input: UpdateTodoDto,
     changes: TodoFields,
-    seen?: StoredTodo,
+    compared?: Compared,
   ): Promise<TodoDto> {
-    const remindAt =
-      typeof input.remind_at === 'string' && input.is_finished !== true
-        ? new Date(input.remind_at)
-        : null;
-    if (remindAt) await this.reminders.schedule(owner.id, id, remindAt);
+    const remindAt = scheduledBy(input);
+    if (remindAt) {
+      // Still before the write, so that a queue that is down refuses it (503) unwritten.
+      if (!compared) this.read(id, await this.todos.findById(owner, id));
+      await this.reminders.schedule(owner.id, id, remindAt);
+    }
     // The document as it was, read in the same atomic step as the write: its reminder time
     // names the one job this change ends, even when other updates of the todo race it.
-    const change = await this.todos.update(owner, id, changes, seen);
+    const change = await this.todos.update(owner, id, changes, compared?.seen);
     if (!change) {
-      if (remindAt) await this.reminders.cancel(id, remindAt);
-      throw await this.missedChange(owner, id, seen);
+      const missed = await this.missedChange(owner, id, compared?.seen);
+      // Gone since it was read as the owner's: the job just scheduled has no todo any more.
+      if (remindAt && missed instanceof NotFoundException) {
+        await this.reminders.cancel(owner.id, id, remindAt);
+      }
+      throw missed;
     }
-    const { before, after } = change;
-    const previous = storedInstant(before.remind_at);
-    const ended =
-      input.is_finished === true ||
-      (input.remind_at !== undefined && previous?.getTime() !== remindAt?.getTime());
-    if (ended) await this.reminders.cancel(id, previous);
-    return this.read(id, after);
+    const previous = storedInstant(change.before.remind_at);
+    if (endsPrevious(input, previous, remindAt))
+      await this.reminders.cancel(owner.id, id, previous);
+    return this.read(id, change.after);
   }
 
   private async removeOnce(owner: Owner, id: string, seen?: StoredTodo): Promise<void> {
     const removed = await this.todos.remove(owner, id, seen);
     if (!removed) throw await this.missedChange(owner, id, seen);
-    await this.reminders.cancel(id, storedInstant(removed.remind_at));
+    await this.reminders.cancel(owner.id, id, storedInstant(removed.remind_at));
   }
 
   /**
    * For a change under `If-Match`: the todo as stored, if the header names its current form
-   * (the change is then made only while it stays so); 412 if not, 404 if there is none (no
-   * precondition holds for what does not exist, RFC 9110 §13.2.1). `*` needs only a todo.
+   * (the change is then made only while it stays so; `*` needs only a todo); 412 if not,
+   * 404 if there is none (no precondition holds for what does not exist, RFC 9110 §13.2.1).
    */
-  private async matching(
-    owner: Owner,
-    id: string,
-    ifMatch: string,
-  ): Promise<StoredTodo | undefined> {
+  private async matching(owner: Owner, id: string, ifMatch: string): Promise<Compared> {
     const stored = await this.todos.findById(owner, id);
     const todo = this.read(id, stored);
     if (!anyMatch(ifMatch, etagOfJson(todo))) throw this.changed(id);
-    return ifMatch.trim() === '*' ? undefined : (stored ?? undefined);
+    return { seen: ifMatch.trim() === '*' ? undefined : (stored ?? undefined) };
   }
 
   /** Why a change found nothing to change: the todo is gone, or (under If-Match) changed. */

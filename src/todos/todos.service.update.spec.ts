@@ -24,7 +24,7 @@ describe('TodosService', () => {
         { is_finished: true, finished_at: expect.any(Date) },
         undefined, // no If-Match: no state to compare with
       );
-      expect(scheduler.calls).toEqual([{ method: 'cancel', args: [id, T1] }]);
+      expect(scheduler.calls).toEqual([{ method: 'cancel', args: [ALICE.id, id, T1] }]);
       expect(updated.is_finished).toBe(true);
     });
 
@@ -33,15 +33,16 @@ describe('TodosService', () => {
       const id = before._id.toHexString();
       const { service, scheduler } = setup(updating(before), { cancel: () => Promise.resolve() });
       await service.update(ALICE, id, { is_finished: true, remind_at: T2.toISOString() });
-      expect(scheduler.calls).toEqual([{ method: 'cancel', args: [id, T1] }]);
+      expect(scheduler.calls).toEqual([{ method: 'cancel', args: [ALICE.id, id, T1] }]);
     });
 
-    it('rescheduling schedules the new time first, then cancels the previous one', async () => {
+    it("rescheduling reads the owner's todo, schedules the new time, writes, then cancels the previous one", async () => {
       const before = todo({ remind_at: T1, reminded_at: T1 });
       const id = before._id.toHexString();
       const order: string[] = [];
       const { service, repository, scheduler } = setup(
         {
+          findById: () => (order.push('findById'), Promise.resolve(before)),
           update: (_owner: Owner, _id: string, set: TodoFields) => (
             order.push('update'),
             Promise.resolve(change(before, set))
@@ -54,9 +55,10 @@ describe('TodosService', () => {
       );
       await service.update(ALICE, id, { remind_at: T2.toISOString() });
 
-      expect(order).toEqual(['schedule', 'update', 'cancel']);
+      expect(order).toEqual(['findById', 'schedule', 'update', 'cancel']);
+      expect(repository.mocks.findById).toHaveBeenCalledWith(ALICE, id);
       expect(scheduler.mocks.schedule).toHaveBeenCalledWith(ALICE.id, id, T2);
-      expect(scheduler.mocks.cancel).toHaveBeenCalledWith(id, T1);
+      expect(scheduler.mocks.cancel).toHaveBeenCalledWith(ALICE.id, id, T1);
       // A new time has not been reminded of yet.
       expect(repository.mocks.update).toHaveBeenCalledWith(
         ALICE,
@@ -69,10 +71,13 @@ describe('TodosService', () => {
     it('rescheduling to the same time cancels nothing', async () => {
       const before = todo({ remind_at: T1 });
       const id = before._id.toHexString();
-      const { service, scheduler } = setup(updating(before), {
-        schedule: () => Promise.resolve(),
-        cancel: () => Promise.resolve(),
-      });
+      const { service, scheduler } = setup(
+        { findById: () => Promise.resolve(before), ...updating(before) },
+        {
+          schedule: () => Promise.resolve(),
+          cancel: () => Promise.resolve(),
+        },
+      );
       await service.update(ALICE, id, { remind_at: T1.toISOString() });
       expect(scheduler.mocks.schedule).toHaveBeenCalledWith(ALICE.id, id, T1);
       expect(scheduler.mocks.cancel).not.toHaveBeenCalled();
@@ -91,22 +96,7 @@ describe('TodosService', () => {
         { remind_at: null },
         undefined,
       );
-      expect(scheduler.calls).toEqual([{ method: 'cancel', args: [id, T1] }]);
-    });
-
-    it('an unknown id cancels the job it just scheduled and is a 404', async () => {
-      const id = new Types.ObjectId().toHexString();
-      const { service, scheduler } = setup(
-        { update: () => Promise.resolve(null) },
-        { schedule: () => Promise.resolve(), cancel: () => Promise.resolve() },
-      );
-      await expect(service.update(ALICE, id, { remind_at: T2.toISOString() })).rejects.toThrow(
-        NotFoundException,
-      );
-      expect(scheduler.calls).toEqual([
-        { method: 'schedule', args: [ALICE.id, id, T2] },
-        { method: 'cancel', args: [id, T2] },
-      ]);
+      expect(scheduler.calls).toEqual([{ method: 'cancel', args: [ALICE.id, id, T1] }]);
     });
 
     it('under If-Match, writes only over the state it compared, and refuses a stale tag (412) unwritten', async () => {
