@@ -1,5 +1,9 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { Types } from 'mongoose';
 import type { JobViewDto } from '../src/jobs/job-view.dto.js';
+import { QUEUES } from '../src/queues/queues.constants.js';
+import { formerReminderJobId, REMIND_JOB, reminderJobId } from '../src/reminders/reminder-job.js';
 import type { TodoDto } from '../src/todos/dto/todo.dto.js';
 import { expectError, send, startApi, type TestApi } from './support/api.js';
 import { spawnApi } from './support/spawned-api.js';
@@ -43,7 +47,7 @@ describe('reminders and maintenance (e2e, real worker)', () => {
   const get = async (id: string) => (await api.request<TodoDto>('GET', `/todos/${id}`)).body;
   /** The reminder job of a todo for the time it has (or had, when given). */
   const jobPath = (todo: TodoDto, remindAt = todo.remind_at) =>
-    `/jobs/reminders/reminder-${todo.id}-${Date.parse(remindAt ?? '')}`;
+    `/jobs/reminders/${reminderJobId(api.ownerId, todo.id, new Date(remindAt ?? ''))}`;
   const job = async (todo: TodoDto) => (await api.request<JobViewDto>('GET', jobPath(todo))).body;
   /** Polls every 25 ms for up to 10 s. */
   const soon = (message: string) => ({ timeoutMs: 10_000, intervalMs: 25, message });
@@ -75,7 +79,9 @@ describe('reminders and maintenance (e2e, real worker)', () => {
       (calls) => calls === 1,
       soon('the webhook called once'),
     );
-    expect(webhook.callsFor(todo.id)[0].idempotencyKey).toContain(`reminder-${todo.id}`);
+    expect(webhook.callsFor(todo.id)[0].idempotencyKey).toBe(
+      `${reminderJobId(api.ownerId, todo.id, new Date(todo.remind_at ?? ''))}-${todo.remind_at}`,
+    );
     expect(webhook.callsFor(todo.id)[0].ownerId).toBe(api.ownerId);
   });
 
@@ -134,6 +140,29 @@ describe('reminders and maintenance (e2e, real worker)', () => {
     expect((await get(finished.id)).reminded_at).toBeNull();
     expect(webhook.callsFor(finished.id)).toHaveLength(0);
     expect(webhook.callsFor(deleted.id)).toHaveLength(0);
+  });
+
+  it('still fires a delayed job of the former id form, scheduled before ids named the owner', async () => {
+    const remindAt = new Date(Date.now() + 1_000);
+    const doc = todoDoc({ owner_id: new Types.ObjectId(api.ownerId), remind_at: remindAt });
+    await api.todos.insertMany([doc]);
+    await api.cache.invalidate();
+    const id = doc._id.toHexString();
+    const jobId = formerReminderJobId(id, remindAt);
+    const queue = api.app.get<Queue>(getQueueToken(QUEUES.reminders), { strict: false });
+    const data = { todo_id: id, owner_id: api.ownerId, remind_at: remindAt.toISOString() };
+    await queue.add(REMIND_JOB, data, { jobId, delay: remindAt.getTime() - Date.now() });
+
+    await untilReminded(id);
+    await until(
+      () => webhook.callsFor(id).length,
+      (calls) => calls === 1,
+      soon('the webhook called once'),
+    );
+    expect(webhook.callsFor(id)[0]).toMatchObject({
+      idempotencyKey: `${jobId}-${remindAt.toISOString()}`,
+      ownerId: api.ownerId,
+    });
   });
 
   it('retries a failing webhook: two failures then success is three attempts', async () => {
