@@ -1,3 +1,4 @@
+import type { TodoDto } from '../src/todos/dto/todo.dto.js';
 import { expectError, startApi, type TestApi } from './support/api.js';
 import { PrivateRedis } from './support/redis-server.js';
 import { until } from './support/wait.js';
@@ -47,6 +48,18 @@ describe('producers when Redis is down (e2e)', () => {
     });
     expectError(response, 503);
     expect(await api.todos.countDocuments()).toBe(before);
+  });
+
+  it('refuses a change of reminder it cannot schedule, leaving the todo as it was', async () => {
+    const created = await api.request<TodoDto>('POST', '/todos', { json: { content: 'plain' } });
+    expect(created.status).toBe(201);
+    const remindAt = new Date(Date.now() + 60_000).toISOString();
+    const response = await api.request('PATCH', `/todos/${created.body.id}`, {
+      json: { content: 'changed', remind_at: remindAt },
+    });
+    expectError(response, 503);
+    const stored = await api.todos.findById(created.body.id).lean().exec();
+    expect(stored).toMatchObject({ content: 'plain', remind_at: null });
   });
 
   it('still serves reads and plain writes from MongoDB', async () => {
