@@ -1,16 +1,18 @@
 import {
   BadRequestException,
   ConflictException,
+  ForbiddenException,
   NotFoundException,
   UnauthorizedException,
 } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { ResponseCache } from '../cache/response-cache.service.js';
-import { ALICE } from '../testing/owners.js';
+import { ALICE, LEGACY } from '../testing/owners.js';
 import { strictFake } from '../testing/strict-fake.js';
 import type { AccessTokens } from './access-tokens.service.js';
 import { AccountService, MAX_TOKENS } from './account.service.js';
 import type { CreatedTokenDto } from './dto/me.dto.js';
+import type { LegacyOwner } from './legacy-owner.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { Principal } from './owner.js';
 import type { PasswordHasher } from './password-hasher.js';
@@ -30,6 +32,9 @@ interface Fakes {
   queue?: Partial<Queue>;
 }
 
+/** LEGACY_OWNER's account is LEGACY's. */
+const legacyIsLegacy = { is: (id: string) => Promise.resolve(id === LEGACY.id) };
+
 function setup(fakes: Fakes = {}) {
   const made = {
     users: strictFake<UsersRepository>('users', fakes.users),
@@ -39,6 +44,7 @@ function setup(fakes: Fakes = {}) {
     tokens: strictFake<AccessTokens>('tokens', fakes.tokens),
     cache: strictFake<ResponseCache>('cache', fakes.cache),
     queue: strictFake<Queue>('accounts queue', { name: 'accounts', ...fakes.queue }),
+    legacy: strictFake<LegacyOwner>('legacy owner', legacyIsLegacy),
   };
   const service = new AccountService(
     made.users,
@@ -48,6 +54,7 @@ function setup(fakes: Fakes = {}) {
     made.tokens,
     made.cache,
     made.queue,
+    made.legacy,
   );
   return { service, ...made };
 }
@@ -157,6 +164,14 @@ describe('AccountService', () => {
         { owner_id: ALICE.id },
         { jobId: `delete-account-${ALICE.id}` },
       );
+    });
+
+    it("refuses LEGACY_OWNER's account with 403: no job queued, nothing deleted or ended", async () => {
+      // The fakes have no add, remove, endAll or invalidate: reaching one fails the test.
+      const { service, legacy } = setup();
+      const legacyCaller: Principal = { ...LEGACY, credential: { kind: 'session', hash: 'h' } };
+      await expect(service.deleteAccount(legacyCaller)).rejects.toBeInstanceOf(ForbiddenException);
+      expect(legacy.calls).toEqual([{ method: 'is', args: [LEGACY.id] }]);
     });
 
     it('deletes nothing when the job cannot be queued (Redis away: 503)', async () => {
