@@ -14,6 +14,7 @@ ENTRYPOINTS = {
     "dist/worker.js": "WORKER_HEALTH_PORT",
     "dist/sync-indexes.js": None,
     "dist/migrate.js": None,
+    "dist/legacy-account.js": None,
 }
 problems = []
 

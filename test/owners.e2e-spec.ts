@@ -1,8 +1,15 @@
 import type { ExportAcceptedDto } from '../src/exports/dto/create-export.dto.js';
 import { REDIS_CLIENT, type RedisClient } from '../src/redis/redis.module.js';
 import type { TodoDto, TodoPageDto } from '../src/todos/dto/todo.dto.js';
-import { expectError, send, startApi, useApi, type TestApi } from './support/api.js';
-import { signIn } from './support/auth.js';
+import {
+  expectError,
+  isolatedStores,
+  send,
+  startApi,
+  useApi,
+  type TestApi,
+} from './support/api.js';
+import { signIn, signInAsLegacyOwner } from './support/auth.js';
 
 const DATABASE = 'todo_e2e_owners';
 
@@ -157,12 +164,17 @@ describe('per-owner data (e2e)', () => {
 });
 
 describe('LEGACY_OWNER (e2e)', () => {
-  const api = useApi('todo_e2e_legacy_owner', { env: { LEGACY_OWNER: 'legacy@example.com' } });
+  const env = { LEGACY_OWNER: 'legacy@example.com' };
+  const api = useApi('todo_e2e_legacy_owner', { env });
 
   it("acts for LEGACY_OWNER on the original's routes without a token, and shows it the ownerless todos", async () => {
-    // Before the account exists, a tokenless call is refused like any other.
+    // Before the operator makes the account, a tokenless call is refused like any other.
     expectError(await api.request('GET', '/todo', { token: null }), 401);
-    const legacy = await signIn(api.url, 'legacy@example.com');
+    // The API refuses to register the email: the operator's command makes the account.
+    const legacy = await signInAsLegacyOwner(api.url, {
+      ...isolatedStores('todo_e2e_legacy_owner'),
+      ...env,
+    });
     await api.todos.collection.insertOne({
       content: 'the original wrote me',
       created_at: 1_790_000_000.5,

@@ -1,16 +1,19 @@
 import {
   BadRequestException,
   ConflictException,
+  ForbiddenException,
   NotFoundException,
   UnauthorizedException,
 } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { Types } from 'mongoose';
 import type { ResponseCache } from '../cache/response-cache.service.js';
-import { ALICE } from '../testing/owners.js';
+import { ALICE, LEGACY } from '../testing/owners.js';
 import { strictFake } from '../testing/strict-fake.js';
 import type { AccessTokens } from './access-tokens.service.js';
 import { AccountService, MAX_TOKENS } from './account.service.js';
 import type { CreatedTokenDto } from './dto/me.dto.js';
+import type { LegacyOwner } from './legacy-owner.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { Principal } from './owner.js';
 import type { PasswordHasher } from './password-hasher.js';
@@ -30,6 +33,16 @@ interface Fakes {
   queue?: Partial<Queue>;
 }
 
+const LEGACY_EMAIL = 'legacy@example.com';
+/** LEGACY_OWNER's email is LEGACY_EMAIL, and LEGACY's account has it. */
+const legacyEmail = { reserves: (email: string) => email === LEGACY_EMAIL };
+const findById = (id: string) =>
+  Promise.resolve({
+    _id: new Types.ObjectId(id),
+    email: id === LEGACY.id ? LEGACY_EMAIL : 'ada@example.com',
+    created_at: new Date(),
+  });
+
 function setup(fakes: Fakes = {}) {
   const made = {
     users: strictFake<UsersRepository>('users', fakes.users),
@@ -39,6 +52,7 @@ function setup(fakes: Fakes = {}) {
     tokens: strictFake<AccessTokens>('tokens', fakes.tokens),
     cache: strictFake<ResponseCache>('cache', fakes.cache),
     queue: strictFake<Queue>('accounts queue', { name: 'accounts', ...fakes.queue }),
+    legacy: strictFake<LegacyOwner>('legacy owner', legacyEmail),
   };
   const service = new AccountService(
     made.users,
@@ -48,6 +62,7 @@ function setup(fakes: Fakes = {}) {
     made.tokens,
     made.cache,
     made.queue,
+    made.legacy,
   );
   return { service, ...made };
 }
@@ -146,7 +161,7 @@ describe('AccountService', () => {
       };
       const { service, queue } = setup({
         queue: { add: step('queue', { id: 'delete-account' }) },
-        users: { remove: step('account', true) },
+        users: { findById, remove: step('account', true) },
         tokens: { endAll: step('credentials', 2) },
         cache: { invalidate: step('cache', undefined) },
       });
@@ -159,10 +174,20 @@ describe('AccountService', () => {
       );
     });
 
+    it("refuses LEGACY_OWNER's account with 403: no job queued, nothing deleted or ended", async () => {
+      // The fakes have no add, remove, endAll or invalidate: reaching one fails the test.
+      const { service, legacy, users } = setup({ users: { findById } });
+      const legacyCaller: Principal = { ...LEGACY, credential: { kind: 'session', hash: 'h' } };
+      await expect(service.deleteAccount(legacyCaller)).rejects.toBeInstanceOf(ForbiddenException);
+      // Read now, by email: not the id a process may remember as "not made yet".
+      expect(users.calls).toEqual([{ method: 'findById', args: [LEGACY.id] }]);
+      expect(legacy.calls).toEqual([{ method: 'reserves', args: [LEGACY_EMAIL] }]);
+    });
+
     it('deletes nothing when the job cannot be queued (Redis away: 503)', async () => {
       const { service, users } = setup({
         queue: { add: () => Promise.reject(new Error('redis away')) },
-        users: { remove: () => Promise.resolve(true) },
+        users: { findById, remove: () => Promise.resolve(true) },
       });
       await expect(service.deleteAccount(caller)).rejects.toMatchObject({ status: 503 });
       expect(users.mocks.remove).not.toHaveBeenCalled();

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import {
   BadRequestException,
   ConflictException,
+  ForbiddenException,
   Injectable,
   NotFoundException,
   UnauthorizedException,
@@ -25,6 +26,7 @@ import type {
   TokenDto,
 } from './dto/me.dto.js';
 import { TOKEN_DEFAULT_DAYS } from './dto/me.dto.js';
+import { LegacyOwner } from './legacy-owner.js';
 import { LoginThrottle } from './login-throttle.js';
 import type { Principal } from './owner.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -50,6 +52,7 @@ export class AccountService {
     private readonly tokens: AccessTokens,
     private readonly cache: ResponseCache,
     @InjectQueue(QUEUES.accounts) private readonly deletions: Queue<AccountDeletionJobData>,
+    private readonly legacy: LegacyOwner,
   ) {}
 
   async listSessions(caller: Principal): Promise<SessionDto[]> {
@@ -114,9 +117,17 @@ export class AccountService {
   /**
    * Deletes the account: the job that deletes its data is queued first (a 503 then changes
    * nothing), then the account goes (its email is free at once) and every session and token
-   * of it ends on every process. The worker deletes the rest.
+   * of it ends on every process. The worker deletes the rest. LEGACY_OWNER's account is the
+   * operator's: deleting it would free its email and take the todos without an owner with it.
+   * Known by its email, read now: a process that remembers it as not made yet still refuses.
    */
   async deleteAccount(caller: Principal): Promise<void> {
+    const account = await this.users.findById(caller.id);
+    if (account && this.legacy.reserves(account.email)) {
+      throw new ForbiddenException(
+        "the LEGACY_OWNER account is the operator's: it cannot be deleted through the API",
+      );
+    }
     await addJob(
       this.deletions,
       DELETE_ACCOUNT_JOB,

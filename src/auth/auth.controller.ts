@@ -30,7 +30,10 @@ export class AuthController {
   @BodyTypes('application/json')
   @ApiOperation({ operationId: 'register', summary: 'Create an account' })
   @ApiCreatedResponse({ type: AccountDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The email has an account.' })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'The email has an account, or is reserved for the operator (LEGACY_OWNER).',
+  })
   @ApiTooManyRequestsResponse({
     type: ErrorResponseDto,
     description: 'Too many registrations from this address.',

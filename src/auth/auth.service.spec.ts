@@ -7,6 +7,7 @@ import { ALICE } from '../testing/owners.js';
 import { strictFake } from '../testing/strict-fake.js';
 import { AuthService } from './auth.service.js';
 import type { Authenticator } from './authenticator.js';
+import { LegacyOwner } from './legacy-owner.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { Principal } from './owner.js';
 import type { PasswordHasher } from './password-hasher.js';
@@ -48,7 +49,17 @@ function setup(
   const passwords = strictFake<PasswordHasher>('passwords', fakes.passwords);
   const throttle = strictFake<LoginThrottle>('throttle', fakes.throttle);
   const authenticator = strictFake<Authenticator>('authenticator', fakes.authenticator);
-  const service = new AuthService(users, sessions, passwords, throttle, authenticator, config);
+  // The real LegacyOwner: register asks it only whether the email is reserved (no I/O).
+  const legacy = new LegacyOwner(config, users);
+  const service = new AuthService(
+    users,
+    sessions,
+    passwords,
+    throttle,
+    authenticator,
+    config,
+    legacy,
+  );
   return { service, users, sessions, passwords, throttle, authenticator };
 }
 
@@ -118,6 +129,41 @@ describe('AuthService', () => {
       await expect(
         service.register({ email: EMAIL, password: PASSWORD }, ADDRESS),
       ).rejects.toBeInstanceOf(ConflictException);
+    });
+
+    it("is the same 409 for LEGACY_OWNER's email, in any case, after the same hashing, and creates nothing", async () => {
+      const taken = setup({
+        users: { create: () => Promise.resolve(null) },
+        passwords: hasher,
+        throttle: open,
+      });
+      const takenError = await taken.service
+        .register({ email: EMAIL, password: PASSWORD }, ADDRESS)
+        .catch((error: unknown) => error);
+      for (const email of ['legacy@example.com', ' Legacy@EXAMPLE.com ']) {
+        const { service, users, passwords } = setup(
+          { passwords: hasher, throttle: open },
+          loadConfig({ LEGACY_OWNER: 'legacy@example.com' }),
+        );
+        const error = await service
+          .register({ email, password: PASSWORD }, ADDRESS)
+          .catch((thrown: unknown) => thrown);
+        expect(error).toBeInstanceOf(ConflictException);
+        expect((error as ConflictException).getResponse()).toEqual(
+          (takenError as ConflictException).getResponse(),
+        );
+        expect(passwords.calls).toEqual([{ method: 'hash', args: [PASSWORD] }]);
+        expect(users.calls).toEqual([]); // the strict fake has no create: none was tried
+      }
+    });
+
+    it('registers any other email while LEGACY_OWNER is set', async () => {
+      const { service, users } = setup(
+        { users: { create: () => Promise.resolve(account) }, passwords: hasher, throttle: open },
+        loadConfig({ LEGACY_OWNER: 'legacy@example.com' }),
+      );
+      await service.register({ email: EMAIL, password: PASSWORD }, ADDRESS);
+      expect(users.calls).toEqual([{ method: 'create', args: [EMAIL, HASHED] }]);
     });
 
     it('past the limit of the address, neither hashes nor creates', async () => {

@@ -3,6 +3,7 @@ import { AppConfig } from '../config/configuration.js';
 import type { AccountDto, SessionTokenDto } from './dto/account.dto.js';
 import type { CredentialsDto } from './dto/credentials.dto.js';
 import { Authenticator } from './authenticator.js';
+import { LegacyOwner } from './legacy-owner.js';
 import { LoginThrottle } from './login-throttle.js';
 import type { Principal } from './owner.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -13,6 +14,8 @@ import { DAY_MS } from '../common/time.js';
 
 /** One answer for an unknown email and a wrong password: neither tells which it was. */
 const BAD_CREDENTIALS = 'the email or the password is wrong';
+/** One answer for a registered email and LEGACY_OWNER's: neither tells which it was. */
+const EMAIL_TAKEN = 'an account with this email exists';
 
 @Injectable()
 export class AuthService {
@@ -23,13 +26,19 @@ export class AuthService {
     private readonly throttle: LoginThrottle,
     private readonly authenticator: Authenticator,
     private readonly config: AppConfig,
+    private readonly legacy: LegacyOwner,
   ) {}
 
-  /** `address`: the client's, for the per-address limit on registrations. */
+  /**
+   * `address`: the client's, for the per-address limit on registrations. LEGACY_OWNER's
+   * email is the operator's to make (it would hold every todo without an owner): it gets a
+   * taken email's answer, after the same hashing, whether the operator has made it or not.
+   */
   async register({ email, password }: CredentialsDto, address: string): Promise<AccountDto> {
     await this.throttle.register(address);
-    const account = await this.users.create(email, await this.passwords.hash(password));
-    if (!account) throw new ConflictException('an account with this email exists');
+    const hash = await this.passwords.hash(password);
+    const account = this.legacy.reserves(email) ? null : await this.users.create(email, hash);
+    if (!account) throw new ConflictException(EMAIL_TAKEN);
     return accountDto(account);
   }
 

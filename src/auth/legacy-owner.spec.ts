@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { loadConfig } from '../config/configuration.js';
 import { ALICE, LEGACY } from '../testing/owners.js';
@@ -16,7 +17,7 @@ const legacyAccount: Account = {
 /** LegacyOwner with LEGACY_OWNER set to EMAIL, over users that find `found` for it. */
 function setup(found: Account | null = legacyAccount) {
   const users = strictFake<UsersRepository>('users', {
-    findByEmail: () => Promise.resolve(found),
+    findLegacyOwner: () => Promise.resolve(found),
   });
   return { legacy: new LegacyOwner(loadConfig({ LEGACY_OWNER: EMAIL }), users), users };
 }
@@ -38,10 +39,18 @@ describe('LegacyOwner', () => {
   });
 
   describe('with LEGACY_OWNER set', () => {
-    it('names the account of that email', async () => {
+    it('reserves its email, in any case, and no other', () => {
+      const { legacy } = setup();
+      expect(legacy.reserves(EMAIL)).toBe(true);
+      expect(legacy.reserves(' Legacy@Example.COM ')).toBe(true);
+      expect(legacy.reserves('legacy@example.org')).toBe(false);
+      expect(new LegacyOwner(loadConfig({}), strictFake('users')).reserves(EMAIL)).toBe(false);
+    });
+
+    it('names the account of that email that the operator made (marked)', async () => {
       const { legacy, users } = setup();
       expect(await legacy.id()).toBe(LEGACY.id);
-      expect(users.calls).toEqual([{ method: 'findByEmail', args: [EMAIL] }]);
+      expect(users.calls).toEqual([{ method: 'findLegacyOwner', args: [EMAIL] }]);
     });
 
     it('remembers it for 30 s, then reads it again', async () => {
@@ -50,30 +59,39 @@ describe('LegacyOwner', () => {
       jest.advanceTimersByTime(29_999);
       expect(await legacy.id()).toBe(LEGACY.id);
       expect(await legacy.is(LEGACY.id)).toBe(true);
-      expect(users.mocks.findByEmail).toHaveBeenCalledTimes(1);
+      expect(users.mocks.findLegacyOwner).toHaveBeenCalledTimes(1);
 
       jest.advanceTimersByTime(1);
       expect(await legacy.id()).toBe(LEGACY.id);
-      expect(users.mocks.findByEmail).toHaveBeenCalledTimes(2);
+      expect(users.mocks.findLegacyOwner).toHaveBeenCalledTimes(2);
     });
 
     it('is() holds for its account only', async () => {
       const { legacy, users } = setup();
       expect(await legacy.is(LEGACY.id)).toBe(true);
       expect(await legacy.is(ALICE.id)).toBe(false);
-      expect(users.mocks.findByEmail).toHaveBeenCalledTimes(1);
+      expect(users.mocks.findLegacyOwner).toHaveBeenCalledTimes(1);
     });
 
-    it('names no account while the email is unregistered, and finds it once registered', async () => {
+    it('names no account until the operator makes it (warning once), and finds it once made', async () => {
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
       const { legacy, users } = setup(null);
       expect(await legacy.id()).toBeUndefined();
+      jest.advanceTimersByTime(30_000);
+      expect(await legacy.id()).toBeUndefined();
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0][0]).toMatch(/legacy-account command/);
+      warn.mockRestore();
+      users.mocks.findLegacyOwner.mockClear();
+      jest.advanceTimersByTime(30_000);
+      expect(await legacy.id()).toBeUndefined();
       expect(await legacy.is(LEGACY.id)).toBe(false);
-      expect(users.mocks.findByEmail).toHaveBeenCalledTimes(1); // the absence is remembered too
+      expect(users.mocks.findLegacyOwner).toHaveBeenCalledTimes(1); // the absence is remembered too
 
-      users.mocks.findByEmail.mockImplementation(() => Promise.resolve(legacyAccount));
+      users.mocks.findLegacyOwner.mockImplementation(() => Promise.resolve(legacyAccount));
       jest.advanceTimersByTime(30_000);
       expect(await legacy.id()).toBe(LEGACY.id);
-      expect(users.mocks.findByEmail).toHaveBeenCalledTimes(2);
+      expect(users.mocks.findLegacyOwner).toHaveBeenCalledTimes(2);
     });
   });
 });

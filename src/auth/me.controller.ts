@@ -4,6 +4,7 @@ import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -67,6 +68,11 @@ export class MeController {
       'registered again; its todos, exports and jobs are deleted in the background.',
   })
   @ApiAcceptedResponse({ description: 'Deleted; its data goes in the background.' })
+  @ApiForbiddenResponse({
+    type: ErrorResponseDto,
+    description:
+      "A personal access token (this route takes a session token only), or the LEGACY_OWNER account: the operator's, never deleted through the API.",
+  })
   @ApiServiceUnavailableResponse({
     type: ErrorResponseDto,
     description: 'The job queue (Redis) is unavailable: nothing was deleted.',

@@ -17,6 +17,14 @@ export class User {
 
   @Prop({ type: Date, required: true })
   created_at!: Date;
+
+  /**
+   * Set by the operator's `legacy-account` command only: LEGACY_OWNER names an account only
+   * when it carries this mark, so one registered with that email through the API (before
+   * LEGACY_OWNER was set) never holds the todos without an owner.
+   */
+  @Prop({ type: Boolean })
+  legacy_owner?: boolean;
 }
 
 export type UserRecord = User & { _id: Types.ObjectId };

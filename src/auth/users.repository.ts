@@ -17,14 +17,18 @@ export const emailKeyOf = (email: string): string => email.trim().toLowerCase();
 export class UsersRepository {
   constructor(@InjectModel(User.name) private readonly users: Model<User>) {}
 
-  /** The new account; `null` when the email is taken (the unique index decides, not a read). */
-  async create(email: string, passwordHash: string): Promise<Account | null> {
+  /**
+   * The new account; `null` when the email is taken (the unique index decides, not a read).
+   * `legacyOwner`: the operator's LEGACY_OWNER account, made by its command only.
+   */
+  async create(email: string, passwordHash: string, legacyOwner = false): Promise<Account | null> {
     const user = {
       _id: new Types.ObjectId(),
       email: email.trim(),
       email_key: emailKeyOf(email),
       password_hash: passwordHash,
       created_at: new Date(),
+      ...(legacyOwner ? { legacy_owner: true } : {}),
     };
     try {
       await this.users.collection.insertOne(user);
@@ -53,6 +57,24 @@ export class UsersRepository {
       .exec();
   }
 
+  /** The account of this email with its hash and mark, for the operator's LEGACY_OWNER command. */
+  markedCredentialsOf(
+    email: string,
+  ): Promise<{ _id: Types.ObjectId; password_hash: string; legacy_owner?: boolean } | null> {
+    return this.users
+      .findOne({ email_key: emailKeyOf(email) }, { password_hash: 1, legacy_owner: 1 })
+      .lean<{ _id: Types.ObjectId; password_hash: string; legacy_owner?: boolean }>()
+      .exec();
+  }
+
+  /** Marks the account as the operator's LEGACY_OWNER one; whether it was there. */
+  async markLegacyOwner(id: string): Promise<boolean> {
+    const result = await this.users
+      .updateOne({ _id: new Types.ObjectId(id) }, { $set: { legacy_owner: true } })
+      .exec();
+    return result.matchedCount > 0;
+  }
+
   /** Whether the account was there to change. */
   async setPasswordHash(id: string, passwordHash: string): Promise<boolean> {
     const result = await this.users
@@ -69,6 +91,14 @@ export class UsersRepository {
 
   findById(id: string): Promise<Account | null> {
     return this.users.findById(id, ACCOUNT_FIELDS).lean<Account>().exec();
+  }
+
+  /** The account of this email if the operator's command marked it as LEGACY_OWNER's. */
+  findLegacyOwner(email: string): Promise<Account | null> {
+    return this.users
+      .findOne({ email_key: emailKeyOf(email), legacy_owner: true }, ACCOUNT_FIELDS)
+      .lean<Account>()
+      .exec();
   }
 
   findByEmail(email: string): Promise<Account | null> {

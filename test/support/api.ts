@@ -100,7 +100,7 @@ export async function startApi(
     await cache.invalidate();
   };
   await reset();
-  const token = await adoptDefaultAccount(database, url);
+  const token = await adoptDefaultAccount(database, url, { ...isolatedStores(database), ...env });
   return {
     app,
     url,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { runEntrypoint } from './process.js';
 
 /** Registrations per hour the test servers allow one address: tests register many accounts. */
 export const TEST_REGISTRATIONS = '100000';
@@ -12,22 +13,61 @@ export const freshEmail = (label = 'owner') =>
 /** `Authorization` for a bearer token. */
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
+const JSON_TYPE = { 'content-type': 'application/json' };
+
 /** Registers an account on the API at `url` (unless it exists) and logs in; its session token. */
 export async function signIn(url: string, email = freshEmail()): Promise<string> {
   const credentials = JSON.stringify({ email, password: PASSWORD });
-  const headers = { 'content-type': 'application/json' };
   const registered = await fetch(`${url}/auth/register`, {
     method: 'POST',
-    headers,
+    headers: JSON_TYPE,
     body: credentials,
   });
   if (registered.status !== 201 && registered.status !== 409) {
     throw new Error(`register answered ${registered.status}: ${await registered.text()}`);
   }
-  const login = await fetch(`${url}/auth/login`, { method: 'POST', headers, body: credentials });
+  return logIn(url, email);
+}
+
+/** Logs in to an existing account; its session token. */
+export async function logIn(url: string, email: string, password = PASSWORD): Promise<string> {
+  const credentials = JSON.stringify({ email, password });
+  const login = await fetch(`${url}/auth/login`, {
+    method: 'POST',
+    headers: JSON_TYPE,
+    body: credentials,
+  });
   if (login.status !== 200)
     throw new Error(`login answered ${login.status}: ${await login.text()}`);
   return ((await login.json()) as { token: string }).token;
+}
+
+/**
+ * Runs the operator's command that makes LEGACY_OWNER's account (`dist/legacy-account.js`)
+ * with `env` (the API's stores and LEGACY_OWNER), the password in its variable; its output.
+ */
+export async function makeLegacyAccount(
+  env: Record<string, string>,
+  password = PASSWORD,
+): Promise<string> {
+  const command = runEntrypoint('legacy-account', { ...env, LEGACY_OWNER_PASSWORD: password });
+  const exit = await command.exited;
+  if (exit.code !== 0) throw new Error(`legacy-account exited ${exit.code}: ${command.output()}`);
+  return command.stdout();
+}
+
+/**
+ * The API refuses to register LEGACY_OWNER's email: the operator's command makes the account
+ * (`env` as for `makeLegacyAccount`), then it logs in as anyone does; its session token.
+ */
+export async function signInAsLegacyOwner(
+  url: string,
+  env: Record<string, string>,
+): Promise<string> {
+  const email = env.LEGACY_OWNER;
+  if (email === undefined) throw new Error('signInAsLegacyOwner needs LEGACY_OWNER in env');
+  await makeLegacyAccount(env);
+  return logIn(url, email);
 }
 
 /**
@@ -45,12 +85,24 @@ export const defaultEmailOf = (database: string) =>
   `default-${database.replace(/[^a-z0-9]/gi, '-')}@example.com`;
 const tokensByUrl = new Map<string, string>();
 
-export async function adoptDefaultAccount(database: string, url: string): Promise<string> {
+/**
+ * `env`: the API's stores and settings. When its LEGACY_OWNER is the default account, that
+ * account is made by the operator's command, as the API refuses to register it.
+ */
+export async function adoptDefaultAccount(
+  database: string,
+  url: string,
+  env: Record<string, string> = {},
+): Promise<string> {
   let token = tokensByDatabase.get(database);
   // A test that dropped the database dropped the account with it: sign in again.
   if (token !== undefined && !(await stillValid(url, await token))) token = undefined;
   if (token === undefined) {
-    token = signIn(url, defaultEmailOf(database));
+    const email = defaultEmailOf(database);
+    token =
+      env.LEGACY_OWNER?.toLowerCase() === email.toLowerCase()
+        ? signInAsLegacyOwner(url, env)
+        : signIn(url, email);
     tokensByDatabase.set(database, token);
   }
   tokensByUrl.set(url, await token);

@@ -34,7 +34,7 @@ export async function spawnApi(
   await process.waitForHttp(`${url}/health/live`);
   // Readiness too: the account is registered through this process, on its database.
   await process.waitForHttp(`${url}/health/ready`);
-  const token = await adoptDefaultAccount(database, url);
+  const token = await adoptDefaultAccount(database, url, { ...isolatedStores(database), ...env });
   return {
     process,
     url,
