@@ -10,6 +10,7 @@ import { ALICE, LEGACY } from '../testing/owners.js';
 import { strictFake } from '../testing/strict-fake.js';
 import { Public, RequiresScope, TokenOrLegacyOwner } from './access.decorator.js';
 import { AuthGuard } from './auth.guard.js';
+import type { SessionsRepository } from './sessions.repository.js';
 import type { LegacyOwner } from './legacy-owner.js';
 import type { Principal } from './owner.js';
 import { ALL_SCOPES } from './scopes.js';
@@ -77,7 +78,8 @@ function fakeContext<T>(
 const legacyOwner = (id: string | undefined) =>
   strictFake<LegacyOwner>('legacy', { id: () => Promise.resolve(id) });
 
-const guardWith = (legacy: LegacyOwner) => new AuthGuard(new Reflector(), legacy);
+const guardWith = (legacy: LegacyOwner, sessions = strictFake<SessionsRepository>('sessions')) =>
+  new AuthGuard(new Reflector(), legacy, sessions);
 
 const NO_TOKEN = 'a bearer token is required';
 const INVALID_TOKEN = 'the bearer token is invalid or has ended';

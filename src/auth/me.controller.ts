@@ -4,22 +4,27 @@ import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiServiceUnavailableResponse,
   ApiTags,
-  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ApiPathParam, OBJECT_ID_PATTERN } from '../common/api-path-param.decorator.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { ParseObjectIdPipe } from '../common/parse-object-id.pipe.js';
 import { BodyTypes } from '../http/body-types.guard.js';
-import { ApiBearer, ApiSessionOnly, CurrentOwner } from './access.decorator.js';
+import {
+  ApiBearer,
+  ApiEndToldEverywhere,
+  ApiPasswordThrottled,
+  ApiSessionOnly,
+  CurrentOwner,
+} from './access.decorator.js';
 import { AccountService } from './account.service.js';
-import { RETRY_AFTER_HEADER } from '../openapi/response-headers.js';
 import { AuthService } from './auth.service.js';
 import { AccountDto } from './dto/account.dto.js';
 import {
@@ -63,10 +68,17 @@ export class MeController {
     operationId: 'deleteAccount',
     summary: 'Delete the account',
     description:
-      'Every session and token of the account is refused at once, and its email can be ' +
-      'registered again; its todos, exports and jobs are deleted in the background.',
+      'Takes a session signed in within the last 10 minutes. Every session and token of the ' +
+      'account is refused at once, and its email can be registered again; its todos, ' +
+      'exports and jobs are deleted in the background.',
   })
   @ApiAcceptedResponse({ description: 'Deleted; its data goes in the background.' })
+  @ApiForbiddenResponse({
+    type: ErrorResponseDto,
+    description:
+      'A personal access token, or a session signed in over 10 minutes ago: sign in again ' +
+      'and send the new session token.',
+  })
   @ApiServiceUnavailableResponse({
     type: ErrorResponseDto,
     description: 'The job queue (Redis) is unavailable: nothing was deleted.',
@@ -95,6 +107,7 @@ export class MeController {
   @ApiNoContentResponse({ description: 'Ended.' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Malformed id.' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such session of yours.' })
+  @ApiEndToldEverywhere()
   endSession(
     @CurrentOwner() caller: Principal,
     @Param('id', ParseObjectIdPipe) id: string,
@@ -115,11 +128,8 @@ export class MeController {
     type: ErrorResponseDto,
     description: 'Invalid input, or current_password is wrong.',
   })
-  @ApiTooManyRequestsResponse({
-    type: ErrorResponseDto,
-    description: 'Too many wrong passwords for this account or from this address.',
-    headers: RETRY_AFTER_HEADER,
-  })
+  @ApiPasswordThrottled()
+  @ApiEndToldEverywhere()
   changePassword(
     @CurrentOwner() caller: Principal,
     @Body() body: PasswordChangeDto,
@@ -138,16 +148,25 @@ export class MeController {
     type: CreatedTokenDto,
     description: 'The token; its secret is shown only in this answer.',
   })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid input.' })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'Invalid input, or the password is wrong.',
+  })
   @ApiConflictResponse({
     type: ErrorResponseDto,
     description: 'The account already holds its most live tokens (100): delete one first.',
   })
+  @ApiPasswordThrottled()
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponseDto,
+    description: 'Redis, which keeps the cap under concurrent requests, is unavailable.',
+  })
   createToken(
     @CurrentOwner() caller: Principal,
     @Body() body: CreateTokenDto,
+    @Ip() address: string,
   ): Promise<CreatedTokenDto> {
-    return this.account.createToken(caller, body);
+    return this.account.createToken(caller, body, address);
   }
 
   @Get('tokens')
@@ -170,6 +189,7 @@ export class MeController {
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Malformed id.' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such token of yours.' })
+  @ApiEndToldEverywhere()
   deleteToken(
     @CurrentOwner() caller: Principal,
     @Param('id', ParseObjectIdPipe) id: string,

@@ -47,6 +47,13 @@ export class Session {
    */
   @Prop({ type: Date, required: true })
   ends_at!: Date;
+
+  /**
+   * Set when a logout, an end or a password change ended it, until every API process has been
+   * told (its Redis entry blocked): the record stays for that, refused, so a retry can finish.
+   */
+  @Prop({ type: Date })
+  ended_at?: Date;
 }
 
 export type SessionRecord = Session & { _id: Types.ObjectId };

@@ -2,47 +2,26 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, trusted, Types } from 'mongoose';
 import type { CredentialKind } from './bearer-token.js';
-import { ALL_SCOPES, type Scope } from './scopes.js';
-import { Session, type SessionRecord } from './session.schema.js';
+import {
+  ENDING_KEPT_MS,
+  LISTED,
+  ofKind,
+  ownedLive,
+  selected,
+  type CredentialRecord,
+  type EndedFilter,
+  type EndingCredential,
+  type LiveSession,
+  type NewCredential,
+} from './credential-filters.js';
+import { ALL_SCOPES } from './scopes.js';
+import { Session } from './session.schema.js';
 
-/** What a request needs of a live credential. Times in epoch milliseconds. */
-export interface LiveSession {
-  ownerId: string;
-  kind: CredentialKind;
-  scopes: readonly Scope[];
-  endsAt: number;
-  expiresAt: number;
-  lastUsedAt: number;
-}
-
-/** A credential as its owner sees it listed: never its hash. */
-export type CredentialRecord = Pick<
-  SessionRecord,
-  '_id' | 'name' | 'scopes' | 'created_at' | 'last_used_at' | 'expires_at'
->;
-
-export interface NewCredential {
-  kind: CredentialKind;
-  hash: string;
-  ownerId: string;
-  expiresAt: Date;
-  endsAt: Date;
-  /** When it is made (default: now): the moment its expiry was counted from. */
-  createdAt?: Date;
-  /** A token's. */
-  name?: string;
-  scopes?: Scope[];
-}
-
-const LISTED = { name: 1, scopes: 1, created_at: 1, last_used_at: 1, expires_at: 1 } as const;
-
-/** Sessions made before tokens existed have no `kind`: they are sessions. */
-const ofKind = (kind: CredentialKind): { kind: 'token' | { $ne: 'token' } } =>
-  kind === 'token' ? { kind } : { kind: trusted({ $ne: 'token' as const }) };
+export type { CredentialRecord, LiveSession, NewCredential } from './credential-filters.js';
 
 /**
- * The one writer of the `sessions` collection: sessions and personal access tokens. Methods
- * that end credentials return their hashes, so the caller can block their Redis entries.
+ * The one writer of the `sessions` collection: sessions and personal access tokens. An end
+ * is marked first and the record removed once every process was told (`AccessTokens`).
  * Operators are marked trusted for sanitizeFilter.
  */
 @Injectable()
@@ -106,13 +85,7 @@ export class SessionsRepository {
 
   /** How many live tokens the owner has. */
   countLiveTokens(ownerId: string): Promise<number> {
-    return this.sessions
-      .countDocuments({
-        owner_id: new Types.ObjectId(ownerId),
-        ...ofKind('token'),
-        ends_at: trusted({ $gt: new Date() }),
-      })
-      .exec();
+    return this.sessions.countDocuments({ ...ownedLive(ownerId), ...ofKind('token') }).exec();
   }
 
   /**
@@ -129,31 +102,89 @@ export class SessionsRepository {
     return result.modifiedCount > 0;
   }
 
-  /** Deletes the credentials that have ended (the maintenance job); how many. */
+  /**
+   * Deletes the credentials that have ended (the maintenance job); how many. An end not yet
+   * told to every process is kept for a day, so a retry of it still finds it.
+   */
   async removeEnded(): Promise<number> {
+    const now = Date.now();
     const result = await this.sessions
-      .deleteMany({ ends_at: trusted({ $lte: new Date() }) })
+      .deleteMany({
+        ends_at: trusted({ $lte: new Date(now) }),
+        $or: trusted([
+          { ended_at: { $exists: false } },
+          { ended_at: { $lte: new Date(now - ENDING_KEPT_MS) } },
+        ]),
+      })
       .exec();
     return result.deletedCount;
   }
 
-  /** Ends the credential of this hash; whether there was one. */
-  async remove(hash: string): Promise<boolean> {
-    return (await this.sessions.deleteOne({ token_hash: hash }).exec()).deletedCount > 0;
+  /**
+   * Ends the credentials `filter` selects in MongoDB, keeping each as a record of an end not
+   * yet told to every process (`ended_at`) until `removeIds`; how many it ended now.
+   */
+  async markEnded(filter: EndedFilter): Promise<number> {
+    const now = new Date();
+    const result = await this.sessions
+      .updateMany(
+        { ...selected(filter), ended_at: trusted({ $exists: false }) },
+        { $set: { ends_at: now, ended_at: now } },
+      )
+      .exec();
+    return result.modifiedCount;
   }
 
-  /** Ends the owner's credential of this kind and id; its hash, `undefined` when it has none. */
-  async removeOne(ownerId: string, kind: CredentialKind, id: string): Promise<string | undefined> {
-    // No projection: FerretDB 1.24 refuses one on findAndModify ("fields" not implemented).
-    const removed = await this.sessions
-      .findOneAndDelete({
-        _id: new Types.ObjectId(id),
-        owner_id: new Types.ObjectId(ownerId),
-        ...ofKind(kind),
-      })
+  /** Whether the owner has a credential of this kind and id whose end is not yet told. */
+  async isEnding(filter: EndedFilter): Promise<boolean> {
+    const found = await this.sessions
+      .exists({ ...selected(filter), ended_at: trusted({ $exists: true }) })
+      .exec();
+    return found !== null;
+  }
+
+  /** The owner of the session with this hash whose end is not yet told; `undefined` if none. */
+  async endingOwnerOf(hash: string): Promise<string | undefined> {
+    const found = await this.sessions
+      .findOne({ token_hash: hash, ended_at: trusted({ $exists: true }) }, { owner_id: 1 })
       .lean()
       .exec();
-    return removed?.token_hash;
+    return found?.owner_id.toHexString();
+  }
+
+  /** The owner's credentials ended but not yet told to every process. */
+  ending(ownerId: string): Promise<EndingCredential[]> {
+    return this.sessions
+      .find(
+        { owner_id: new Types.ObjectId(ownerId), ended_at: trusted({ $exists: true }) },
+        { token_hash: 1, ended_at: 1 },
+      )
+      .lean<EndingCredential[]>()
+      .exec();
+  }
+
+  async removeIds(ids: readonly Types.ObjectId[]): Promise<void> {
+    if (ids.length > 0) await this.sessions.deleteMany({ _id: trusted({ $in: ids }) }).exec();
+  }
+
+  /** The owner's live sessions past the newest `keep`, oldest last. */
+  async sessionsPast(ownerId: string, keep: number): Promise<Types.ObjectId[]> {
+    const found = await this.sessions
+      .find({ ...ownedLive(ownerId), ...ofKind('session') }, { _id: 1 })
+      .sort({ created_at: -1, _id: -1 })
+      .skip(keep)
+      .lean()
+      .exec();
+    return found.map((session) => session._id);
+  }
+
+  /** When the credential of this hash was made (a session: its sign-in); `undefined` if none. */
+  async createdAtOf(hash: string): Promise<Date | undefined> {
+    const found = await this.sessions
+      .findOne({ token_hash: hash }, { created_at: 1 })
+      .lean()
+      .exec();
+    return found?.created_at;
   }
 
   /**

@@ -129,6 +129,11 @@ const envSchema = z.object({
     .min(1 / 60)
     .max(1_440)
     .default(15),
+  // Credential limits (issue 27): the lockout per (email, address), a ceiling per email.
+  /** Failed logins for one email from all addresses together (distributed guessing). */
+  LOGIN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  /** Live sessions per account; a login past it ends the oldest. */
+  SESSIONS_MAX: z.coerce.number().int().min(1).max(10_000).default(50),
   /** Accounts one client address may register per hour. */
   REGISTER_MAX_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
   /**
@@ -194,6 +199,8 @@ const configSchema = envSchema
     loginMaxFailuresPerAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS,
     loginWindowMinutes: env.LOGIN_WINDOW_MINUTES,
     registerMaxPerHour: env.REGISTER_MAX_PER_HOUR,
+    loginMaxFailuresPerEmail: env.LOGIN_MAX_FAILURES_PER_EMAIL,
+    sessionsMax: env.SESSIONS_MAX,
     legacyOwner: env.LEGACY_OWNER,
     admin:
       env.ADMIN_USER !== undefined && env.ADMIN_PASSWORD !== undefined
