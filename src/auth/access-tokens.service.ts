@@ -21,8 +21,9 @@ const ENTRY_OUTLIVED_MS = 2 * SESSION_ENTRY_MS;
 /**
  * Personal access tokens, and ending credentials of either kind. An end is marked in MongoDB
  * (refused from then on by any process reading it), then each Redis entry is blocked, so every
- * API process refuses it from the next request on; only then is its record removed. An end
- * not yet told is finished by the next end of the account, or by the retry of its request.
+ * API process refuses it from the next request on; only then is it recorded told. An end not
+ * yet told is finished by the next end of the account, or by the retry (or a repeat) of its
+ * request, which answers as the first would have: the record of the end stays for a day.
  */
 @Injectable()
 export class AccessTokens {
@@ -65,7 +66,7 @@ export class AccessTokens {
    */
   async end(ownerId: string, kind: CredentialKind, id: string): Promise<boolean> {
     const filter = { ownerId, kind, id };
-    if (!(await this.sessions.markEnded(filter)) && !(await this.sessions.isEnding(filter))) {
+    if (!(await this.sessions.markEnded(filter)) && !(await this.sessions.wasEnded(filter))) {
       return false;
     }
     await this.tellEnds(ownerId);
@@ -87,12 +88,12 @@ export class AccessTokens {
   }
 
   /**
-   * Blocks the Redis entries of the owner's ended credentials, then forgets them: from then
-   * on every process refuses them. When Redis cannot be told, the ends stand in MongoDB and a
-   * 503 asks for a retry, unless they are older than any Redis entry could live.
+   * Blocks the Redis entries of the owner's ended credentials not yet told, and records them
+   * told: from then on every process refuses them. When Redis cannot be told, the ends stand
+   * in MongoDB and a 503 asks for a retry, unless they are older than any Redis entry lives.
    */
   async tellEnds(ownerId: string): Promise<void> {
-    const ending = await this.sessions.ending(ownerId);
+    const ending = await this.sessions.untold(ownerId);
     if (ending.length === 0) return;
     const told = await blockCredentials(
       this.cache,
@@ -100,7 +101,7 @@ export class AccessTokens {
     );
     const outlived = Date.now() - ENTRY_OUTLIVED_MS;
     const done = told ? ending : ending.filter((one) => one.ended_at.getTime() < outlived);
-    await this.sessions.removeIds(done.map((credential) => credential._id));
+    await this.sessions.markTold(done.map((credential) => credential._id));
     if (done.length < ending.length) throw new ServiceUnavailableException(NOT_TOLD);
   }
 

@@ -21,8 +21,8 @@ export const ACCESS = 'todo-service:access';
 
 /**
  * `public`: anyone (health, metrics, register, login). `legacy`: a token, or LEGACY_OWNER
- * without one. `ending`: a token, or a session token whose end is not yet told to every
- * process (logout's retry, `AccessTokens.tellEnds`).
+ * without one. `ending`: a token, or a session token a request ended, so the retry of a
+ * logout answered 503 (`AccessTokens.tellEnds`) can finish it.
  */
 export type Access = 'public' | 'legacy' | 'ending';
 
@@ -35,7 +35,7 @@ export const Public = () => SetMetadata(ACCESS, 'public' satisfies Access);
  */
 export const TokenOrLegacyOwner = () => SetMetadata(ACCESS, 'legacy' satisfies Access);
 
-/** A valid token, or a session token whose end is still being told: for logout's retry. */
+/** A valid token, or a session token a request ended: for the retry of a logout. */
 export const SessionOrEnding = () => SetMetadata(ACCESS, 'ending' satisfies Access);
 
 /** Metadata key of the scope a route needs; a closed route without it takes sessions only. */

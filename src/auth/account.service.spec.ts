@@ -98,7 +98,11 @@ describe('AccountService', () => {
       expect(await service.createToken(caller, request, ADDRESS)).toBe(issued);
       expect(throttle.mocks.attempt).toHaveBeenCalledWith('ada@example.com', ADDRESS);
       expect(succeeded).toHaveBeenCalledTimes(1);
-      expect(locks.mocks.holding).toHaveBeenCalledWith(`tokens:${ALICE.id}`, expect.any(Function));
+      expect(locks.mocks.holding).toHaveBeenCalledWith(
+        `tokens:${ALICE.id}`,
+        expect.any(Function),
+        10_000,
+      );
       expect(tokens.mocks.issue).toHaveBeenCalledWith(ALICE.id, 'ci', ['todos:read'], 90);
       await service.createToken(caller, { ...request, expires_in_days: 7 }, ADDRESS);
       expect(tokens.mocks.issue).toHaveBeenLastCalledWith(ALICE.id, 'ci', ['todos:read'], 7);

@@ -36,6 +36,12 @@ import { UsersRepository } from './users.repository.js';
 /** Live tokens an account may hold: enough for any team's scripts, not a store of secrets. */
 export const MAX_TOKENS = 100;
 
+/**
+ * How long a token's creation waits for the account's lock: each holder counts and inserts
+ * (two MongoDB round trips), so a burst of a few dozen is served, not refused.
+ */
+const TOKEN_LOCK_WAIT_MS = 10_000;
+
 /** How recently a session must have signed in to delete the account. */
 export const RECENT_SIGN_IN_MS = 10 * 60_000;
 
@@ -108,15 +114,16 @@ export class AccountService {
     address: string,
   ): Promise<CreatedTokenDto> {
     await this.checkPassword(caller, password, 'password', address);
-    return this.locks.holding(`tokens:${caller.id}`, async () => {
-      // A 409: the request is valid, the account's state refuses it until a token is deleted.
-      if ((await this.sessions.countLiveTokens(caller.id)) >= MAX_TOKENS) {
-        throw new ConflictException(
-          `an account holds at most ${MAX_TOKENS} tokens: delete one first`,
-        );
-      }
+    // A 409: the request is valid, the account's state refuses it until a token is deleted.
+    const full = () =>
+      new ConflictException(`an account holds at most ${MAX_TOKENS} tokens: delete one first`);
+    // Counted outside the lock first: a full account's requests need not queue for it.
+    if ((await this.sessions.countLiveTokens(caller.id)) >= MAX_TOKENS) throw full();
+    const create = async () => {
+      if ((await this.sessions.countLiveTokens(caller.id)) >= MAX_TOKENS) throw full();
       return this.tokens.issue(caller.id, name, scopes, expires_in_days);
-    });
+    };
+    return this.locks.holding(`tokens:${caller.id}`, create, TOKEN_LOCK_WAIT_MS);
   }
 
   listTokens(caller: Principal): Promise<TokenDto[]> {

@@ -61,14 +61,14 @@ export class AuthGuard implements CanActivate {
   }
 
   /**
-   * A session token whose end MongoDB holds but not every process was told of: its owner may
-   * retry the logout (the token proves it), and nothing else.
+   * A session token a request ended (its end recorded, told to every process or not yet): its
+   * holder may retry or repeat the logout (the token proves it), and nothing else.
    */
   private async endingSession(request: FastifyRequest): Promise<boolean> {
     const token = bearerToken(request.headers.authorization);
     const read = token === undefined ? undefined : readToken(token);
     if (read?.kind !== 'session') return false;
-    if ((await this.sessions.endingOwnerOf(read.hash)) !== read.ownerId) return false;
+    if ((await this.sessions.endedOwnerOf(read.hash)) !== read.ownerId) return false;
     const credential = { kind: read.kind, hash: read.hash };
     request.principal = { id: read.ownerId, holdsOwnerless: false, credential, scopes: [] };
     return true;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppConfig } from '../config/configuration.js';
@@ -7,6 +7,14 @@ import { RetryLaterException } from '../common/retry-later.exception.js';
 import { DAY_MS } from '../common/time.js';
 import { RATE_LIMIT_REDIS } from '../redis/redis.module.js';
 import { emailKeyOf } from './users.repository.js';
+
+/**
+ * The throttle's deadline per Redis command. The rate limit's connection gives up after a
+ * quarter second and lets the request through; here a command that gives up is counted in
+ * this process's memory instead, where every process has a whole allowance of its own, so
+ * a loaded Redis must not send guesses there: a login waits a little longer instead.
+ */
+const STORE_TIMEOUT_MS = 1_000;
 
 /** A password check let through: `succeeded()` gives its attempt back. */
 export interface PasswordAttempt {
@@ -26,17 +34,21 @@ export interface PasswordAttempt {
  * addresses are keyed by hash where they are stored together.
  */
 @Injectable()
-export class LoginThrottle implements OnModuleInit {
+export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
   private readonly byPair: RateLimiterRedis;
   private readonly byAddress: RateLimiterRedis;
   private readonly byEmail: RateLimiterRedis;
   private readonly registrations: RateLimiterRedis;
   private readonly knownPrefix: string;
+  private readonly redis: Redis;
+  private readonly config: AppConfig;
 
-  constructor(
-    @Inject(RATE_LIMIT_REDIS) private readonly redis: Redis,
-    private readonly config: AppConfig,
-  ) {
+  constructor(@Inject(RATE_LIMIT_REDIS) shared: Redis, config: AppConfig) {
+    this.config = config;
+    // Its own connection, with its own deadline (STORE_TIMEOUT_MS).
+    this.redis = shared.duplicate({ lazyConnect: true, commandTimeout: STORE_TIMEOUT_MS });
+    this.redis.on('error', () => undefined); // reported by the readiness probe
+    const redis = this.redis;
     const limiter = (name: string, points: number, duration: number) =>
       new RateLimiterRedis({
         storeClient: redis,
@@ -55,8 +67,11 @@ export class LoginThrottle implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    // Shared with the rate limit, which connects it only when that is on.
-    if (this.redis.status === 'wait') this.redis.connect().catch(() => undefined);
+    this.redis.connect().catch(() => undefined);
+  }
+
+  onModuleDestroy(): void {
+    this.redis.disconnect();
   }
 
   /**

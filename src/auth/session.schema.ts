@@ -49,11 +49,15 @@ export class Session {
   ends_at!: Date;
 
   /**
-   * Set when a logout, an end or a password change ended it, until every API process has been
-   * told (its Redis entry blocked): the record stays for that, refused, so a retry can finish.
+   * When a logout, an end or a password change ended it. The record stays (refused) for a
+   * day, so the retry of that request, or a repeat, still finds what it ended.
    */
   @Prop({ type: Date })
   ended_at?: Date;
+
+  /** When every API process was told of the end (its Redis entry blocked); unset until then. */
+  @Prop({ type: Date })
+  told_at?: Date;
 }
 
 export type SessionRecord = Session & { _id: Types.ObjectId };

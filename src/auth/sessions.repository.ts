@@ -21,7 +21,7 @@ export type { CredentialRecord, LiveSession, NewCredential } from './credential-
 
 /**
  * The one writer of the `sessions` collection: sessions and personal access tokens. An end
- * is marked first and the record removed once every process was told (`AccessTokens`).
+ * is recorded first, and that every process was told of it after (`AccessTokens`).
  * Operators are marked trusted for sanitizeFilter.
  */
 @Injectable()
@@ -103,8 +103,8 @@ export class SessionsRepository {
   }
 
   /**
-   * Deletes the credentials that have ended (the maintenance job); how many. An end not yet
-   * told to every process is kept for a day, so a retry of it still finds it.
+   * Deletes the credentials that have ended (the maintenance job); how many. One a request
+   * ended is kept for a day, so a retry of that request still finds it.
    */
   async removeEnded(): Promise<number> {
     const now = Date.now();
@@ -121,8 +121,8 @@ export class SessionsRepository {
   }
 
   /**
-   * Ends the credentials `filter` selects in MongoDB, keeping each as a record of an end not
-   * yet told to every process (`ended_at`) until `removeIds`; how many it ended now.
+   * Ends the credentials `filter` selects in MongoDB, recording the end (`ended_at`) until
+   * every process was told of it (`markTold`); how many it ended now.
    */
   async markEnded(filter: EndedFilter): Promise<number> {
     const now = new Date();
@@ -135,16 +135,16 @@ export class SessionsRepository {
     return result.modifiedCount;
   }
 
-  /** Whether the owner has a credential of this kind and id whose end is not yet told. */
-  async isEnding(filter: EndedFilter): Promise<boolean> {
+  /** Whether the owner has a credential this filter selects that a request ended. */
+  async wasEnded(filter: EndedFilter): Promise<boolean> {
     const found = await this.sessions
       .exists({ ...selected(filter), ended_at: trusted({ $exists: true }) })
       .exec();
     return found !== null;
   }
 
-  /** The owner of the session with this hash whose end is not yet told; `undefined` if none. */
-  async endingOwnerOf(hash: string): Promise<string | undefined> {
+  /** The owner of the session with this hash, if a request ended it; `undefined` otherwise. */
+  async endedOwnerOf(hash: string): Promise<string | undefined> {
     const found = await this.sessions
       .findOne({ token_hash: hash, ended_at: trusted({ $exists: true }) }, { owner_id: 1 })
       .lean()
@@ -153,18 +153,25 @@ export class SessionsRepository {
   }
 
   /** The owner's credentials ended but not yet told to every process. */
-  ending(ownerId: string): Promise<EndingCredential[]> {
+  untold(ownerId: string): Promise<EndingCredential[]> {
     return this.sessions
       .find(
-        { owner_id: new Types.ObjectId(ownerId), ended_at: trusted({ $exists: true }) },
+        {
+          owner_id: new Types.ObjectId(ownerId),
+          ended_at: trusted({ $exists: true }),
+          told_at: trusted({ $exists: false }),
+        },
         { token_hash: 1, ended_at: 1 },
       )
       .lean<EndingCredential[]>()
       .exec();
   }
 
-  async removeIds(ids: readonly Types.ObjectId[]): Promise<void> {
-    if (ids.length > 0) await this.sessions.deleteMany({ _id: trusted({ $in: ids }) }).exec();
+  async markTold(ids: readonly Types.ObjectId[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.sessions
+      .updateMany({ _id: trusted({ $in: ids }) }, { $set: { told_at: new Date() } })
+      .exec();
   }
 
   /** The owner's live sessions past the newest `keep`, oldest last. */
