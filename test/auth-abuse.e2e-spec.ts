@@ -69,6 +69,29 @@ describe('password checks under concurrency, and lockouts a stranger cannot caus
     ).toBeGreaterThan(0);
   });
 
+  it('a stolen session guessing the password (changing it, minting a token) concurrently: 10 are checked', async () => {
+    const email = freshEmail('stolen');
+    const session = await signIn(a.url, email);
+    const verifies = [a, b].map((api) => jest.spyOn(api.app.get(PasswordHasher), 'verify'));
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        i % 2
+          ? send(b.url, 'POST', '/me/password', {
+              token: session,
+              json: { current_password: `a wrong guess ${i}`, new_password: 'taken over now' },
+            })
+          : send(a.url, 'POST', '/me/tokens', {
+              token: session,
+              json: { name: 'stolen', scopes: ['todos:read'], password: `a wrong guess ${i}` },
+            }),
+      ),
+    );
+    expect(statuses(answers)).toEqual({ 400: 10, 429: 20 });
+    expect(verifies.reduce((sum, spy) => sum + spy.mock.calls.length, 0)).toBe(10);
+    verifies.forEach((spy) => spy.mockRestore());
+    expect((await send(a.url, 'GET', '/me/tokens', { token: session })).body).toEqual([]);
+  });
+
   it("a stranger's address is locked; the owner signs in from another address meanwhile", async () => {
     const email = freshEmail('owner');
     expect((await register(a.url, email)).status).toBe(201);

@@ -332,6 +332,25 @@ describe('personal access tokens, scopes and the account (e2e, two API processes
     expect((await login(next)).status).toBe(200);
   });
 
+  it('DELETE /me takes a session signed in within 10 minutes: an older one is a 403 and deletes nothing', async () => {
+    const email = freshEmail('stale');
+    const stale = await signIn(api.url, email);
+    const signedIn = new Date(Date.now() - 11 * 60_000);
+    const hash = createHash('sha256').update(stale).digest('base64url');
+    await api.todos.db
+      .collection('sessions')
+      .updateOne({ token_hash: hash }, { $set: { created_at: signedIn } });
+    const refused = await api.request('DELETE', '/me', { token: stale });
+    expectError(refused, 403);
+    expect(refused.body).toMatchObject({
+      message: expect.stringMatching(/sign in again/) as unknown,
+    });
+    expect((await api.request('GET', '/me', { token: stale })).status).toBe(200);
+    // Signed in again: the new session may.
+    const fresh = await signIn(api.url, email);
+    expect((await api.request('DELETE', '/me', { token: fresh })).status).toBe(202);
+  });
+
   it("DELETE /me: every credential refused at once; the worker deletes every document of the account, and nothing of another's", async () => {
     const email = freshEmail('leaving');
     const leaving = await signIn(api.url, email);
