@@ -1,6 +1,6 @@
 import { trusted, Types } from 'mongoose';
 import type { CredentialKind } from './bearer-token.js';
-import type { Scope } from './scopes.js';
+import { ALL_SCOPES, type Scope } from './scopes.js';
 import type { SessionRecord } from './session.schema.js';
 
 /** The shapes the sessions repository takes and gives, and the filters it builds. */
@@ -42,6 +42,8 @@ export interface EndedFilter {
   hash?: string;
   /** Every one but this hash's. */
   exceptHash?: string;
+  /** A token's name. */
+  name?: string;
   ids?: readonly Types.ObjectId[];
 }
 
@@ -81,6 +83,20 @@ export function selected(filter: EndedFilter): Record<string, unknown> {
     ...(filter.kind === undefined ? {} : ofKind(filter.kind)),
     ...(filter.id === undefined ? {} : { _id: new Types.ObjectId(filter.id) }),
     ...(filter.ids === undefined ? {} : { _id: trusted({ $in: filter.ids }) }),
+    ...(filter.name === undefined ? {} : { name: filter.name }),
     ...(Object.keys(hashes).length === 0 ? {} : { token_hash: trusted(hashes) }),
+  };
+}
+
+/** What a request needs of a stored credential. */
+export function liveOf(found: SessionRecord): LiveSession {
+  const kind = found.kind === 'token' ? 'token' : 'session';
+  return {
+    ownerId: found.owner_id.toHexString(),
+    kind,
+    scopes: kind === 'token' ? (found.scopes ?? []) : ALL_SCOPES,
+    endsAt: found.ends_at.getTime(),
+    expiresAt: found.expires_at.getTime(),
+    lastUsedAt: found.last_used_at.getTime(),
   };
 }

@@ -5,6 +5,7 @@ import type { CredentialKind } from './bearer-token.js';
 import {
   ENDING_KEPT_MS,
   LISTED,
+  liveOf,
   ofKind,
   ownedLive,
   selected,
@@ -14,7 +15,6 @@ import {
   type LiveSession,
   type NewCredential,
 } from './credential-filters.js';
-import { ALL_SCOPES } from './scopes.js';
 import { Session } from './session.schema.js';
 
 export type { CredentialRecord, LiveSession, NewCredential } from './credential-filters.js';
@@ -52,16 +52,7 @@ export class SessionsRepository {
       .findOne({ token_hash: hash, ends_at: trusted({ $gt: new Date() }) })
       .lean()
       .exec();
-    if (!found) return null;
-    const kind = found.kind === 'token' ? 'token' : 'session';
-    return {
-      ownerId: found.owner_id.toHexString(),
-      kind,
-      scopes: kind === 'token' ? (found.scopes ?? []) : ALL_SCOPES,
-      endsAt: found.ends_at.getTime(),
-      expiresAt: found.expires_at.getTime(),
-      lastUsedAt: found.last_used_at.getTime(),
-    };
+    return found ? liveOf(found) : null;
   }
 
   /** The owner's live credentials of one kind, oldest first. */
@@ -70,14 +61,7 @@ export class SessionsRepository {
     kind: CredentialKind,
   ): Promise<(CredentialRecord & { token_hash: string })[]> {
     return this.sessions
-      .find(
-        {
-          owner_id: new Types.ObjectId(ownerId),
-          ...ofKind(kind),
-          ends_at: trusted({ $gt: new Date() }),
-        },
-        { ...LISTED, token_hash: 1 },
-      )
+      .find({ ...ownedLive(ownerId), ...ofKind(kind) }, { ...LISTED, token_hash: 1 })
       .sort({ created_at: 1, _id: 1 })
       .lean<(CredentialRecord & { token_hash: string })[]>()
       .exec();
@@ -199,18 +183,8 @@ export class SessionsRepository {
    * The hashes are read first; one made between the read and the delete is deleted too, but
    * if it was used in that instant its Redis entry is not blocked and lives out its minute.
    */
-  async removeOwnedBy(
-    ownerId: string,
-    filter: { kind?: CredentialKind; name?: string; exceptHash?: string } = {},
-  ): Promise<string[]> {
-    const query = {
-      owner_id: new Types.ObjectId(ownerId),
-      ...(filter.kind === undefined ? {} : ofKind(filter.kind)),
-      ...(filter.name === undefined ? {} : { name: filter.name }),
-      ...(filter.exceptHash === undefined
-        ? {}
-        : { token_hash: trusted({ $ne: filter.exceptHash }) }),
-    };
+  async removeOwnedBy(ownerId: string, filter: Omit<EndedFilter, 'ownerId'> = {}) {
+    const query = selected({ ownerId, ...filter });
     const found = await this.sessions.find(query, { token_hash: 1 }).lean().exec();
     if (found.length === 0) return [];
     await this.sessions.deleteMany(query).exec();
