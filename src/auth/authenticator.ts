@@ -94,11 +94,6 @@ export class Authenticator {
     if (scopes.includes(CACHED_VIEW_SCOPE)) request.cachedView = found?.cached;
   }
 
-  /** After credentials are deleted from MongoDB: refused by every process from the next request. */
-  async ended(...hashes: string[]): Promise<void> {
-    await blockCredentials(this.cache, hashes);
-  }
-
   /** The scopes of a live credential of the token's owner; `undefined` for any other token. */
   private async scopesOf(
     read: ReadToken,
