@@ -62,7 +62,9 @@ export class AuthController {
   })
   @ApiTooManyRequestsResponse({
     type: ErrorResponseDto,
-    description: 'Too many failed logins for this email or from this address.',
+    description:
+      'Too many failed logins for this email from this address, from this address, or for ' +
+      'this email from addresses it never signed in from.',
     headers: RETRY_AFTER_HEADER,
   })
   login(@Body() body: CredentialsDto, @Ip() address: string): Promise<SessionTokenDto> {

@@ -119,7 +119,7 @@ const envSchema = z.object({
   /** A session ends after this many days without a request, and after SESSION_MAX_DAYS in all. */
   SESSION_IDLE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(3_650).default(90),
-  /** Failed logins for one email within the window before logins for it answer 429. */
+  /** Failed password checks for one email from one client address before that pair answers 429. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1_000).default(10),
   /** The same from one client address, whatever the emails (password spraying). */
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(100),
