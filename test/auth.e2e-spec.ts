@@ -259,7 +259,7 @@ describe('secrets in responses, logs and exports (e2e)', () => {
       await post('/todos', { content: 'mine' }, token);
       const madeToken = await post(
         '/me/tokens',
-        { name: 'ci', scopes: ['todos:read', 'exports'] },
+        { name: 'ci', scopes: ['todos:read', 'exports'], password },
         token,
       );
       expect(madeToken.status).toBe(201);

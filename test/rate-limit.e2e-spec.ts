@@ -90,6 +90,23 @@ describe('rate limit (e2e)', () => {
     expect((await anonymous(proxied.url, '203.0.113.8')).status).toBe(401);
   });
 
+  it('counts /auth/* per address whatever token is sent: a fresh account buys no allowance', async () => {
+    const login = (token: string | null) =>
+      send<{ message: string }>(api.url, 'POST', '/auth/login', {
+        json: { email: 'nobody@example.com', password: 'not a password at all' },
+        token,
+      });
+    // Two accounts, each with an allowance of its own outside /auth/*: four requests of ten.
+    const accounts = [await signIn(other.url), await signIn(other.url)];
+    for (let i = 0; i < 6; i++) expect((await login(null)).status).toBe(401);
+    const spent = [await login(null), ...(await Promise.all(accounts.map(login)))];
+    for (const answer of spent) {
+      expect(answer.status).toBe(429);
+      expect(answer.body.message).toMatch(/^rate limit exceeded/);
+    }
+    expect((await send(api.url, 'GET', '/todos', { token: accounts[0] })).status).toBe(200);
+  });
+
   it('never limits probes, metrics or docs', async () => {
     for (const path of ['/health/live', '/health/ready', '/metrics', '/docs-json']) {
       expect((await send(api.url, 'GET', path)).status).toBe(200);

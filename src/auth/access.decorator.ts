@@ -4,7 +4,13 @@ import {
   SetMetadata,
   type ExecutionContext,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiServiceUnavailableResponse,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import { RETRY_AFTER_HEADER } from '../openapi/response-headers.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from './owner.js';
@@ -13,8 +19,12 @@ import type { Scope } from './scopes.js';
 /** Metadata key of who may call a route; routes without it need a valid token. */
 export const ACCESS = 'todo-service:access';
 
-/** `public`: anyone (health, metrics, register, login). `legacy`: a token, or LEGACY_OWNER without one. */
-export type Access = 'public' | 'legacy';
+/**
+ * `public`: anyone (health, metrics, register, login). `legacy`: a token, or LEGACY_OWNER
+ * without one. `ending`: a token, or a session token a request ended, so the retry of a
+ * logout answered 503 (`AccessTokens.tellEnds`) can finish it.
+ */
+export type Access = 'public' | 'legacy' | 'ending';
 
 /** Anyone may call the route: no token is needed (one sent is still checked, and ignored). */
 export const Public = () => SetMetadata(ACCESS, 'public' satisfies Access);
@@ -24,6 +34,9 @@ export const Public = () => SetMetadata(ACCESS, 'public' satisfies Access);
  * when that is set (a cutover), else 401.
  */
 export const TokenOrLegacyOwner = () => SetMetadata(ACCESS, 'legacy' satisfies Access);
+
+/** A valid token, or a session token a request ended: for the retry of a logout. */
+export const SessionOrEnding = () => SetMetadata(ACCESS, 'ending' satisfies Access);
 
 /** Metadata key of the scope a route needs; a closed route without it takes sessions only. */
 export const REQUIRED_SCOPE = 'todos-service:scope';
@@ -69,3 +82,23 @@ export const CurrentOwner = createParamDecorator(
     return principal;
   },
 );
+
+/**
+ * Documents the 503 of a credential's end that MongoDB holds but not every API process could
+ * be told of yet (`AccessTokens.tellEnds`): the retry of the same request finishes it.
+ */
+export const ApiEndToldEverywhere = () =>
+  ApiServiceUnavailableResponse({
+    type: ErrorResponseDto,
+    description:
+      'Ended in the database, but not every API process could be told yet (Redis is ' +
+      'unavailable): retry the same request after Retry-After; it answers as a success then.',
+  });
+
+/** Documents the 429 of a password check (`LoginThrottle`). */
+export const ApiPasswordThrottled = () =>
+  ApiTooManyRequestsResponse({
+    type: ErrorResponseDto,
+    description: 'Too many wrong passwords for this account from this address.',
+    headers: RETRY_AFTER_HEADER,
+  });

@@ -1,13 +1,16 @@
+import { jest } from '@jest/globals';
 import {
   BadRequestException,
   ConflictException,
   ForbiddenException,
   NotFoundException,
+  ServiceUnavailableException,
   UnauthorizedException,
 } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { Types } from 'mongoose';
 import type { ResponseCache } from '../cache/response-cache.service.js';
+import type { RedisLock } from '../redis/redis-lock.js';
 import { ALICE, LEGACY } from '../testing/owners.js';
 import { strictFake } from '../testing/strict-fake.js';
 import type { AccessTokens } from './access-tokens.service.js';
@@ -30,6 +33,7 @@ interface Fakes {
   throttle?: Partial<LoginThrottle>;
   tokens?: Partial<AccessTokens>;
   cache?: Partial<ResponseCache>;
+  locks?: Partial<RedisLock>;
   queue?: Partial<Queue>;
 }
 
@@ -42,6 +46,19 @@ const findById = (id: string) =>
     email: id === LEGACY.id ? LEGACY_EMAIL : 'ada@example.com',
     created_at: new Date(),
   });
+/** A lock that runs the work at once. */
+const free = { holding: <T>(_owner: string, _name: string, work: () => Promise<T>) => work() };
+
+/** Every attempt's `succeeded`, so a test sees which attempts were given back. */
+const succeeded = jest.fn(() => Promise.resolve());
+const open = { attempt: () => Promise.resolve({ succeeded }) };
+
+/** The account of the caller, whose password `passwords.verify` checks. */
+const account = { _id: ALICE.id, email: 'ada@example.com', password_hash: 'old hash' };
+
+/** A session signed in `minutesAgo`. */
+const signedIn = (minutesAgo: number) => () =>
+  Promise.resolve(new Date(Date.now() - minutesAgo * 60_000));
 
 function setup(fakes: Fakes = {}) {
   const made = {
@@ -51,6 +68,7 @@ function setup(fakes: Fakes = {}) {
     throttle: strictFake<LoginThrottle>('throttle', fakes.throttle),
     tokens: strictFake<AccessTokens>('tokens', fakes.tokens),
     cache: strictFake<ResponseCache>('cache', fakes.cache),
+    locks: strictFake<RedisLock>('locks', fakes.locks),
     queue: strictFake<Queue>('accounts queue', { name: 'accounts', ...fakes.queue }),
     legacy: strictFake<LegacyOwner>('legacy owner', legacyEmail),
   };
@@ -61,6 +79,7 @@ function setup(fakes: Fakes = {}) {
     made.throttle,
     made.tokens,
     made.cache,
+    made.locks,
     made.queue,
     made.legacy,
   );
@@ -68,27 +87,62 @@ function setup(fakes: Fakes = {}) {
 }
 
 describe('AccountService', () => {
-  describe('createToken', () => {
-    const request = { name: 'ci', scopes: ['todos:read' as const] };
+  afterEach(() => succeeded.mockClear());
 
-    it('issues a token of 90 days unless told otherwise', async () => {
+  describe('createToken', () => {
+    const request = { name: 'ci', scopes: ['todos:read' as const], password: 'old one' };
+    const checked = {
+      users: { credentialsById: () => Promise.resolve(account as never) },
+      passwords: {
+        verify: (hash: string, password: string) =>
+          Promise.resolve(hash === 'old hash' && password === 'old one'),
+      },
+      throttle: open,
+      locks: free,
+    };
+
+    it('checks the password, then issues a token of 90 days unless told otherwise, under the lock', async () => {
       const issued = { token: 'tdo_pat_x' } as CreatedTokenDto;
-      const { service, tokens } = setup({
+      const { service, tokens, throttle, locks } = setup({
+        ...checked,
         sessions: { countLiveTokens: () => Promise.resolve(MAX_TOKENS - 1) },
         tokens: { issue: () => Promise.resolve(issued) },
       });
-      expect(await service.createToken(caller, request)).toBe(issued);
+      expect(await service.createToken(caller, request, ADDRESS)).toBe(issued);
+      expect(throttle.mocks.attempt).toHaveBeenCalledWith('ada@example.com', ADDRESS);
+      expect(succeeded).toHaveBeenCalledTimes(1);
+      expect(locks.mocks.holding).toHaveBeenCalledWith(
+        ALICE.id,
+        'tokens',
+        expect.any(Function),
+        10_000,
+      );
       expect(tokens.mocks.issue).toHaveBeenCalledWith(ALICE.id, 'ci', ['todos:read'], 90);
-      await service.createToken(caller, { ...request, expires_in_days: 7 });
+      await service.createToken(caller, { ...request, expires_in_days: 7 }, ADDRESS);
       expect(tokens.mocks.issue).toHaveBeenLastCalledWith(ALICE.id, 'ci', ['todos:read'], 7);
+    });
+
+    it('a wrong password is a 400 that keeps the attempt, and issues nothing', async () => {
+      const { service, tokens, locks } = setup({
+        ...checked,
+        tokens: { issue: () => Promise.reject(new Error('must not be called')) },
+      });
+      const wrong = service.createToken(caller, { ...request, password: 'guess' }, ADDRESS);
+      await expect(wrong).rejects.toThrow(new BadRequestException('password is wrong'));
+      expect(succeeded).not.toHaveBeenCalled();
+      expect(locks.mocks.holding).not.toHaveBeenCalled();
+      expect(tokens.mocks.issue).not.toHaveBeenCalled();
     });
 
     it(`refuses a token past ${MAX_TOKENS} live ones with 409, and issues none`, async () => {
       const { service, tokens } = setup({
+        ...checked,
         sessions: { countLiveTokens: () => Promise.resolve(MAX_TOKENS) },
         tokens: { issue: () => Promise.reject(new Error('must not be called')) },
       });
-      await expect(service.createToken(caller, request)).rejects.toBeInstanceOf(ConflictException);
+      await expect(service.createToken(caller, request, ADDRESS)).rejects.toBeInstanceOf(
+        ConflictException,
+      );
       expect(tokens.mocks.issue).not.toHaveBeenCalled();
     });
   });
@@ -106,14 +160,9 @@ describe('AccountService', () => {
   });
 
   describe('changePassword', () => {
-    const account = { _id: ALICE.id, email: 'ada@example.com', password_hash: 'old hash' };
     const body = { current_password: 'old one', new_password: 'a brand new one' };
-    const open = {
-      beforeLogin: () => Promise.resolve(),
-      failedLogin: () => Promise.resolve(),
-    };
 
-    it('checks the throttle, then the password; stores the new hash and ends the other sessions', async () => {
+    it('takes an attempt, checks the password, ends the other sessions, then stores the new hash', async () => {
       const fakes = setup({
         users: {
           credentialsById: () => Promise.resolve(account as never),
@@ -121,18 +170,40 @@ describe('AccountService', () => {
         },
         passwords: { verify: () => Promise.resolve(true), hash: () => Promise.resolve('new hash') },
         throttle: open,
-        tokens: { endAll: () => Promise.resolve(2) },
+        tokens: { endWhere: () => Promise.resolve() },
       });
       await fakes.service.changePassword(caller, body, ADDRESS);
-      expect(fakes.throttle.mocks.beforeLogin).toHaveBeenCalledWith('ada@example.com', ADDRESS);
+      expect(fakes.throttle.mocks.attempt).toHaveBeenCalledWith('ada@example.com', ADDRESS);
       expect(fakes.passwords.mocks.verify).toHaveBeenCalledWith('old hash', 'old one');
+      expect(succeeded).toHaveBeenCalledTimes(1);
       expect(fakes.users.mocks.setPasswordHash).toHaveBeenCalledWith(ALICE.id, 'new hash');
       expect(fakes.tokens.calls).toEqual([
-        { method: 'endAll', args: [ALICE.id, { kind: 'session', exceptHash: 'current' }] },
+        {
+          method: 'endWhere',
+          args: [{ ownerId: ALICE.id, kind: 'session', exceptHash: 'current' }],
+        },
       ]);
+      expect(fakes.tokens.mocks.endWhere.mock.invocationCallOrder[0]).toBeLessThan(
+        fakes.users.mocks.setPasswordHash.mock.invocationCallOrder[0],
+      );
     });
 
-    it('a wrong current password is a 400 counted as a failed login, and changes nothing', async () => {
+    it('changes no password when the end of the other sessions cannot be told (503)', async () => {
+      const notTold = new ServiceUnavailableException('not told');
+      const fakes = setup({
+        users: {
+          credentialsById: () => Promise.resolve(account as never),
+          setPasswordHash: () => Promise.resolve(true),
+        },
+        passwords: { verify: () => Promise.resolve(true), hash: () => Promise.resolve('new hash') },
+        throttle: open,
+        tokens: { endWhere: () => Promise.reject(notTold) },
+      });
+      await expect(fakes.service.changePassword(caller, body, ADDRESS)).rejects.toBe(notTold);
+      expect(fakes.users.mocks.setPasswordHash).not.toHaveBeenCalled();
+    });
+
+    it('a wrong current password is a 400 that keeps its attempt, and changes nothing', async () => {
       const fakes = setup({
         users: { credentialsById: () => Promise.resolve(account as never) },
         passwords: { verify: () => Promise.resolve(false) },
@@ -141,7 +212,8 @@ describe('AccountService', () => {
       await expect(fakes.service.changePassword(caller, body, ADDRESS)).rejects.toBeInstanceOf(
         BadRequestException,
       );
-      expect(fakes.throttle.mocks.failedLogin).toHaveBeenCalledWith('ada@example.com', ADDRESS);
+      expect(fakes.throttle.mocks.attempt).toHaveBeenCalledWith('ada@example.com', ADDRESS);
+      expect(succeeded).not.toHaveBeenCalled();
     });
 
     it('is a 401 when the account is gone', async () => {
@@ -160,6 +232,7 @@ describe('AccountService', () => {
         return Promise.resolve(value as never);
       };
       const { service, queue } = setup({
+        sessions: { createdAtOf: signedIn(9) },
         queue: { add: step('queue', { id: 'delete-account' }) },
         users: { findById, remove: step('account', true) },
         tokens: { endAll: step('credentials', 2) },
@@ -186,10 +259,26 @@ describe('AccountService', () => {
 
     it('deletes nothing when the job cannot be queued (Redis away: 503)', async () => {
       const { service, users } = setup({
+        sessions: { createdAtOf: signedIn(0) },
         queue: { add: () => Promise.reject(new Error('redis away')) },
         users: { findById, remove: () => Promise.resolve(true) },
       });
       await expect(service.deleteAccount(caller)).rejects.toMatchObject({ status: 503 });
+      expect(users.mocks.remove).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('deleteAccount of a session signed in over 10 minutes ago', () => {
+    it('is a 403 saying to sign in again, and queues and deletes nothing', async () => {
+      const { service, queue, users } = setup({
+        sessions: { createdAtOf: signedIn(11) },
+        queue: { add: () => Promise.reject(new Error('must not be called')) },
+        users: { findById, remove: () => Promise.reject(new Error('must not be called')) },
+      });
+      const refused = service.deleteAccount(caller);
+      await expect(refused).rejects.toBeInstanceOf(ForbiddenException);
+      await expect(refused).rejects.toThrow(/sign in again/);
+      expect(queue.mocks.add).not.toHaveBeenCalled();
       expect(users.mocks.remove).not.toHaveBeenCalled();
     });
   });

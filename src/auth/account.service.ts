@@ -10,6 +10,7 @@ import {
 import type { Queue } from 'bullmq';
 import { ResponseCache } from '../cache/response-cache.service.js';
 import { addJob } from '../queues/producer.js';
+import { RedisLock } from '../redis/redis-lock.js';
 import { QUEUES } from '../queues/queues.constants.js';
 import {
   accountDeletionJobId,
@@ -37,6 +38,19 @@ import { UsersRepository } from './users.repository.js';
 export const MAX_TOKENS = 100;
 
 /**
+ * How long a token's creation waits for the account's lock: each holder counts and inserts
+ * (two MongoDB round trips), so a burst of a few dozen is served, not refused.
+ */
+const TOKEN_LOCK_WAIT_MS = 10_000;
+
+/** How recently a session must have signed in to delete the account. */
+export const RECENT_SIGN_IN_MS = 10 * 60_000;
+
+const SIGN_IN_AGAIN =
+  'deleting the account takes a session signed in within the last 10 minutes: ' +
+  'sign in again (POST /auth/login) and send the new session token';
+
+/**
  * What an owner does with their own account: its sessions, its personal access tokens, its
  * password, and leaving. Credentials that end are refused by every API process from the
  * next request on (`AccessTokens`). The guard lets only sessions here: a token cannot mint
@@ -51,6 +65,7 @@ export class AccountService {
     private readonly throttle: LoginThrottle,
     private readonly tokens: AccessTokens,
     private readonly cache: ResponseCache,
+    private readonly locks: RedisLock,
     @InjectQueue(QUEUES.accounts) private readonly deletions: Queue<AccountDeletionJobData>,
     private readonly legacy: LegacyOwner,
   ) {}
@@ -71,39 +86,46 @@ export class AccountService {
   }
 
   /**
-   * Checks the current password (failures count towards the login throttle, so a stolen
-   * session cannot guess it), stores the new one, and ends every other session.
+   * Checks the current password (an attempt of the login throttle, so a stolen session cannot
+   * guess it), ends every other session and tells every process, then stores the new
+   * password: a 503 from the telling changes no password, and its retry with the same body
+   * finishes.
    */
   async changePassword(
     caller: Principal,
     { current_password, new_password }: PasswordChangeDto,
     address: string,
   ): Promise<void> {
-    const account = await this.users.credentialsById(caller.id);
-    if (!account) throw new UnauthorizedException('the account of this token no longer exists');
-    await this.throttle.beforeLogin(account.email, address);
-    if (!(await this.passwords.verify(account.password_hash, current_password))) {
-      await this.throttle.failedLogin(account.email, address);
-      throw new BadRequestException('current_password is wrong');
-    }
-    await this.users.setPasswordHash(caller.id, await this.passwords.hash(new_password));
-    await this.tokens.endAll(caller.id, {
+    await this.checkPassword(caller, current_password, 'current_password', address);
+    await this.tokens.endWhere({
+      ownerId: caller.id,
       kind: 'session',
       ...(caller.credential === undefined ? {} : { exceptHash: caller.credential.hash }),
     });
+    await this.users.setPasswordHash(caller.id, await this.passwords.hash(new_password));
   }
 
+  /**
+   * A token outlives the session that makes it, so making one takes the password: a stolen
+   * session cannot mint a year of access. The cap is counted and the token stored under one
+   * lock per account, so concurrent requests cannot pass it together.
+   */
   async createToken(
     caller: Principal,
-    { name, scopes, expires_in_days = TOKEN_DEFAULT_DAYS }: CreateTokenDto,
+    { name, scopes, expires_in_days = TOKEN_DEFAULT_DAYS, password }: CreateTokenDto,
+    address: string,
   ): Promise<CreatedTokenDto> {
+    await this.checkPassword(caller, password, 'password', address);
     // A 409: the request is valid, the account's state refuses it until a token is deleted.
-    if ((await this.sessions.countLiveTokens(caller.id)) >= MAX_TOKENS) {
-      throw new ConflictException(
-        `an account holds at most ${MAX_TOKENS} tokens: delete one first`,
-      );
-    }
-    return this.tokens.issue(caller.id, name, scopes, expires_in_days);
+    const full = () =>
+      new ConflictException(`an account holds at most ${MAX_TOKENS} tokens: delete one first`);
+    // Counted outside the lock first: a full account's requests need not queue for it.
+    if ((await this.sessions.countLiveTokens(caller.id)) >= MAX_TOKENS) throw full();
+    const create = async () => {
+      if ((await this.sessions.countLiveTokens(caller.id)) >= MAX_TOKENS) throw full();
+      return this.tokens.issue(caller.id, name, scopes, expires_in_days);
+    };
+    return this.locks.holding(caller.id, 'tokens', create, TOKEN_LOCK_WAIT_MS);
   }
 
   listTokens(caller: Principal): Promise<TokenDto[]> {
@@ -128,6 +150,7 @@ export class AccountService {
         "the LEGACY_OWNER account is the operator's: it cannot be deleted through the API",
       );
     }
+    await this.requireRecentSignIn(caller);
     await addJob(
       this.deletions,
       DELETE_ACCOUNT_JOB,
@@ -139,6 +162,31 @@ export class AccountService {
     await this.users.remove(caller.id);
     await this.tokens.endAll(caller.id);
     await this.cache.invalidate(caller.id);
+  }
+
+  /** 400 naming `field` for a wrong password; 429 past the login throttle. */
+  private async checkPassword(
+    caller: Principal,
+    password: string,
+    field: string,
+    address: string,
+  ): Promise<void> {
+    const account = await this.users.credentialsById(caller.id);
+    if (!account) throw new UnauthorizedException('the account of this token no longer exists');
+    const attempt = await this.throttle.attempt(account.email, address);
+    if (!(await this.passwords.verify(account.password_hash, password))) {
+      throw new BadRequestException(`${field} is wrong`);
+    }
+    await attempt.succeeded();
+  }
+
+  /** A session that signed in over RECENT_SIGN_IN_MS ago (maybe stolen) cannot delete the account. */
+  private async requireRecentSignIn(caller: Principal): Promise<void> {
+    const hash = caller.credential?.hash;
+    const signedIn = hash === undefined ? undefined : await this.sessions.createdAtOf(hash);
+    if (signedIn === undefined || signedIn.getTime() < Date.now() - RECENT_SIGN_IN_MS) {
+      throw new ForbiddenException(SIGN_IN_AGAIN);
+    }
   }
 
   private async end(caller: Principal, kind: CredentialKind, id: string): Promise<void> {

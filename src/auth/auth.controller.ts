@@ -12,7 +12,14 @@ import {
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { BodyTypes } from '../http/body-types.guard.js';
-import { ApiBearer, ApiSessionOnly, CurrentOwner, Public } from './access.decorator.js';
+import {
+  ApiBearer,
+  ApiEndToldEverywhere,
+  ApiSessionOnly,
+  CurrentOwner,
+  Public,
+  SessionOrEnding,
+} from './access.decorator.js';
 import { AuthService } from './auth.service.js';
 import { AccountDto, SessionTokenDto } from './dto/account.dto.js';
 import { CredentialsDto } from './dto/credentials.dto.js';
@@ -58,7 +65,9 @@ export class AuthController {
   })
   @ApiTooManyRequestsResponse({
     type: ErrorResponseDto,
-    description: 'Too many failed logins for this email or from this address.',
+    description:
+      'Too many failed logins for this email from this address, from this address, or for ' +
+      'this email from addresses it never signed in from.',
     headers: RETRY_AFTER_HEADER,
   })
   login(@Body() body: CredentialsDto, @Ip() address: string): Promise<SessionTokenDto> {
@@ -67,14 +76,16 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(204)
+  @SessionOrEnding()
   @ApiBearer()
   @ApiSessionOnly()
   @ApiOperation({
     operationId: 'logout',
     summary: "End this token's session, on every API process at once",
   })
-  @ApiNoContentResponse({ description: 'Ended.' })
+  @ApiNoContentResponse({ description: 'Ended: every API process refuses the token now.' })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto })
+  @ApiEndToldEverywhere()
   logout(@CurrentOwner() caller: Principal): Promise<void> {
     return this.auth.logout(caller);
   }

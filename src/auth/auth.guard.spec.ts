@@ -8,8 +8,10 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ALICE, LEGACY } from '../testing/owners.js';
 import { strictFake } from '../testing/strict-fake.js';
-import { Public, RequiresScope, TokenOrLegacyOwner } from './access.decorator.js';
+import { Public, RequiresScope, SessionOrEnding, TokenOrLegacyOwner } from './access.decorator.js';
+import { newToken } from './bearer-token.js';
 import { AuthGuard } from './auth.guard.js';
+import type { SessionsRepository } from './sessions.repository.js';
 import type { LegacyOwner } from './legacy-owner.js';
 import type { Principal } from './owner.js';
 import { ALL_SCOPES } from './scopes.js';
@@ -26,6 +28,9 @@ class Routes {
 
   @RequiresScope('todos:write')
   write() {}
+
+  @SessionOrEnding()
+  logout() {}
 
   @RequiresScope((request) => ((request.query as { q?: string }).q === 'e' ? 'exports' : undefined))
   dynamic() {}
@@ -77,7 +82,8 @@ function fakeContext<T>(
 const legacyOwner = (id: string | undefined) =>
   strictFake<LegacyOwner>('legacy', { id: () => Promise.resolve(id) });
 
-const guardWith = (legacy: LegacyOwner) => new AuthGuard(new Reflector(), legacy);
+const guardWith = (legacy: LegacyOwner, sessions = strictFake<SessionsRepository>('sessions')) =>
+  new AuthGuard(new Reflector(), legacy, sessions);
 
 const NO_TOKEN = 'a bearer token is required';
 const INVALID_TOKEN = 'the bearer token is invalid or has ended';
@@ -275,6 +281,47 @@ describe('AuthGuard', () => {
         'this route takes a session token (from POST /auth/login), not a personal access token',
       );
       expect(headers).toEqual({ 'www-authenticate': 'Bearer error="insufficient_scope"' });
+    });
+  });
+
+  describe('a @SessionOrEnding() route (logout)', () => {
+    const { token, hash } = newToken('session', ALICE.id);
+    const ending = (owner: string | undefined) =>
+      strictFake<SessionsRepository>('sessions', { endedOwnerOf: () => Promise.resolve(owner) });
+
+    it("lets in a session token whose end a request recorded, as its owner's, with no scope", async () => {
+      const sessions = ending(ALICE.id);
+      const { context, request } = fakeContext(Routes, 'logout', {
+        authorization: `Bearer ${token}`,
+      });
+      await expect(guardWith(legacyOwner(undefined), sessions).canActivate(context)).resolves.toBe(
+        true,
+      );
+      expect(sessions.calls).toEqual([{ method: 'endedOwnerOf', args: [hash] }]);
+      expect(request.principal).toEqual({
+        id: ALICE.id,
+        holdsOwnerless: false,
+        credential: { kind: 'session', hash },
+        scopes: [],
+      });
+    });
+
+    it('refuses a token no request ended (forged, or ended by time) with the 401', async () => {
+      const { context, request } = fakeContext(Routes, 'logout', {
+        authorization: `Bearer ${token}`,
+      });
+      const guard = guardWith(legacyOwner(undefined), ending(undefined));
+      await expectUnauthorized(guard.canActivate(context), INVALID_TOKEN);
+      expect(request.principal).toBeUndefined();
+    });
+
+    it('refuses a personal access token without a lookup', async () => {
+      const pat = newToken('token', ALICE.id).token;
+      const { context } = fakeContext(Routes, 'logout', { authorization: `Bearer ${pat}` });
+      const sessions = ending(ALICE.id);
+      const guard = guardWith(legacyOwner(undefined), sessions);
+      await expectUnauthorized(guard.canActivate(context), INVALID_TOKEN);
+      expect(sessions.mocks.endedOwnerOf).not.toHaveBeenCalled();
     });
   });
 });

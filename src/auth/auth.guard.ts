@@ -8,10 +8,11 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ACCESS, REQUIRED_SCOPE, type Access, type ScopeRule } from './access.decorator.js';
-import { bearerToken } from './bearer-token.js';
+import { bearerToken, readToken } from './bearer-token.js';
 import { LegacyOwner } from './legacy-owner.js';
 import type { Principal } from './owner.js';
 import { ALL_SCOPES } from './scopes.js';
+import { SessionsRepository } from './sessions.repository.js';
 
 /**
  * Every route needs a valid bearer token unless it says otherwise (`@Public()`,
@@ -27,6 +28,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly legacy: LegacyOwner,
+    private readonly sessions: SessionsRepository,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -39,6 +41,7 @@ export class AuthGuard implements CanActivate {
     const request = http.getRequest<FastifyRequest>();
     if (request.principal) return this.permits(context, request, request.principal);
     const sent = request.headers.authorization !== undefined;
+    if (access === 'ending' && (await this.endingSession(request))) return true;
     if (access === 'legacy' && !sent) {
       const id = await this.legacy.id();
       if (id !== undefined) {
@@ -55,6 +58,20 @@ export class AuthGuard implements CanActivate {
     throw new UnauthorizedException(
       sent ? 'the bearer token is invalid or has ended' : 'a bearer token is required',
     );
+  }
+
+  /**
+   * A session token a request ended (its end recorded, told to every process or not yet): its
+   * holder may retry or repeat the logout (the token proves it), and nothing else.
+   */
+  private async endingSession(request: FastifyRequest): Promise<boolean> {
+    const token = bearerToken(request.headers.authorization);
+    const read = token === undefined ? undefined : readToken(token);
+    if (read?.kind !== 'session') return false;
+    if ((await this.sessions.endedOwnerOf(read.hash)) !== read.ownerId) return false;
+    const credential = { kind: read.kind, hash: read.hash };
+    request.principal = { id: read.ownerId, holdsOwnerless: false, credential, scopes: [] };
+    return true;
   }
 
   /** Whether the caller's credential may call the route: 403 naming what it lacks otherwise. */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ResponseCacheModule } from '../cache/cache.module.js';
+import { RedisLock } from '../redis/redis-lock.js';
 import { AccessTokens } from './access-tokens.service.js';
 import { AccountService } from './account.service.js';
 import { AuthController } from './auth.controller.js';
@@ -27,6 +28,7 @@ import { PasswordHasher } from './password-hasher.js';
     Authenticator,
     LoginThrottle,
     PasswordHasher,
+    RedisLock,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [Authenticator, AccountService, AuthDataModule],

@@ -1,12 +1,16 @@
 import { jest } from '@jest/globals';
-import { ConflictException, UnauthorizedException } from '@nestjs/common';
+import {
+  ConflictException,
+  ServiceUnavailableException,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Types } from 'mongoose';
 import { RetryLaterException } from '../common/retry-later.exception.js';
 import { loadConfig, type AppConfig } from '../config/configuration.js';
 import { ALICE } from '../testing/owners.js';
 import { strictFake } from '../testing/strict-fake.js';
 import { AuthService } from './auth.service.js';
-import type { Authenticator } from './authenticator.js';
+import type { AccessTokens } from './access-tokens.service.js';
 import { LegacyOwner } from './legacy-owner.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { Principal } from './owner.js';
@@ -40,7 +44,7 @@ function setup(
     sessions?: Members<SessionsRepository>;
     passwords?: Members<PasswordHasher>;
     throttle?: Members<LoginThrottle>;
-    authenticator?: Members<Authenticator>;
+    tokens?: Members<AccessTokens>;
   } = {},
   config: AppConfig = loadConfig({}),
 ) {
@@ -48,19 +52,11 @@ function setup(
   const sessions = strictFake<SessionsRepository>('sessions', fakes.sessions);
   const passwords = strictFake<PasswordHasher>('passwords', fakes.passwords);
   const throttle = strictFake<LoginThrottle>('throttle', fakes.throttle);
-  const authenticator = strictFake<Authenticator>('authenticator', fakes.authenticator);
+  const tokens = strictFake<AccessTokens>('tokens', fakes.tokens);
   // The real LegacyOwner: register asks it only whether the email is reserved (no I/O).
   const legacy = new LegacyOwner(config, users);
-  const service = new AuthService(
-    users,
-    sessions,
-    passwords,
-    throttle,
-    authenticator,
-    config,
-    legacy,
-  );
-  return { service, users, sessions, passwords, throttle, authenticator };
+  const service = new AuthService(users, sessions, passwords, throttle, tokens, config, legacy);
+  return { service, users, sessions, passwords, throttle, tokens };
 }
 
 /** A hasher whose verify holds only for (HASHED, PASSWORD). */
@@ -70,12 +66,13 @@ const hasher = {
     Promise.resolve(hash === HASHED && password === PASSWORD),
 };
 
+/** Every attempt's `succeeded`, so a test sees which attempts were given back. */
+const succeeded = jest.fn(() => Promise.resolve());
+
 /** A throttle letting everything through. */
 const open = {
   register: () => Promise.resolve(),
-  beforeLogin: () => Promise.resolve(),
-  failedLogin: () => Promise.resolve(),
-  succeededLogin: () => Promise.resolve(),
+  attempt: () => Promise.resolve({ succeeded }),
 };
 
 /** Whether every mock ran once, in this order (across fakes). */
@@ -98,7 +95,10 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe('AuthService', () => {
-  afterEach(() => jest.restoreAllMocks());
+  afterEach(() => {
+    jest.restoreAllMocks();
+    succeeded.mockClear();
+  });
 
   describe('register', () => {
     it('counts the address, then hashes the password, then creates the account', async () => {
@@ -195,12 +195,13 @@ describe('AuthService', () => {
           sessions: { create: () => Promise.resolve() },
           passwords: hasher,
           throttle: open,
+          tokens: { endSessionsPast: () => Promise.resolve(false) },
         },
         config,
       );
 
     it('starts a session for the owner, stored by its hash, and answers the bearer token', async () => {
-      const { service, sessions, throttle } = loginSetup();
+      const { service, sessions, throttle, tokens } = loginSetup();
       const answer = await service.login({ email: EMAIL, password: PASSWORD }, ADDRESS);
 
       const { sessionMaxDays, sessionIdleDays } = loadConfig({});
@@ -233,9 +234,29 @@ describe('AuthService', () => {
       ]);
       // The token itself is stored nowhere.
       expect(JSON.stringify(sessions.calls)).not.toContain(answer.token);
-      expect(throttle.calls.map((call) => call.method)).toEqual(['beforeLogin', 'succeededLogin']);
-      expect(throttle.mocks.beforeLogin).toHaveBeenCalledWith(EMAIL, ADDRESS);
-      expect(throttle.mocks.succeededLogin).toHaveBeenCalledWith(EMAIL);
+      expect(throttle.calls).toEqual([{ method: 'attempt', args: [EMAIL, ADDRESS] }]);
+      expect(succeeded).toHaveBeenCalledTimes(1);
+      // Past SESSIONS_MAX the oldest end, after the new one is stored.
+      expect(tokens.calls).toEqual([{ method: 'endSessionsPast', args: [ALICE.id, 50] }]);
+      expectOrder(sessions.mocks.create, tokens.mocks.endSessionsPast);
+    });
+
+    it('drops the new session when the end of the oldest cannot be told (the 503 stands)', async () => {
+      const notTold = new ServiceUnavailableException('not told');
+      const { service, tokens } = setup({
+        users: { credentialsOf: () => Promise.resolve(credentials) },
+        sessions: { create: () => Promise.resolve() },
+        passwords: hasher,
+        throttle: open,
+        tokens: {
+          endSessionsPast: () => Promise.reject(notTold),
+          endWhere: () => Promise.reject(notTold),
+        },
+      });
+      const error = await rejection(service.login({ email: EMAIL, password: PASSWORD }, ADDRESS));
+      expect(error).toBe(notTold);
+      const [[dropped]] = tokens.mocks.endWhere.mock.calls as unknown as [[{ hash: string }]];
+      expect(dropped).toEqual({ ownerId: ALICE.id, hash: expect.any(String) as unknown });
     });
 
     it('takes the session lengths from the configuration', async () => {
@@ -276,7 +297,7 @@ describe('AuthService', () => {
         users: { credentialsOf: () => Promise.resolve(credentials) },
         sessions: { create: () => Promise.resolve() },
         passwords: hasher,
-        throttle: { ...open, beforeLogin: () => Promise.reject(tooMany) },
+        throttle: { ...open, attempt: () => Promise.reject(tooMany) },
       });
       await expect(service.login({ email: EMAIL, password: PASSWORD }, ADDRESS)).rejects.toBe(
         tooMany,
@@ -286,14 +307,15 @@ describe('AuthService', () => {
       expect(sessions.mocks.create).not.toHaveBeenCalled();
     });
 
-    it('refuses a wrong password with a 401, and counts the failure', async () => {
+    it('refuses a wrong password with a 401, and keeps the attempt it took', async () => {
       const { service, passwords, throttle, sessions } = loginSetup();
       const error = await rejection(service.login({ email: EMAIL, password: 'wrong' }, ADDRESS));
       expect(error).toBeInstanceOf(UnauthorizedException);
       expect((error as Error).message).toBe(BAD_CREDENTIALS);
       expect(passwords.mocks.verify).toHaveBeenCalledWith(HASHED, 'wrong');
-      expect(throttle.calls.map((call) => call.method)).toEqual(['beforeLogin', 'failedLogin']);
-      expect(throttle.mocks.failedLogin).toHaveBeenCalledWith(EMAIL, ADDRESS);
+      expect(throttle.calls).toEqual([{ method: 'attempt', args: [EMAIL, ADDRESS] }]);
+      expectOrder(throttle.mocks.attempt, passwords.mocks.verify);
+      expect(succeeded).not.toHaveBeenCalled();
       expect(sessions.mocks.create).not.toHaveBeenCalled();
     });
 
@@ -310,8 +332,8 @@ describe('AuthService', () => {
       );
       // The decoy verify: the same work as for a known email.
       expect(passwords.mocks.verify).toHaveBeenNthCalledWith(1, undefined, PASSWORD);
-      expect(throttle.mocks.failedLogin).toHaveBeenNthCalledWith(1, 'nobody@example.com', ADDRESS);
-      expect(throttle.mocks.succeededLogin).not.toHaveBeenCalled();
+      expect(throttle.mocks.attempt).toHaveBeenNthCalledWith(1, 'nobody@example.com', ADDRESS);
+      expect(succeeded).not.toHaveBeenCalled();
       expect(sessions.mocks.create).not.toHaveBeenCalled();
     });
 
@@ -332,25 +354,24 @@ describe('AuthService', () => {
   describe('logout', () => {
     const caller: Principal = { ...ALICE, credential: { kind: 'session', hash: 'the-hash' } };
 
-    it('deletes the session, then blocks its entry on every process', async () => {
-      const { service, sessions, authenticator } = setup({
-        sessions: { remove: () => Promise.resolve(true) },
-        authenticator: { ended: () => Promise.resolve() },
-      });
+    it("ends the caller's session by its hash (marked, then told to every process)", async () => {
+      const { service, tokens } = setup({ tokens: { endWhere: () => Promise.resolve() } });
       await service.logout(caller);
-      expect(sessions.calls).toEqual([{ method: 'remove', args: ['the-hash'] }]);
-      expect(authenticator.calls).toEqual([{ method: 'ended', args: ['the-hash'] }]);
-      expectOrder(sessions.mocks.remove, authenticator.mocks.ended);
+      expect(tokens.calls).toEqual([
+        { method: 'endWhere', args: [{ ownerId: ALICE.id, hash: 'the-hash' }] },
+      ]);
+    });
+
+    it('passes on the 503 of an end not told', async () => {
+      const notTold = new ServiceUnavailableException('not told');
+      const { service } = setup({ tokens: { endWhere: () => Promise.reject(notTold) } });
+      await expect(service.logout(caller)).rejects.toBe(notTold);
     });
 
     it('is a 401 without a session (LEGACY_OWNER without a token), and ends nothing', async () => {
-      const { service, sessions, authenticator } = setup({
-        sessions: { remove: () => Promise.resolve(true) },
-        authenticator: { ended: () => Promise.resolve() },
-      });
+      const { service, tokens } = setup({ tokens: { endWhere: () => Promise.resolve() } });
       await expect(service.logout(ALICE)).rejects.toBeInstanceOf(UnauthorizedException);
-      expect(sessions.mocks.remove).not.toHaveBeenCalled();
-      expect(authenticator.mocks.ended).not.toHaveBeenCalled();
+      expect(tokens.mocks.endWhere).not.toHaveBeenCalled();
     });
   });
 

@@ -2,7 +2,7 @@ import { ConflictException, Injectable, UnauthorizedException } from '@nestjs/co
 import { AppConfig } from '../config/configuration.js';
 import type { AccountDto, SessionTokenDto } from './dto/account.dto.js';
 import type { CredentialsDto } from './dto/credentials.dto.js';
-import { Authenticator } from './authenticator.js';
+import { AccessTokens } from './access-tokens.service.js';
 import { LegacyOwner } from './legacy-owner.js';
 import { LoginThrottle } from './login-throttle.js';
 import type { Principal } from './owner.js';
@@ -24,7 +24,7 @@ export class AuthService {
     private readonly sessions: SessionsRepository,
     private readonly passwords: PasswordHasher,
     private readonly throttle: LoginThrottle,
-    private readonly authenticator: Authenticator,
+    private readonly tokens: AccessTokens,
     private readonly config: AppConfig,
     private readonly legacy: LegacyOwner,
   ) {}
@@ -42,14 +42,18 @@ export class AuthService {
     return accountDto(account);
   }
 
+  /**
+   * The attempt is taken before the password is checked (`LoginThrottle`). Past SESSIONS_MAX
+   * the oldest sessions end; when not every process can be told, the new session is dropped
+   * and the 503 asks for a retry, which then finds room.
+   */
   async login({ email, password }: CredentialsDto, address: string): Promise<SessionTokenDto> {
-    await this.throttle.beforeLogin(email, address);
+    const attempt = await this.throttle.attempt(email, address);
     const user = await this.users.credentialsOf(email);
     if (!(await this.passwords.verify(user?.password_hash, password)) || !user) {
-      await this.throttle.failedLogin(email, address);
       throw new UnauthorizedException(BAD_CREDENTIALS);
     }
-    await this.throttle.succeededLogin(email);
+    await attempt.succeeded();
     const ownerId = user._id.toHexString();
     const { token, hash } = newToken('session', ownerId);
     const now = Date.now();
@@ -58,17 +62,25 @@ export class AuthService {
       Math.min(expiresAt.getTime(), now + this.config.sessionIdleDays * DAY_MS),
     );
     await this.sessions.create({ kind: 'session', hash, ownerId, expiresAt, endsAt });
+    try {
+      await this.tokens.endSessionsPast(ownerId, this.config.sessionsMax);
+    } catch (error) {
+      await this.tokens.endWhere({ ownerId, hash }).catch(() => undefined);
+      throw error;
+    }
     return { token, token_type: 'Bearer', expires_at: expiresAt.toISOString() };
   }
 
-  /** Ends the caller's session: its token is refused by every process from the next request on. */
+  /**
+   * Ends the caller's session: 204 once every process refuses its token, else a 503 whose
+   * retry (with the same token, which the guard lets in for this) finishes telling them.
+   */
   async logout(principal: Principal): Promise<void> {
     const hash = principal.credential?.hash;
     if (hash === undefined) {
       throw new UnauthorizedException('there is no session to end: no token was sent');
     }
-    await this.sessions.remove(hash);
-    await this.authenticator.ended(hash);
+    await this.tokens.endWhere({ ownerId: principal.id, hash });
   }
 
   async me(principal: Principal): Promise<AccountDto> {

@@ -8,6 +8,7 @@ import { loadConfig } from '../config/configuration.js';
 import { etagOf } from '../http/entity-tags.js';
 import { ALICE, BOB, LEGACY } from '../testing/owners.js';
 import { strictFake } from '../testing/strict-fake.js';
+import { REFUSED_TOKEN_MS } from './refused-tokens.js';
 import { Authenticator, SESSION_ENTRY_MS, sessionEntryName } from './authenticator.js';
 import type { LegacyOwner } from './legacy-owner.js';
 import { newToken } from './bearer-token.js';
@@ -453,17 +454,27 @@ describe('Authenticator', () => {
     });
   });
 
-  describe('ended', () => {
-    it("blocks the credentials' entries for five minutes, in one call", async () => {
-      const { authenticator, cache } = setup();
-      const other = newToken('token', ALICE.id);
-      await authenticator.ended(alice.hash, other.hash);
-      expect(cache.calls).toEqual([
-        {
-          method: 'blockSide',
-          args: [[sessionEntryName(alice.hash), sessionEntryName(other.hash)], 300_000],
-        },
-      ]);
+  describe('a token MongoDB refused', () => {
+    it('is refused again for REFUSED_TOKEN_MS without a read of Redis or MongoDB, then read again', async () => {
+      const { authenticator, cache, sessions } = setup({ found: lookup(undefined), session: null });
+      for (let i = 0; i < 3; i++) {
+        const sent = request(bearer);
+        await authenticator.authenticate(sent);
+        expect(sent.principal).toBeUndefined();
+      }
+      expect(cache.mocks.lookup).toHaveBeenCalledTimes(1);
+      expect(sessions.mocks.findLive).toHaveBeenCalledTimes(1);
+      jest.spyOn(Date, 'now').mockReturnValue(NOW + REFUSED_TOKEN_MS);
+      await authenticator.authenticate(request(bearer));
+      expect(sessions.mocks.findLive).toHaveBeenCalledTimes(2);
+    });
+
+    it('is not remembered when MongoDB failed: the next request reads again', async () => {
+      const { authenticator, sessions } = setup({ found: lookup(undefined) });
+      sessions.mocks.findLive.mockImplementation(() => Promise.reject(new Error('mongo away')));
+      await expect(authenticator.authenticate(request(bearer))).rejects.toThrow('mongo away');
+      await expect(authenticator.authenticate(request(bearer))).rejects.toThrow('mongo away');
+      expect(sessions.mocks.findLive).toHaveBeenCalledTimes(2);
     });
   });
 });

@@ -4,6 +4,7 @@ import { CacheKeyFactory } from '../cache/cache-key.factory.js';
 import { ResponseCache, type Lookup } from '../cache/response-cache.service.js';
 import { AppConfig } from '../config/configuration.js';
 import { LegacyOwner } from './legacy-owner.js';
+import { RefusedTokens } from './refused-tokens.js';
 import { bearerToken, readToken, type ReadToken } from './bearer-token.js';
 import { ALL_SCOPES, isScope, type Scope } from './scopes.js';
 import { SessionsRepository, type LiveSession } from './sessions.repository.js';
@@ -57,10 +58,12 @@ function readEntry(entry: string): { ownerId: string; endsAt: number; scopes: re
  * its key): a cached hit costs the same round trip as before accounts, the token check
  * included. A session not in Redis is read from MongoDB and put there for a minute (only if
  * absent: a logout's tombstone is never replaced); with Redis away, every check reads MongoDB.
+ * A token MongoDB refused is refused again for a few seconds without a read (`RefusedTokens`).
  */
 @Injectable()
 export class Authenticator {
   private readonly logger = new Logger(Authenticator.name);
+  private readonly refused = new RefusedTokens();
 
   constructor(
     private readonly cache: ResponseCache,
@@ -74,7 +77,7 @@ export class Authenticator {
   async authenticate(request: FastifyRequest): Promise<void> {
     const token = bearerToken(request.headers.authorization);
     const read = token === undefined ? undefined : readToken(token);
-    if (read === undefined) return;
+    if (read === undefined || this.refused.has(read.hash)) return;
     const view = request.method === 'GET' ? this.keys.keyOfValidated(request) : undefined;
     const found = await this.cache.lookup(read.ownerId, view, [sessionEntryName(read.hash)]);
     const scopes = await this.scopesOf(read, found);
@@ -89,11 +92,6 @@ export class Authenticator {
       scopes,
     };
     if (scopes.includes(CACHED_VIEW_SCOPE)) request.cachedView = found?.cached;
-  }
-
-  /** After credentials are deleted from MongoDB: refused by every process from the next request. */
-  async ended(...hashes: string[]): Promise<void> {
-    await blockCredentials(this.cache, hashes);
   }
 
   /** The scopes of a live credential of the token's owner; `undefined` for any other token. */
@@ -111,7 +109,10 @@ export class Authenticator {
     const live = await this.sessions.findLive(read.hash);
     // The kind is the token's own (its prefix is hashed with it); a record of another kind
     // under the same hash cannot exist, but would be refused.
-    if (!live || live.ownerId !== read.ownerId || live.kind !== read.kind) return undefined;
+    if (!live || live.ownerId !== read.ownerId || live.kind !== read.kind) {
+      this.refused.add(read.hash);
+      return undefined;
+    }
     const endsAt = this.touch(read.hash, live);
     if (found) {
       const ttl = Math.min(SESSION_ENTRY_MS, endsAt - Date.now());

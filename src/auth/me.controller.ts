@@ -11,16 +11,20 @@ import {
   ApiOperation,
   ApiServiceUnavailableResponse,
   ApiTags,
-  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ApiPathParam, OBJECT_ID_PATTERN } from '../common/api-path-param.decorator.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { ParseObjectIdPipe } from '../common/parse-object-id.pipe.js';
 import { BodyTypes } from '../http/body-types.guard.js';
-import { ApiBearer, ApiSessionOnly, CurrentOwner } from './access.decorator.js';
+import {
+  ApiBearer,
+  ApiEndToldEverywhere,
+  ApiPasswordThrottled,
+  ApiSessionOnly,
+  CurrentOwner,
+} from './access.decorator.js';
 import { AccountService } from './account.service.js';
-import { RETRY_AFTER_HEADER } from '../openapi/response-headers.js';
 import { AuthService } from './auth.service.js';
 import { AccountDto } from './dto/account.dto.js';
 import {
@@ -64,14 +68,17 @@ export class MeController {
     operationId: 'deleteAccount',
     summary: 'Delete the account',
     description:
-      'Every session and token of the account is refused at once, and its email can be ' +
-      'registered again; its todos, exports and jobs are deleted in the background.',
+      'Takes a session signed in within the last 10 minutes. Every session and token of the ' +
+      'account is refused at once, and its email can be registered again; its todos, ' +
+      'exports and jobs are deleted in the background.',
   })
   @ApiAcceptedResponse({ description: 'Deleted; its data goes in the background.' })
   @ApiForbiddenResponse({
     type: ErrorResponseDto,
     description:
-      "A personal access token (this route takes a session token only), or the LEGACY_OWNER account: the operator's, never deleted through the API.",
+      'A personal access token (this route takes a session token only), a session signed in ' +
+      'over 10 minutes ago (sign in again and send the new session token), or the LEGACY_OWNER ' +
+      "account: the operator's, never deleted through the API.",
   })
   @ApiServiceUnavailableResponse({
     type: ErrorResponseDto,
@@ -101,6 +108,7 @@ export class MeController {
   @ApiNoContentResponse({ description: 'Ended.' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Malformed id.' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such session of yours.' })
+  @ApiEndToldEverywhere()
   endSession(
     @CurrentOwner() caller: Principal,
     @Param('id', ParseObjectIdPipe) id: string,
@@ -121,11 +129,8 @@ export class MeController {
     type: ErrorResponseDto,
     description: 'Invalid input, or current_password is wrong.',
   })
-  @ApiTooManyRequestsResponse({
-    type: ErrorResponseDto,
-    description: 'Too many wrong passwords for this account or from this address.',
-    headers: RETRY_AFTER_HEADER,
-  })
+  @ApiPasswordThrottled()
+  @ApiEndToldEverywhere()
   changePassword(
     @CurrentOwner() caller: Principal,
     @Body() body: PasswordChangeDto,
@@ -144,16 +149,25 @@ export class MeController {
     type: CreatedTokenDto,
     description: 'The token; its secret is shown only in this answer.',
   })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid input.' })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'Invalid input, or the password is wrong.',
+  })
   @ApiConflictResponse({
     type: ErrorResponseDto,
     description: 'The account already holds its most live tokens (100): delete one first.',
   })
+  @ApiPasswordThrottled()
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponseDto,
+    description: 'Redis, which keeps the cap under concurrent requests, is unavailable.',
+  })
   createToken(
     @CurrentOwner() caller: Principal,
     @Body() body: CreateTokenDto,
+    @Ip() address: string,
   ): Promise<CreatedTokenDto> {
-    return this.account.createToken(caller, body);
+    return this.account.createToken(caller, body, address);
   }
 
   @Get('tokens')
@@ -176,6 +190,7 @@ export class MeController {
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Malformed id.' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such token of yours.' })
+  @ApiEndToldEverywhere()
   deleteToken(
     @CurrentOwner() caller: Principal,
     @Param('id', ParseObjectIdPipe) id: string,

@@ -47,6 +47,17 @@ export class Session {
    */
   @Prop({ type: Date, required: true })
   ends_at!: Date;
+
+  /**
+   * When a logout, an end or a password change ended it. The record stays (refused) for a
+   * day, so the retry of that request, or a repeat, still finds what it ended.
+   */
+  @Prop({ type: Date })
+  ended_at?: Date;
+
+  /** When every API process was told of the end (its Redis entry blocked); unset until then. */
+  @Prop({ type: Date })
+  told_at?: Date;
 }
 
 export type SessionRecord = Session & { _id: Types.ObjectId };

@@ -2,47 +2,26 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, trusted, Types } from 'mongoose';
 import type { CredentialKind } from './bearer-token.js';
-import { ALL_SCOPES, type Scope } from './scopes.js';
-import { Session, type SessionRecord } from './session.schema.js';
+import {
+  ENDING_KEPT_MS,
+  LISTED,
+  liveOf,
+  ofKind,
+  ownedLive,
+  selected,
+  type CredentialRecord,
+  type EndedFilter,
+  type EndingCredential,
+  type LiveSession,
+  type NewCredential,
+} from './credential-filters.js';
+import { Session } from './session.schema.js';
 
-/** What a request needs of a live credential. Times in epoch milliseconds. */
-export interface LiveSession {
-  ownerId: string;
-  kind: CredentialKind;
-  scopes: readonly Scope[];
-  endsAt: number;
-  expiresAt: number;
-  lastUsedAt: number;
-}
-
-/** A credential as its owner sees it listed: never its hash. */
-export type CredentialRecord = Pick<
-  SessionRecord,
-  '_id' | 'name' | 'scopes' | 'created_at' | 'last_used_at' | 'expires_at'
->;
-
-export interface NewCredential {
-  kind: CredentialKind;
-  hash: string;
-  ownerId: string;
-  expiresAt: Date;
-  endsAt: Date;
-  /** When it is made (default: now): the moment its expiry was counted from. */
-  createdAt?: Date;
-  /** A token's. */
-  name?: string;
-  scopes?: Scope[];
-}
-
-const LISTED = { name: 1, scopes: 1, created_at: 1, last_used_at: 1, expires_at: 1 } as const;
-
-/** Sessions made before tokens existed have no `kind`: they are sessions. */
-const ofKind = (kind: CredentialKind): { kind: 'token' | { $ne: 'token' } } =>
-  kind === 'token' ? { kind } : { kind: trusted({ $ne: 'token' as const }) };
+export type { CredentialRecord, LiveSession, NewCredential } from './credential-filters.js';
 
 /**
- * The one writer of the `sessions` collection: sessions and personal access tokens. Methods
- * that end credentials return their hashes, so the caller can block their Redis entries.
+ * The one writer of the `sessions` collection: sessions and personal access tokens. An end
+ * is recorded first, and that every process was told of it after (`AccessTokens`).
  * Operators are marked trusted for sanitizeFilter.
  */
 @Injectable()
@@ -73,16 +52,7 @@ export class SessionsRepository {
       .findOne({ token_hash: hash, ends_at: trusted({ $gt: new Date() }) })
       .lean()
       .exec();
-    if (!found) return null;
-    const kind = found.kind === 'token' ? 'token' : 'session';
-    return {
-      ownerId: found.owner_id.toHexString(),
-      kind,
-      scopes: kind === 'token' ? (found.scopes ?? []) : ALL_SCOPES,
-      endsAt: found.ends_at.getTime(),
-      expiresAt: found.expires_at.getTime(),
-      lastUsedAt: found.last_used_at.getTime(),
-    };
+    return found ? liveOf(found) : null;
   }
 
   /** The owner's live credentials of one kind, oldest first. */
@@ -91,14 +61,7 @@ export class SessionsRepository {
     kind: CredentialKind,
   ): Promise<(CredentialRecord & { token_hash: string })[]> {
     return this.sessions
-      .find(
-        {
-          owner_id: new Types.ObjectId(ownerId),
-          ...ofKind(kind),
-          ends_at: trusted({ $gt: new Date() }),
-        },
-        { ...LISTED, token_hash: 1 },
-      )
+      .find({ ...ownedLive(ownerId), ...ofKind(kind) }, { ...LISTED, token_hash: 1 })
       .sort({ created_at: 1, _id: 1 })
       .lean<(CredentialRecord & { token_hash: string })[]>()
       .exec();
@@ -106,13 +69,7 @@ export class SessionsRepository {
 
   /** How many live tokens the owner has. */
   countLiveTokens(ownerId: string): Promise<number> {
-    return this.sessions
-      .countDocuments({
-        owner_id: new Types.ObjectId(ownerId),
-        ...ofKind('token'),
-        ends_at: trusted({ $gt: new Date() }),
-      })
-      .exec();
+    return this.sessions.countDocuments({ ...ownedLive(ownerId), ...ofKind('token') }).exec();
   }
 
   /**
@@ -129,31 +86,96 @@ export class SessionsRepository {
     return result.modifiedCount > 0;
   }
 
-  /** Deletes the credentials that have ended (the maintenance job); how many. */
+  /**
+   * Deletes the credentials that have ended (the maintenance job); how many. One a request
+   * ended is kept for a day, so a retry of that request still finds it.
+   */
   async removeEnded(): Promise<number> {
+    const now = Date.now();
     const result = await this.sessions
-      .deleteMany({ ends_at: trusted({ $lte: new Date() }) })
+      .deleteMany({
+        ends_at: trusted({ $lte: new Date(now) }),
+        $or: trusted([
+          { ended_at: { $exists: false } },
+          { ended_at: { $lte: new Date(now - ENDING_KEPT_MS) } },
+        ]),
+      })
       .exec();
     return result.deletedCount;
   }
 
-  /** Ends the credential of this hash; whether there was one. */
-  async remove(hash: string): Promise<boolean> {
-    return (await this.sessions.deleteOne({ token_hash: hash }).exec()).deletedCount > 0;
+  /**
+   * Ends the credentials `filter` selects in MongoDB, recording the end (`ended_at`) until
+   * every process was told of it (`markTold`); how many it ended now.
+   */
+  async markEnded(filter: EndedFilter): Promise<number> {
+    const now = new Date();
+    const result = await this.sessions
+      .updateMany(
+        { ...selected(filter), ended_at: trusted({ $exists: false }) },
+        { $set: { ends_at: now, ended_at: now } },
+      )
+      .exec();
+    return result.modifiedCount;
   }
 
-  /** Ends the owner's credential of this kind and id; its hash, `undefined` when it has none. */
-  async removeOne(ownerId: string, kind: CredentialKind, id: string): Promise<string | undefined> {
-    // No projection: FerretDB 1.24 refuses one on findAndModify ("fields" not implemented).
-    const removed = await this.sessions
-      .findOneAndDelete({
-        _id: new Types.ObjectId(id),
-        owner_id: new Types.ObjectId(ownerId),
-        ...ofKind(kind),
-      })
+  /** Whether the owner has a credential this filter selects that a request ended. */
+  async wasEnded(filter: EndedFilter): Promise<boolean> {
+    const found = await this.sessions
+      .exists({ ...selected(filter), ended_at: trusted({ $exists: true }) })
+      .exec();
+    return found !== null;
+  }
+
+  /** The owner of the session with this hash, if a request ended it; `undefined` otherwise. */
+  async endedOwnerOf(hash: string): Promise<string | undefined> {
+    const found = await this.sessions
+      .findOne({ token_hash: hash, ended_at: trusted({ $exists: true }) }, { owner_id: 1 })
       .lean()
       .exec();
-    return removed?.token_hash;
+    return found?.owner_id.toHexString();
+  }
+
+  /** The owner's credentials ended but not yet told to every process. */
+  untold(ownerId: string): Promise<EndingCredential[]> {
+    return this.sessions
+      .find(
+        {
+          owner_id: new Types.ObjectId(ownerId),
+          ended_at: trusted({ $exists: true }),
+          told_at: trusted({ $exists: false }),
+        },
+        { token_hash: 1, ended_at: 1 },
+      )
+      .lean<EndingCredential[]>()
+      .exec();
+  }
+
+  async markTold(ids: readonly Types.ObjectId[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.sessions
+      .updateMany({ _id: trusted({ $in: ids }) }, { $set: { told_at: new Date() } })
+      .exec();
+  }
+
+  /** The owner's live sessions past the newest `keep`, oldest last. */
+  async sessionsPast(ownerId: string, keep: number): Promise<Types.ObjectId[]> {
+    const found = await this.sessions
+      .find({ ...ownedLive(ownerId), ...ofKind('session') }, { _id: 1 })
+      .sort({ created_at: -1, _id: -1 })
+      .skip(keep)
+      .lean()
+      .exec();
+    return found.map((session) => session._id);
+  }
+
+  /** When the credential of this hash was made (a session: its sign-in); `undefined` if none. */
+  async createdAtOf(hash: string): Promise<Date | undefined> {
+    const found = await this.sessions
+      .findOne({ token_hash: hash }, { created_at: 1 })
+      .lean()
+      .exec();
+    return found?.created_at;
   }
 
   /**
@@ -161,18 +183,8 @@ export class SessionsRepository {
    * The hashes are read first; one made between the read and the delete is deleted too, but
    * if it was used in that instant its Redis entry is not blocked and lives out its minute.
    */
-  async removeOwnedBy(
-    ownerId: string,
-    filter: { kind?: CredentialKind; name?: string; exceptHash?: string } = {},
-  ): Promise<string[]> {
-    const query = {
-      owner_id: new Types.ObjectId(ownerId),
-      ...(filter.kind === undefined ? {} : ofKind(filter.kind)),
-      ...(filter.name === undefined ? {} : { name: filter.name }),
-      ...(filter.exceptHash === undefined
-        ? {}
-        : { token_hash: trusted({ $ne: filter.exceptHash }) }),
-    };
+  async removeOwnedBy(ownerId: string, filter: Omit<EndedFilter, 'ownerId'> = {}) {
+    const query = selected({ ownerId, ...filter });
     const found = await this.sessions.find(query, { token_hash: 1 }).lean().exec();
     if (found.length === 0) return [];
     await this.sessions.deleteMany(query).exec();

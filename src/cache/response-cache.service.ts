@@ -182,14 +182,16 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
   /**
    * Blocks side entries for `ttlMs`: each reads as absent, and no fill can store it, so a
    * fill made from a database read older than the change that called this cannot bring it
-   * back. The client pipelines the SETs of one tick: one round trip for all of them.
+   * back. The client pipelines the SETs of one tick: one round trip for all of them. Whether
+   * they were written.
    */
-  async blockSide(names: readonly string[], ttlMs: number): Promise<void> {
-    if (!this.enabled || names.length === 0) return;
+  async blockSide(names: readonly string[], ttlMs: number): Promise<boolean> {
+    // Whether every block was written: with the cache off, no entry is ever read.
+    if (!this.enabled || names.length === 0) return true;
     const blocks = names.map((name) =>
       this.client.set(sideKey(this.prefix, name), BLOCKED, { PX: ttlMs }),
     );
-    await this.redis.call(Promise.all(blocks));
+    return (await this.redis.call(Promise.all(blocks))) !== undefined;
   }
 
   private async entry(key: string): Promise<string | undefined> {

@@ -8,8 +8,11 @@ import { RATE_LIMIT_REDIS } from '../redis/redis.module.js';
 /** Probes, scrapes and the API docs are never limited. */
 const EXEMPT = /^\/(health|metrics|docs)(\/|-json|$)/;
 
+/** The routes that sign in and register: limited per client address only. */
+const AUTH = /^\/auth(\/|$)/;
+
 /**
- * Rate limit per owner (per client address for requests without a valid token), shared by
+ * Rate limit per owner (per client address for `/auth/*` and requests without a valid token), shared by
  * every API process through Redis. The client address
  * is the socket's unless TRUST_PROXY says which proxies may set X-Forwarded-For, so a
  * spoofed header does not buy a fresh allowance. Over the limit: 429 with Retry-After.
@@ -36,9 +39,13 @@ export async function installRateLimit(
     nameSpace: `${config.cacheKeyPrefix}:rate-limit:`,
     skipOnError: true,
     // Per owner once the token is checked (`installAuthentication` runs first), so clients
-    // behind one address do not share an allowance; per address otherwise (`/auth/*`).
+    // behind one address do not share an allowance; per address without one. `/auth/*` is
+    // per address always: a token sent along (any account's, made for it) must not buy a
+    // guesser or a registrar an allowance of its own.
     keyGenerator: (request) =>
-      request.principal ? `owner:${request.principal.id}` : `address:${request.ip}`,
+      request.principal && !AUTH.test(request.routeOptions.url ?? request.url)
+        ? `owner:${request.principal.id}`
+        : `address:${request.ip}`,
     allowList: (request) => EXEMPT.test(request.routeOptions.url ?? request.url),
     // Thrown into Nest's error layer, which answers it in the usual error shape.
     errorResponseBuilder: (_request, context) =>

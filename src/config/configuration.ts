@@ -119,7 +119,7 @@ const envSchema = z.object({
   /** A session ends after this many days without a request, and after SESSION_MAX_DAYS in all. */
   SESSION_IDLE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(3_650).default(90),
-  /** Failed logins for one email within the window before logins for it answer 429. */
+  /** Failed password checks for one email from one client address before that pair answers 429. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1_000).default(10),
   /** The same from one client address, whatever the emails (password spraying). */
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(100),
@@ -129,6 +129,11 @@ const envSchema = z.object({
     .min(1 / 60)
     .max(1_440)
     .default(15),
+  // Credential limits (issue 27): the lockout per (email, address), a ceiling per email.
+  /** Failed logins for one email from all addresses together (distributed guessing). */
+  LOGIN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  /** Live sessions per account; a login past it ends the oldest. */
+  SESSIONS_MAX: z.coerce.number().int().min(1).max(10_000).default(50),
   /** Accounts one client address may register per hour. */
   REGISTER_MAX_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
   /**
@@ -194,6 +199,8 @@ const configSchema = envSchema
     loginMaxFailuresPerAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS,
     loginWindowMinutes: env.LOGIN_WINDOW_MINUTES,
     registerMaxPerHour: env.REGISTER_MAX_PER_HOUR,
+    loginMaxFailuresPerEmail: env.LOGIN_MAX_FAILURES_PER_EMAIL,
+    sessionsMax: env.SESSIONS_MAX,
     legacyOwner: env.LEGACY_OWNER,
     admin:
       env.ADMIN_USER !== undefined && env.ADMIN_PASSWORD !== undefined

@@ -7,7 +7,7 @@ import { REDIS_CLIENT, type RedisClient } from './redis.module.js';
 /** A lock outlives its holder by this much at most: a process that died frees it then. */
 const LOCK_TTL_MS = 10_000;
 
-/** How long a request waits for a lock another request holds before it gives up (503). */
+/** How long a request waits for a lock another request holds before it gives up (503), by default. */
 const WAIT_MS = 2_000;
 const RETRY_MS = 10;
 
@@ -28,11 +28,16 @@ export class RedisLock extends PrefixedRedis {
     super(client, config, 'lock', 'take a lock');
   }
 
-  /** Runs `work` holding the owner's lock `name`; its other holders wait (up to 2 s). */
-  async holding<T>(ownerId: string, name: string, work: () => Promise<T>): Promise<T> {
+  /** Runs `work` holding the owner's lock `name`; its other holders wait (up to `waitMs`). */
+  async holding<T>(
+    ownerId: string,
+    name: string,
+    work: () => Promise<T>,
+    waitMs = WAIT_MS,
+  ): Promise<T> {
     const key = `${this.prefix}${ownerId}:${name}`;
     const token = randomBytes(12).toString('base64url');
-    const deadline = Date.now() + WAIT_MS;
+    const deadline = Date.now() + waitMs;
     while (!(await this.setIfAbsent(key, token, LOCK_TTL_MS))) {
       if (Date.now() > deadline) {
         throw new ServiceUnavailableException(`${name} is busy, try again`);

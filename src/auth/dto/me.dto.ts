@@ -110,6 +110,18 @@ export class CreateTokenDto {
   @Min(1)
   @Max(TOKEN_MAX_DAYS)
   expires_in_days?: number;
+
+  @ApiProperty({
+    format: 'password',
+    example: 'correct horse battery',
+    maxLength: PASSWORD_MAX_LENGTH,
+    description:
+      "The account's current password: a token outlives the session, so a stolen session " +
+      'alone cannot make one.',
+  })
+  @IsString()
+  @Length(1, PASSWORD_MAX_LENGTH)
+  password!: string;
 }
 
 @ApiSchema({ name: 'Token' })

@@ -1,0 +1,123 @@
+import type { CreatedTokenDto, SessionDto } from '../src/auth/dto/me.dto.js';
+import { send, startApi, type ApiResponse, type TestApi } from './support/api.js';
+import { freshEmail, PASSWORD, signIn } from './support/auth.js';
+import { PrivateRedis } from './support/redis-server.js';
+import { until } from './support/wait.js';
+
+const DATABASE = 'todo_e2e_credential_ends';
+
+/**
+ * An end (logout, a session or a token ended, a password change) is a 204 only once every
+ * API process refuses the credential. With the Redis that tells them stopped, it is a 503
+ * with Retry-After, the credential already refused from MongoDB, and the same request again
+ * once Redis is back is the 204.
+ */
+describe('ends of credentials while Redis is away (e2e, two API processes, a Redis of its own)', () => {
+  let redis: PrivateRedis;
+  let a: TestApi;
+  let b: TestApi;
+
+  beforeAll(async () => {
+    redis = await PrivateRedis.start();
+    const env = { REDIS_URL: redis.url, LOGIN_MAX_FAILURES: '1000' };
+    a = await startApi(DATABASE, env);
+    b = await startApi(DATABASE, env);
+  }, 60_000);
+  afterAll(async () => {
+    await b?.app.close();
+    await a?.close();
+    await redis?.kill();
+  });
+
+  const get = (api: TestApi, token: string) => send(api.url, 'GET', '/todos', { token });
+
+  /** The 503 of an end not told: Retry-After, the Nest error shape. */
+  const expectNotTold = (answer: ApiResponse<unknown>) => {
+    expect(answer.status).toBe(503);
+    expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(answer.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
+  };
+
+  /** Sends `request` until it is not a 503; every answer before is the 503 of an end not told. */
+  const retried = (request: () => Promise<ApiResponse<unknown>>) =>
+    until(
+      async () => {
+        const answer = await request();
+        if (answer.status === 503) expectNotTold(answer);
+        return answer;
+      },
+      (answer) => answer.status !== 503,
+      { timeoutMs: 20_000, intervalMs: 200, message: 'the retry once Redis is back' },
+    );
+
+  it('logout, ending a session, deleting a token, changing the password: 503 while Redis is away, 204 on the retry', async () => {
+    const email = freshEmail('ends');
+    const current = await signIn(a.url, email);
+    const [leaving, ended, others] = [
+      await signIn(a.url, email),
+      await signIn(a.url, email),
+      await signIn(a.url, email),
+    ];
+    const pat = await send<CreatedTokenDto>(a.url, 'POST', '/me/tokens', {
+      token: current,
+      json: { name: 'ci', scopes: ['todos:read'], password: PASSWORD },
+    });
+    expect(pat.status).toBe(201);
+    const sessions = await send<SessionDto[]>(a.url, 'GET', '/me/sessions', { token: current });
+    const endedId = sessions.body[2].id;
+    // Every credential is in Redis, read by both processes, before Redis goes.
+    for (const api of [a, b]) {
+      for (const token of [leaving, ended, others, pat.body.token]) {
+        expect((await get(api, token)).status).toBe(200);
+      }
+    }
+
+    await redis.kill();
+    const newPassword = 'a password set while Redis was away';
+    const change = () =>
+      send(a.url, 'POST', '/me/password', {
+        token: current,
+        json: { current_password: PASSWORD, new_password: newPassword },
+      });
+    const requests = [
+      () => send(a.url, 'POST', '/auth/logout', { token: leaving }),
+      () => send(b.url, 'DELETE', `/me/sessions/${endedId}`, { token: current }),
+      () => send(a.url, 'DELETE', `/me/tokens/${pat.body.id}`, { token: current }),
+      change,
+    ];
+    for (const request of requests) expectNotTold(await request());
+    // Ended in MongoDB already: refused by both processes, which read MongoDB now.
+    for (const api of [a, b]) {
+      for (const token of [leaving, ended, others, pat.body.token]) {
+        expect((await get(api, token)).status).toBe(401);
+      }
+      expect((await get(api, current)).status).toBe(200);
+    }
+    // The password did not change: the old one still signs in.
+    const old = await send(b.url, 'POST', '/auth/login', {
+      json: { email, password: PASSWORD },
+      token: null,
+    });
+    expect(old.status).toBe(200);
+
+    await redis.restart();
+    for (const request of requests) expect((await retried(request)).status).toBe(204);
+    for (const api of [a, b]) {
+      for (const token of [leaving, ended, others, pat.body.token]) {
+        expect((await get(api, token)).status).toBe(401);
+      }
+    }
+    // Every end told; a logout again answers as the first did, and the token stays refused.
+    const untold = await a.todos.db
+      .collection('sessions')
+      .countDocuments({ ended_at: { $exists: true }, told_at: { $exists: false } });
+    expect(untold).toBe(0);
+    expect((await send(b.url, 'POST', '/auth/logout', { token: leaving })).status).toBe(204);
+    expect((await get(a, leaving)).status).toBe(401);
+    const signedIn = await send(a.url, 'POST', '/auth/login', {
+      json: { email, password: newPassword },
+      token: null,
+    });
+    expect(signedIn.status).toBe(200);
+  }, 90_000);
+});
