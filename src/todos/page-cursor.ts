@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { BSON } from 'mongodb';
+import { OBJECT_ID } from '../common/patterns.js';
 import { AppConfig } from '../config/configuration.js';
 
 /**
@@ -13,15 +14,13 @@ export interface PagePosition {
   id: string;
 }
 
-const OBJECT_ID = /^[0-9a-f]{24}$/;
 const SIGNATURE_BYTES = 16;
 
 /**
- * Every cursor's form: base64url, a dot, the signature's 22 base64url characters (16 bytes).
- * The document gives it, so a string of another form is invalid by the schema too; one of
- * this form is still refused unless this API signed it for the caller.
+ * A cursor's longest form. Its pattern (CURSOR) is in the document, so a string of another
+ * form is invalid by the schema too; one of that form is still refused unless this API
+ * signed it for the caller.
  */
-export const CURSOR_PATTERN = '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{22}$';
 export const CURSOR_MAX_LENGTH = 200;
 
 /**
