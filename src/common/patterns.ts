@@ -23,15 +23,17 @@ export const CURSOR = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/;
 
 /**
  * A name shown in lists as it is: not blank, and no control character (C0, DEL, C1). Leading
- * blanks (whitespace that is no control), then one visible character, then anything but a
- * control: the first two classes are disjoint, so where the visible part starts is fixed and
- * a refused name costs one pass. (`^[^ctrl]*\S[^ctrl]*$`, the form it replaces, let the two
- * stars trade characters: quadratic on a long name that fails at its end, and `\S` let a
- * control that is no whitespace, such as ESC or NEL, through.) Ranges, not `\p{Cc}`, so the
- * document's form means the same in every regex dialect a client validates with.
+ * blanks, then one visible character, then anything but a control: the first two classes
+ * are disjoint, so where the visible part starts is fixed and a refused name costs one pass.
+ * (`^[^ctrl]*\S[^ctrl]*$`, the form it replaces, let the two stars trade characters:
+ * quadratic on a long name that fails at its end; and `\S` let a control that is no
+ * whitespace, such as ESC or NEL, through.) The blanks are JavaScript's `\s` less its
+ * controls, spelled out, and controls are ranges, not `\p{Cc}`: `\s` and `\p` mean other
+ * sets (or nothing) in the regex engines clients validate the document's form with.
  */
-// eslint-disable-next-line no-control-regex -- refusing control characters is the point
-export const TOKEN_NAME = /^[^\S\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$/;
+export const TOKEN_NAME =
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  /^[ \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*[^ \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$/;
 
 /** Not blank: one character that is no whitespace, anywhere (the document's form of content). */
 export const NOT_BLANK = /\S/;
