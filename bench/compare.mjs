@@ -8,7 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { authHeaders, benchToken, mongoUri, peakRssMb } from './lib.mjs';
+import { authHeaders, BENCH_CURSOR_SECRET, benchToken, mongoUri, peakRssMb } from './lib.mjs';
 import { runWrk } from './wrk.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -29,6 +29,7 @@ function startApi(name, dir, port) {
     env: {
       ...process.env,
       NODE_ENV: 'production',
+      CURSOR_SECRET: BENCH_CURSOR_SECRET,
       CLUSTER_WORKERS: '1',
       PORT: String(port),
       HOST: '127.0.0.1',

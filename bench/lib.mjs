@@ -1,5 +1,12 @@
 // What the benchmarks share: where their data lives and how memory is read.
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+
+/**
+ * The cursor secret of this run's API processes: production refuses the public development
+ * one, and every process of one target must sign alike.
+ */
+export const BENCH_CURSOR_SECRET = randomBytes(32).toString('base64url');
 
 /** `MONGODB_URI` (or the local default) with its database replaced by `database`. */
 export function mongoUri(database) {

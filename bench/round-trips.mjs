@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { authHeaders, benchToken, mongoUri } from './lib.mjs';
+import { authHeaders, BENCH_CURSOR_SECRET, benchToken, mongoUri } from './lib.mjs';
 
 const HITS = Number(process.env.BENCH_HITS ?? 1_000);
 const dir = resolve(process.argv[2] ?? '.');
@@ -56,6 +56,7 @@ children.push(
     env: {
       ...process.env,
       NODE_ENV: 'production',
+      CURSOR_SECRET: BENCH_CURSOR_SECRET,
       MONGODB_AUTO_INDEX: 'true',
       PORT: String(apiPort),
       HOST: '127.0.0.1',

@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { authHeaders, benchToken, mongoUri, peakRssMb } from './lib.mjs';
+import { authHeaders, BENCH_CURSOR_SECRET, benchToken, mongoUri, peakRssMb } from './lib.mjs';
 import { runWrk } from './wrk.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -57,6 +57,7 @@ async function waitFor(url, tries = 3_000) {
 function nestTarget(name, port, env) {
   const child = start(name, process.execPath, ['dist/main.js'], {
     NODE_ENV: 'production',
+    CURSOR_SECRET: BENCH_CURSOR_SECRET,
     MONGODB_AUTO_INDEX: 'true',
     CLUSTER_WORKERS: String(CORES),
     PORT: String(port),

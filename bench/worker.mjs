@@ -6,7 +6,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
-import { mongoUri, peakRssMb } from './lib.mjs';
+import { BENCH_CURSOR_SECRET, mongoUri, peakRssMb } from './lib.mjs';
 
 const TODOS = Number(process.env.BENCH_TODOS ?? 100_000);
 const JOBS = Number(process.env.BENCH_JOBS ?? 5_000);
@@ -17,6 +17,7 @@ const connection = { host: redis.hostname, port: Number(redis.port || 6379) };
 const env = {
   ...process.env,
   NODE_ENV: 'production',
+  CURSOR_SECRET: BENCH_CURSOR_SECRET,
   MONGODB_URI: mongoUri(DATABASE),
   QUEUE_PREFIX: PREFIX,
 };

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { ShutdownState } from './health/shutdown.state.js';
 import { AppConfig, ConfigError, loadConfig } from './config/configuration.js';
+import { maskCredentials } from './config/secrets.js';
 
 /**
  * On SIGTERM/SIGINT: readiness turns 503 at once, and after `shutdownDelayMs` (time for load
@@ -51,7 +52,9 @@ export async function bootOrExit(
   try {
     await start(config);
   } catch (error) {
-    process.stderr.write(`${failure}: ${error instanceof Error ? error.message : String(error)}\n`);
+    // A driver's message may quote the URI it was given: its credentials are masked.
+    const message = maskCredentials(error instanceof Error ? error.message : String(error));
+    process.stderr.write(`${failure}: ${message}\n`);
     process.exit(1);
   }
 }

@@ -5,7 +5,7 @@ import { createConnection } from 'mongoose';
 import { databaseUri, isolatedStores } from './support/api.js';
 import { buildOutsideDocker, type Stage } from './support/dockerfile.js';
 import { copyContext, dockerignore } from './support/dockerignore.js';
-import { freePort, runCommand } from './support/process.js';
+import { freePort, PRODUCTION_SECRETS, runCommand } from './support/process.js';
 
 const DATABASE = 'todo_e2e_dockerfile';
 
@@ -26,6 +26,7 @@ describe('Dockerfile, built and run outside Docker (e2e)', () => {
     HOME: process.env.HOME,
     ...runtime.env,
     ...isolatedStores(DATABASE),
+    ...PRODUCTION_SECRETS,
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
     ...env,

@@ -8,7 +8,7 @@ import { ExportFilesService } from '../src/exports/export-files.service.js';
 import type { JobViewDto } from '../src/jobs/job-view.dto.js';
 import type { TodoDto } from '../src/todos/dto/todo.dto.js';
 import { isolatedStores, send, startApi, type TestApi } from './support/api.js';
-import { freePort } from './support/process.js';
+import { freePort, PRODUCTION_SECRETS } from './support/process.js';
 import { insertTodos, todoDocs } from './support/todo-docs.js';
 import { until } from './support/wait.js';
 
@@ -66,6 +66,7 @@ describe('supervisord with the project config (e2e, Debian supervisor, real proc
     env = {
       ...process.env,
       ...isolatedStores(DATABASE),
+      ...PRODUCTION_SECRETS,
       TODO_RUN_DIR: dir,
       TODO_LOG_DIR: dir,
       API_PROCESSES: '2',

@@ -110,6 +110,25 @@ describe('bad input (e2e)', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  // A control character that is no whitespace (ESC, NEL) passed the old `\S`; and the
+  // list shows a name as it is. The message names the name's rule: whatever else the body
+  // lacks, it is the name that is refused.
+  it.each([
+    ['ESC', 'name\u001b[31m'],
+    ['NEL', 'name\u0085'],
+    ['a NEL alone', '\u0085'],
+    ['a tab', 'tab\tname'],
+    ['blanks only', ' \u00a0 '],
+  ])('refuses a token name with %s', async (_what, name) => {
+    const response = await api.request<{ message: string[] }>('POST', '/me/tokens', {
+      json: { name, scopes: ['todos:read'] },
+    });
+    expectError(response, 400);
+    expect(response.body.message).toContain(
+      'name must not be blank nor contain control characters',
+    );
+  });
+
   it('answers 413 to a body over 64 KiB', async () => {
     const before = await snapshot();
     expectError(await api.request('POST', '/todos', json({ content: 'x'.repeat(65 * 1024) })), 413);

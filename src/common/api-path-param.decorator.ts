@@ -1,4 +1,5 @@
 import { ApiParam } from '@nestjs/swagger';
+import { JOB_ID, OBJECT_ID_PARAM } from './patterns.js';
 
 /**
  * Fastify's router refuses a path parameter longer than this before any handler runs, with
@@ -18,9 +19,6 @@ export const ApiPathParam = (name: string, pattern: string, description: string)
   });
 
 /** The 24-hex ObjectId that ParseObjectIdPipe accepts, as the pipe and the document say it. */
-export const OBJECT_ID_PATTERN = '^[0-9a-fA-F]{24}$';
-/**
- * The job ids that ParseJobIdPipe accepts, up to MAX_PATH_PARAM_LENGTH characters (spelled
- * out: `\w` means more in other regex engines).
- */
-export const JOB_ID_PATTERN = '^[A-Za-z0-9_-]+$';
+export const OBJECT_ID_PATTERN = OBJECT_ID_PARAM.source;
+/** The job ids that ParseJobIdPipe accepts, up to MAX_PATH_PARAM_LENGTH characters. */
+export const JOB_ID_PATTERN = JOB_ID.source;

@@ -1,7 +1,5 @@
 import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
-import { OBJECT_ID_PATTERN } from './api-path-param.decorator.js';
-
-const OBJECT_ID = new RegExp(OBJECT_ID_PATTERN);
+import { OBJECT_ID_PARAM } from './patterns.js';
 
 /**
  * Accepts only the 24-hex form of an ObjectId. Mongoose's own `isValid` also accepts any
@@ -10,7 +8,7 @@ const OBJECT_ID = new RegExp(OBJECT_ID_PATTERN);
 @Injectable()
 export class ParseObjectIdPipe implements PipeTransform<unknown, string> {
   transform(value: unknown): string {
-    if (typeof value !== 'string' || !OBJECT_ID.test(value)) {
+    if (typeof value !== 'string' || !OBJECT_ID_PARAM.test(value)) {
       throw new BadRequestException('id must be a 24-character hexadecimal ObjectId');
     }
     return value.toLowerCase();

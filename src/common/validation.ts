@@ -4,7 +4,7 @@ import {
   type ArgumentMetadata,
   type ValidationPipeOptions,
 } from '@nestjs/common';
-import { ValidateIf } from 'class-validator';
+import { ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 
 /**
  * A body field that may be left out but not sent as `null`. class-validator's `IsOptional`
@@ -13,6 +13,31 @@ import { ValidateIf } from 'class-validator';
  * validates it itself.
  */
 export const IsOmittable = () => ValidateIf((_object, value) => value !== undefined);
+
+/**
+ * A string of at most `maxLength` characters that `pattern` matches. class-validator runs
+ * every decorator of a property whatever failed before, in an order no one reads, so a
+ * separate `@MaxLength` cannot keep a pattern off a 60,000-character value: here the length
+ * is checked first and the pattern never sees an over-long value.
+ */
+export const MatchesWithin = (
+  pattern: RegExp,
+  maxLength: number,
+  message: string,
+  options?: ValidationOptions,
+) =>
+  ValidateBy(
+    {
+      name: 'matchesWithin',
+      constraints: [pattern, maxLength],
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && value.length <= maxLength && pattern.test(value),
+        defaultMessage: () => message,
+      },
+    },
+    options,
+  );
 
 /**
  * How deeply a request value may nest. The DTOs are flat; the bound is there because

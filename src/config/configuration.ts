@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { flag, origin, parseTrustProxy } from './env-values.js';
+import { flag, origin, parseTrustProxy, withoutTrailingSlashes } from './env-values.js';
+import { checkProductionValues, DEVELOPMENT_CURSOR_SECRET, shownValue } from './secrets.js';
 
 /**
  * The environment the service reads: one zod schema that validates it and transforms it into
@@ -76,7 +77,7 @@ const envSchema = z.object({
    */
   PUBLIC_URL: z
     .url({ protocol: /^https?$/ })
-    .transform((url) => url.replace(/\/+$/, ''))
+    .transform(withoutTrailingSlashes)
     .optional(),
   /** Browser origins allowed to call the API cross-origin (comma-separated); unset: none. */
   CORS_ORIGINS: z
@@ -92,8 +93,11 @@ const envSchema = z.object({
   /** Credentials of the job dashboard at /admin/queues; without them it is not mounted. */
   ADMIN_USER: z.string().min(1).optional(),
   ADMIN_PASSWORD: z.string().min(12).optional(),
-  /** Signs pagination cursors so a tampered cursor is refused instead of trusted. */
-  CURSOR_SECRET: z.string().min(16).default('dev-only-cursor-secret-change-me'),
+  /**
+   * Signs pagination cursors so a tampered cursor is refused instead of trusted. Production
+   * refuses the default and anything under 32 characters (secrets.ts).
+   */
+  CURSOR_SECRET: z.string().min(16).default(DEVELOPMENT_CURSOR_SECRET),
   /** Create collections and indexes at boot (off in production: dist/sync-indexes.js does). */
   MONGODB_AUTO_INDEX: z
     .enum(['true', 'false'])
@@ -151,6 +155,7 @@ const configSchema = envSchema
     path: ['ADMIN_PASSWORD'],
     message: 'set ADMIN_USER and ADMIN_PASSWORD together',
   })
+  .superRefine(checkProductionValues)
   .transform((env: Env) => ({
     env: env.NODE_ENV,
     port: env.PORT,
@@ -235,8 +240,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     const problems = parsed.error.issues.map((issue) => {
       // The variable, not the item of a list variable (CORS_ORIGINS) that was wrong.
       const name = String(issue.path[0]);
-      const got = source[name];
-      return `${name}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
+      return `${name}: ${issue.message}${shownValue(name, source[name])}`;
     });
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }

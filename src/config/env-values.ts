@@ -23,3 +23,10 @@ export function parseTrustProxy(value: string | undefined): boolean | string[] {
   if (value === 'true') return true;
   return value.split(',').map((item) => item.trim());
 }
+
+/** `url` without its trailing slashes (a loop: `/\/+$/` moves quadratically on a long run of them). */
+export function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url[end - 1] === '/') end--;
+  return url.slice(0, end);
+}

@@ -76,7 +76,12 @@ export const ApiConditionalGet = () =>
       required: false,
       description: 'The `ETag` of a copy the client holds: answered 304 while it is current.',
     }),
-    ApiResponse({ status: 304, description: 'The copy named by `If-None-Match` is current.' }),
+    ApiResponse({
+      status: 304,
+      description: 'The copy named by `If-None-Match` is current.',
+      // A 304 carries the ETag a 200 would have (RFC 9110 §15.4.5), and the hook keeps it.
+      headers: { ETag: { ...ETAG_HEADER.ETag, required: true } },
+    }),
   );
 
 /** `If-Match` and its 412, on a change of one todo. */

@@ -12,6 +12,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, mergeMap, of, type Observable } from 'rxjs';
 import { toErrorBody } from '../common/http-exception.filter.js';
+import { IDEMPOTENCY_KEY } from '../common/patterns.js';
 import { inputProblem } from '../common/validation.js';
 import { fingerprintOf } from './fingerprint.js';
 import {
@@ -22,7 +23,7 @@ import {
 } from './idempotency.store.js';
 
 /** 1 to 255 visible ASCII characters. */
-export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+export const IDEMPOTENCY_KEY_PATTERN = IDEMPOTENCY_KEY;
 
 /**
  * `Idempotency-Key` on a create (the IETF httpapi idempotency-key draft): the first request

@@ -6,6 +6,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
+import { IDEMPOTENCY_KEY } from '../common/patterns.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 
 /** How `Idempotent-Replayed` appears among a response's headers in the OpenAPI document. */
@@ -26,7 +27,7 @@ export const Idempotent = () =>
       required: false,
       description:
         "A key of the client's choosing (1–255 visible ASCII characters) that makes a retry safe: the same key with the same body within 24 hours gets the first answer again and creates nothing.",
-      schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7E]+$' },
+      schema: { type: 'string', minLength: 1, maxLength: 255, pattern: IDEMPOTENCY_KEY.source },
     }),
     ApiConflictResponse({
       type: ErrorResponseDto,

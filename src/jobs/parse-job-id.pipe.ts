@@ -1,7 +1,6 @@
 import { BadRequestException, Injectable, type PipeTransform } from '@nestjs/common';
-import { JOB_ID_PATTERN, MAX_PATH_PARAM_LENGTH } from '../common/api-path-param.decorator.js';
-
-const JOB_ID = new RegExp(JOB_ID_PATTERN);
+import { MAX_PATH_PARAM_LENGTH } from '../common/api-path-param.decorator.js';
+import { JOB_ID } from '../common/patterns.js';
 
 /** Job ids are BullMQ's numbers or our own `name-<id>` forms: anything else is a 400. */
 @Injectable()

@@ -4,10 +4,10 @@ import type { IncomingMessage } from 'node:http';
 import type { LoggerService } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
+import { REQUEST_ID } from '../common/patterns.js';
 
 /** Requests whose lines would drown the rest: probes and scrapes. */
 const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** The id of the current request, for any code running on its behalf. */
 const requestContext = new AsyncLocalStorage<string>();

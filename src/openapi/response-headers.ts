@@ -1,3 +1,5 @@
+import { REQUEST_ID } from '../common/patterns.js';
+
 /**
  * Response headers as the OpenAPI document declares them, each with its schema, for the
  * decorators' `headers` and for the headers `buildOpenApiDocument` adds to every response.
@@ -9,7 +11,7 @@ export const REQUEST_ID_HEADER = {
     description:
       'The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID.',
     required: true,
-    schema: { type: 'string', pattern: '^[\\w.:-]{1,128}$' },
+    schema: { type: 'string', pattern: REQUEST_ID.source },
   },
 };
 

@@ -61,6 +61,39 @@ describe('PageCursorCodec', () => {
     expect(codec().decode(ALICE, current)).toEqual(position);
   });
 
+  // A known secret lets anyone sign: what a signed cursor carries must still be a value.
+  it.each([
+    ['an operator', '{"$gt":""}'],
+    ['another operator', '{"$ne":null}'],
+    ['an operator inside an object', '{"at":{"$where":"sleep(1000)"}}'],
+    ['an operator inside an array', '[1,{"$exists":true}]'],
+    ['a regex (a pattern match, not a value)', '{"$regex":"^(a+)+$","$options":""}'],
+    ['code', '{"$code":"while(true){}"}'],
+    ['an invalid date', '{"$date":{"$numberLong":"99999999999999999"}}'],
+    ['a nesting deeper than any document', '[[[[[1]]]]]'],
+  ])('refuses a correctly signed cursor whose created_at is %s', (_what, createdAt) => {
+    expect(codec().decode(ALICE, signed(ALICE, `[${createdAt},"${position.id}"]`))).toBeUndefined();
+    // The same cursor with a plain value is taken: only the value is refused.
+    expect(codec().decode(ALICE, signed(ALICE, `[1764237600.5,"${position.id}"]`))).toEqual({
+      createdAt: 1764237600.5,
+      id: position.id,
+    });
+  });
+
+  it('refuses a correctly signed cursor whose id is an operator', () => {
+    expect(codec().decode(ALICE, signed(ALICE, '[1,{"$gt":""}]'))).toBeUndefined();
+  });
+
+  it.each([
+    ['a string', '"2026-11-27T10:00:00Z"', '2026-11-27T10:00:00Z'],
+    ['a boolean', 'true', true],
+    ['null', 'null', null],
+    ['an object of plain values', '{"at":"no"}', { at: 'no' }],
+  ])('takes %s, as another writer may have stored it', (_what, createdAt, decoded) => {
+    const cursor = signed(ALICE, `[${createdAt},"${position.id}"]`);
+    expect(codec().decode(ALICE, cursor)).toEqual({ createdAt: decoded, id: position.id });
+  });
+
   it.each(['', 'abc', 'a.b', 'a.b.c', '..', '%%%.%%%'])('refuses garbage %p', (garbage) => {
     expect(codec().decode(ALICE, garbage)).toBeUndefined();
   });

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { BSON } from 'mongodb';
+import { OBJECT_ID } from '../common/patterns.js';
 import { AppConfig } from '../config/configuration.js';
 
 /**
@@ -13,15 +14,47 @@ export interface PagePosition {
   id: string;
 }
 
-const OBJECT_ID = /^[0-9a-f]{24}$/;
 const SIGNATURE_BYTES = 16;
 
+/** BSON values a stored `created_at` may hold that compare as values, never match as patterns. */
+const VALUE_TYPES = new Set([
+  'Long',
+  'Int32',
+  'Double',
+  'Decimal128',
+  'Timestamp',
+  'ObjectId',
+  'Binary',
+]);
+/** Deeper than any value a document of ours holds; a cursor is 200 characters at most anyway. */
+const MAX_VALUE_DEPTH = 4;
+
 /**
- * Every cursor's form: base64url, a dot, the signature's 22 base64url characters (16 bytes).
- * The document gives it, so a string of another form is invalid by the schema too; one of
- * this form is still refused unless this API signed it for the caller.
+ * Whether a decoded `created_at` is a plain value: what this API encodes from a stored
+ * document (a date, a number, or whatever another writer stored: a string, a boolean, null,
+ * a BSON number), never an operator. The position goes into the page query marked trusted,
+ * so a cursor forged with a known secret must not carry `{"$gt": …}`, a `$where` or a
+ * regex (an equality with a regex is a pattern match): an object or array is taken only
+ * when no key at any depth starts with `$`, and a date only when it names an instant.
  */
-export const CURSOR_PATTERN = '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{22}$';
+export function isPlainValue(value: unknown, depth = 0): boolean {
+  if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return true;
+  if (value instanceof Date) return !Number.isNaN(value.getTime());
+  if (typeof value !== 'object' || depth >= MAX_VALUE_DEPTH) return false;
+  const tag = (value as { _bsontype?: unknown })._bsontype;
+  if (tag !== undefined) return typeof tag === 'string' && VALUE_TYPES.has(tag);
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== Array.prototype) return false;
+  return Object.entries(value).every(
+    ([key, item]) => !key.startsWith('$') && isPlainValue(item, depth + 1),
+  );
+}
+
+/**
+ * A cursor's longest form. Its pattern (CURSOR) is in the document, so a string of another
+ * form is invalid by the schema too; one of that form is still refused unless this API
+ * signed it for the caller.
+ */
 export const CURSOR_MAX_LENGTH = 200;
 
 /**
@@ -61,9 +94,10 @@ export class PageCursorCodec {
       const position: unknown = BSON.EJSON.parse(payload, { relaxed: true });
       if (!Array.isArray(position) || position.length !== 2) return undefined;
       const [createdAt, id] = position as unknown[];
-      return typeof id === 'string' && OBJECT_ID.test(id) ? { createdAt, id } : undefined;
+      const valid = typeof id === 'string' && OBJECT_ID.test(id) && isPlainValue(createdAt);
+      return valid ? { createdAt, id } : undefined;
     } catch {
-      return undefined; // signed by us, so never expected; refused all the same
+      return undefined; // signed with our secret, so never expected; refused all the same
     }
   }
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { until } from './wait.js';
@@ -21,7 +22,18 @@ export interface RunningProcess {
   waitForHttp(url: string, ms?: number): Promise<void>;
 }
 
-/** Runs a built entrypoint (`dist/*.js`, built by `npm test` before the e2e suite). */
+/**
+ * The secrets a process booting in production form needs (production refuses the public
+ * development ones): made once per test file, so every process of a file signs alike.
+ */
+export const PRODUCTION_SECRETS = {
+  CURSOR_SECRET: randomBytes(32).toString('base64url'),
+} as const;
+
+/**
+ * Runs a built entrypoint (`dist/*.js`, built by `npm test` before the e2e suite); in
+ * production form with PRODUCTION_SECRETS unless `env` names its own.
+ */
 export function runEntrypoint(
   entry: string,
   env: Record<string, string>,
@@ -33,6 +45,7 @@ export function runEntrypoint(
     ...process.env,
     NODE_ENV: 'test',
     RATE_LIMIT_MAX: '0',
+    ...(env.NODE_ENV === 'production' ? PRODUCTION_SECRETS : {}),
     ...env,
   });
 }

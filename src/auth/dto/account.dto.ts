@@ -1,8 +1,9 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { OBJECT_ID } from '../../common/patterns.js';
 
 @ApiSchema({ name: 'Account' })
 export class AccountDto {
-  @ApiProperty({ example: '665f1c2b9d3e4a0012345678', pattern: '^[0-9a-f]{24}$' })
+  @ApiProperty({ example: '665f1c2b9d3e4a0012345678', pattern: OBJECT_ID.source })
   id!: string;
 
   @ApiProperty({ example: 'ada@example.com', format: 'email' })

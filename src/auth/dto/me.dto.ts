@@ -8,22 +8,20 @@ import {
   IsInt,
   IsString,
   Length,
-  Matches,
   Max,
   Min,
 } from 'class-validator';
-import { IsOmittable } from '../../common/validation.js';
+import { OBJECT_ID, TOKEN_NAME } from '../../common/patterns.js';
+import { IsOmittable, MatchesWithin } from '../../common/validation.js';
 import { SCOPES, type Scope } from '../scopes.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './credentials.dto.js';
 
-const ID = { example: '665f1c2b9d3e4a0012345679', pattern: '^[0-9a-f]{24}$' } as const;
+const ID = { example: '665f1c2b9d3e4a0012345679', pattern: OBJECT_ID.source } as const;
 const TIME = { type: String, example: '2026-12-01T09:00:00.000Z', format: 'date-time' } as const;
 
 export const TOKEN_NAME_MAX_LENGTH = 100;
 export const TOKEN_MAX_DAYS = 365;
 export const TOKEN_DEFAULT_DAYS = 90;
-/** Not blank, and no control characters: the name is shown in lists as it is. */
-const TOKEN_NAME = '^[^\\x00-\\x1f\\x7f-\\x9f]*\\S[^\\x00-\\x1f\\x7f-\\x9f]*$';
 
 @ApiSchema({ name: 'Session' })
 export class SessionDto {
@@ -74,14 +72,16 @@ export class CreateTokenDto {
     example: 'nightly export',
     minLength: 1,
     maxLength: TOKEN_NAME_MAX_LENGTH,
-    pattern: TOKEN_NAME,
+    pattern: TOKEN_NAME.source,
     description: 'What the token is for; shown in the list. Not blank, no control characters.',
   })
   @IsString()
   @Length(1, TOKEN_NAME_MAX_LENGTH)
-  @Matches(new RegExp(TOKEN_NAME), {
-    message: 'name must not be blank nor contain control characters',
-  })
+  @MatchesWithin(
+    TOKEN_NAME,
+    TOKEN_NAME_MAX_LENGTH,
+    'name must not be blank nor contain control characters',
+  )
   name!: string;
 
   @ApiProperty({

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { OBJECT_ID } from '../../common/patterns.js';
 import { CONTENT_SCHEMA } from './todo-fields.js';
 
 /** An ObjectId as `bson.json_util` writes it. */
 @ApiSchema({ name: 'OriginalObjectId' })
 export class LegacyObjectIdDto {
-  @ApiProperty({ example: '6650f1c2a1b2c3d4e5f60718', pattern: '^[0-9a-f]{24}$' })
+  @ApiProperty({ example: '6650f1c2a1b2c3d4e5f60718', pattern: OBJECT_ID.source })
   $oid!: string;
 }
 

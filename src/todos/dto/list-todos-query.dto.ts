@@ -1,15 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsBoolean,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
-import { CURSOR_MAX_LENGTH, CURSOR_PATTERN } from '../page-cursor.js';
+import { IsBoolean, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { CURSOR } from '../../common/patterns.js';
+import { MatchesWithin } from '../../common/validation.js';
+import { CURSOR_MAX_LENGTH } from '../page-cursor.js';
 import { ToBoolean, ToInteger } from './transforms.js';
 
 export const DEFAULT_PAGE_SIZE = 10;
@@ -46,13 +39,12 @@ export class ListTodosQueryDto {
   @ApiPropertyOptional({
     description:
       'The `next_cursor` of the previous page, as it was given: it is signed for its owner and list.',
-    pattern: CURSOR_PATTERN,
+    pattern: CURSOR.source,
     maxLength: CURSOR_MAX_LENGTH,
   })
   @IsOptional()
   @IsString()
-  @MaxLength(CURSOR_MAX_LENGTH)
-  @Matches(new RegExp(CURSOR_PATTERN), { message: 'cursor is not a cursor this API gave' })
+  @MatchesWithin(CURSOR, CURSOR_MAX_LENGTH, 'cursor is not a cursor this API gave')
   cursor?: string;
 
   @ApiPropertyOptional({ description: 'Only finished (`true`) or unfinished (`false`) todos.' })

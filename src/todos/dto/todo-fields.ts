@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { NOT_BLANK } from '../../common/patterns.js';
 import { CONTENT_MAX_LENGTH } from '../todo.schema.js';
 import { IsFutureDate } from './is-future-date.validator.js';
 import { Trim } from './transforms.js';
@@ -12,7 +13,7 @@ import { Trim } from './transforms.js';
 export const CONTENT_SCHEMA = {
   minLength: 1,
   maxLength: CONTENT_MAX_LENGTH,
-  pattern: '\\S',
+  pattern: NOT_BLANK.source,
 } as const;
 
 /** `content` as the API's own bodies check it: trimmed, then 1 to CONTENT_MAX_LENGTH characters. */

@@ -1,11 +1,12 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { CURSOR_MAX_LENGTH, CURSOR_PATTERN } from '../page-cursor.js';
+import { CURSOR, OBJECT_ID } from '../../common/patterns.js';
+import { CURSOR_MAX_LENGTH } from '../page-cursor.js';
 import { CONTENT_MAX_LENGTH } from '../todo.schema.js';
 
 /** A todo as the API returns it. */
 @ApiSchema({ name: 'Todo' })
 export class TodoDto {
-  @ApiProperty({ example: '6650f1c2a1b2c3d4e5f60718', pattern: '^[0-9a-f]{24}$' })
+  @ApiProperty({ example: '6650f1c2a1b2c3d4e5f60718', pattern: OBJECT_ID.source })
   id!: string;
 
   @ApiProperty({ example: 'Buy milk', minLength: 1, maxLength: CONTENT_MAX_LENGTH })
@@ -37,7 +38,7 @@ export class TodoPageDto {
     type: String,
     nullable: true,
     description: 'Pass as `cursor` to get the next page; null on the last page.',
-    pattern: CURSOR_PATTERN,
+    pattern: CURSOR.source,
     maxLength: CURSOR_MAX_LENGTH,
     example: 'WzE3NjQyMzc2MDAwMDAsIjY2NTBmMWMyYTFiMmMzZDRlNWY2MDcxOCJd.q2Vt0xQ0W1yJ1ZK2fYc8_A',
   })
