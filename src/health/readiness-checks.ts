@@ -10,23 +10,29 @@ import { RedisIndicator } from './redis.indicator.js';
 import { RecentResult } from './recent-result.js';
 
 /**
- * The stores readiness checks — MongoDB, each Redis, the job queue — each reused for up to a
- * second (`RecentResult`), so probes in any number cost the stores about one round of checks
- * a second. The shutdown check is not here: draining turns readiness 503 at once.
+ * The stores readiness checks — MongoDB, each Redis, the job queue — run together as one
+ * round, reused for up to a second (`RecentResult`): probes in any number cost the stores
+ * about one round a second, and every answer reports one moment. The shutdown check is not
+ * here: draining turns readiness 503 at once.
  */
 @Injectable()
 export class ReadinessChecks {
   readonly checks: readonly HealthIndicatorFunction[];
 
   constructor(mongoose: MongooseHealthIndicator, redis: RedisIndicator, queue: QueueIndicator) {
-    const reused = (run: () => PromiseLike<HealthIndicatorResult>) => {
-      const recent = new RecentResult(run, READINESS_REUSE_MS);
-      return () => recent.get();
-    };
-    this.checks = [
-      reused(() => mongoose.pingCheck('mongodb', { timeout: READINESS_TIMEOUT_MS })),
-      ...redis.keys.map((key) => reused(() => redis.check(key))),
-      reused(() => queue.check('queue')),
+    const runs: (() => PromiseLike<HealthIndicatorResult>)[] = [
+      () => mongoose.pingCheck('mongodb', { timeout: READINESS_TIMEOUT_MS }),
+      ...redis.keys.map((key) => () => redis.check(key)),
+      () => queue.check('queue'),
     ];
+    const round = new RecentResult(
+      () => Promise.allSettled(runs.map((run) => Promise.resolve(run()))),
+      READINESS_REUSE_MS,
+    );
+    this.checks = runs.map((_, i) => async () => {
+      const result = (await round.get())[i];
+      if (result.status === 'rejected') throw result.reason;
+      return result.value;
+    });
   }
 }
