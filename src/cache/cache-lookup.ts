@@ -14,4 +14,6 @@ export interface Lookup {
   cached?: Representation;
   /** The side entries asked for, each when it is stored under the current epoch. */
   side: (string | undefined)[];
+  /** Redis held no generation of the owner: `stamp` matches nothing until one is written. */
+  generationLost?: true;
 }

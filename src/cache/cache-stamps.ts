@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Cache } from 'cache-manager';
 import type { RedisClient } from '../redis/redis.module.js';
 import { GENERATION_TTL_MS } from './cache.constants.js';
 import type { RedisCircuit } from './redis-circuit.js';
@@ -50,3 +51,33 @@ export const setIfAbsentOn =
         GET: true,
       }),
     );
+
+/** The epoch and generations as the response cache reads, renews and replaces them. */
+export class Stamps {
+  private readonly setIfAbsent: SetIfAbsent;
+
+  constructor(
+    private readonly cache: Cache,
+    client: RedisClient,
+    private readonly redis: RedisCircuit,
+  ) {
+    this.setIfAbsent = setIfAbsentOn(client, redis);
+  }
+
+  /** The value under `key` as found, or a fresh one when Redis lost it (`currentGeneration`). */
+  current(key: string, found: string | undefined): Promise<string | undefined> {
+    return currentGeneration(key, found, this.setIfAbsent);
+  }
+
+  /** `<epoch>.<generation>` with the generation under `key` written now if still absent. */
+  async renew(key: string, epoch: string): Promise<string | undefined> {
+    const generation = await this.current(key, undefined);
+    return generation === undefined ? undefined : `${epoch}.${generation}`;
+  }
+
+  /** Writes a fresh random value under `key` (the epoch or an owner's generation). */
+  async replace(key: string): Promise<boolean> {
+    const set = this.cache.set(key, newGeneration(), GENERATION_TTL_MS);
+    return (await this.redis.call(set)) !== undefined;
+  }
+}

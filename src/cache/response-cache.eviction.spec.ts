@@ -65,8 +65,21 @@ describe('ResponseCache when Redis loses keys', () => {
     await setup.responses.serve(A, 'list', load);
     setup.cache.data.delete(generationKey('test', A));
     setup.cache.data.delete(epochKey('test'));
-    const stamps = await Promise.all([1, 2, 3].map(() => setup.responses.lookup(A)));
-    expect(new Set(stamps.map((found) => found?.stamp)).size).toBe(1);
+    const epochs = await Promise.all([1, 2, 3].map(() => setup.responses.lookup(A)));
+    expect(new Set(epochs.map((found) => found?.epoch)).size).toBe(1);
+    await Promise.all(['x', 'y', 'z'].map((view) => setup.responses.serve(A, view, load)));
+    const stamp = (await setup.responses.lookup(A))!.stamp;
+    for (const view of ['x', 'y', 'z']) {
+      expect((await setup.responses.lookup(A, view))?.stamp).toBe(stamp);
+      expect((await setup.responses.serve(A, view, load)).hit).toBe(true);
+    }
+  });
+
+  it("writes no owner's generation from a lookup, which runs before the token check", async () => {
+    const madeUp = '64f00000000000000000000f';
+    const found = await setup.responses.lookup(madeUp, 'list');
+    expect(found).toMatchObject({ generationLost: true, cached: undefined });
+    expect(setup.cache.data.has(generationKey('test', madeUp))).toBe(false);
   });
 
   it('reads a side entry as absent once the epoch it was stored under is lost', async () => {

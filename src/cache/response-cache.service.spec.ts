@@ -153,11 +153,13 @@ describe('ResponseCache', () => {
         sideKey('test', 'session:absent'),
         viewKey('test', B, 'list'),
       ]);
-      // A's view is cached, not B's; B, never written for, got a generation of its own.
+      // A's view is cached, not B's; B, never written for, has no generation: a stamp that
+      // matches nothing, and none written by a lookup (its token is not checked yet).
       expect(found).toEqual({
         epoch,
         stamp: expect.stringMatching(/\.\S/),
         side: ['A 123', undefined],
+        generationLost: true,
       });
       expect(found?.stamp.startsWith(`${epoch}.`)).toBe(true);
       expect(found?.stamp).not.toBe(stampOfA);

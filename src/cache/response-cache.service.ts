@@ -8,8 +8,8 @@ import {
 } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
 import { AppConfig } from '../config/configuration.js';
-import { epochKey, GENERATION_TTL_MS, generationKey, sideKey, viewKey } from './cache.constants.js';
-import { currentGeneration, newGeneration, setIfAbsentOn } from './cache-stamps.js';
+import { epochKey, generationKey, sideKey, viewKey } from './cache.constants.js';
+import { newGeneration, Stamps } from './cache-stamps.js';
 import type { CachedResponse, Lookup } from './cache-lookup.js';
 import { represent, unwrapStamped, unwrapView, wrap, type Representation } from './cache-entry.js';
 import { storedValue } from './redis-keyv.js';
@@ -43,6 +43,7 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
   private readonly loads = new ViewLoads((key, stamp, made) => this.store(key, stamp, made));
   private readonly kept: KeptBodies;
   private readonly redis: RedisCircuit;
+  private readonly stamps: Stamps;
   private readonly prefix: string;
 
   constructor(
@@ -54,8 +55,9 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
     this.prefix = config.cacheKeyPrefix;
     this.kept = new KeptBodies(config.cacheProcessMaxBytes, config.cacheTtlSeconds * 1000);
     this.redis = new RedisCircuit(config.cacheTimeoutMs, stats, this.logger, () =>
-      this.replace(epochKey(this.prefix)),
+      this.stamps.replace(epochKey(this.prefix)),
     );
+    this.stamps = new Stamps(cache, client, this.redis);
   }
 
   async onModuleInit(): Promise<void> {
@@ -91,7 +93,11 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
     }
     this.stats.misses++;
     const key = viewKey(this.prefix, owner, view);
-    return { ...(await this.loads.once(key, found.stamp, load)), hit: false };
+    const stamp = found.generationLost
+      ? await this.stamps.renew(generationKey(this.prefix, owner), found.epoch)
+      : found.stamp;
+    if (stamp === undefined) return this.bypass(owner, view, load);
+    return { ...(await this.loads.once(key, stamp, load)), hit: false };
   }
 
   /**
@@ -114,15 +120,19 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
     const raw = await this.redis.call(this.client.mGet(keys));
     if (raw === undefined) return undefined;
     const found = raw.map(storedValue);
-    const epoch = await this.current(keys[0], found[0]);
-    const generation = epoch && (await this.current(keys[1], found[1]));
-    if (!generation) return undefined;
-    const stamp = `${epoch}.${generation}`;
+    // One key for every owner: written here, before any token check, at no risk.
+    const epoch = await this.stamps.current(keys[0], found[0]);
+    if (epoch === undefined) return undefined;
+    // An owner's is written only by `serve`, behind the token check: forged tokens naming
+    // made-up owners must not add keys. Until then, a stamp that matches nothing.
+    const generation = found[1] ?? `lost-${newGeneration()}`;
     const lookup: Lookup = {
       epoch,
-      stamp,
+      stamp: `${epoch}.${generation}`,
       side: side.map((_, i) => unwrapStamped(found[2 + i], epoch)),
+      ...(found[1] === undefined && { generationLost: true }),
     };
+    const stamp = lookup.stamp;
     if (key === undefined) return lookup;
     if (kept?.generation === stamp) lookup.cached = kept.representation;
     else {
@@ -147,7 +157,7 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
     if (!this.enabled) return;
     this.loads.wrote();
     this.stats.invalidations++;
-    await this.replace(
+    await this.stamps.replace(
       owner === undefined ? epochKey(this.prefix) : generationKey(this.prefix, owner),
     );
   }
@@ -166,11 +176,6 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
     await this.redis.call(blockSideEntries(this.client, keys, ttlMs));
   }
 
-  /** The epoch or generation under `key`; a fresh one when Redis lost it (`currentGeneration`). */
-  private current(key: string, found: string | undefined) {
-    return currentGeneration(key, found, setIfAbsentOn(this.client, this.redis));
-  }
-
   /** A body over CACHE_MAX_BODY_BYTES is served but not stored: one view must not fill Redis. */
   private async store(key: string, stamp: string, made: Representation): Promise<void> {
     if (Buffer.byteLength(made.body) > this.config.cacheMaxBodyBytes) {
@@ -183,13 +188,5 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
   private async bypass(owner: string, view: string, load: () => Promise<string>) {
     this.stats.bypassed++;
     return { ...(await this.loads.bypassing(owner, view, load)), hit: false };
-  }
-
-  /** Writes a fresh random value under `key` (the epoch or an owner's generation). */
-  private async replace(key: string): Promise<boolean> {
-    const generation = newGeneration();
-    return (
-      (await this.redis.call(this.cache.set(key, generation, GENERATION_TTL_MS))) !== undefined
-    );
   }
 }
