@@ -83,7 +83,11 @@ describe('cache keys lost to eviction (e2e, two API processes)', () => {
     // Cached before the owner ever wrote: no generation of the owner existed then.
     expect((await listOnBoth(token)).map((a) => a.contents)).toEqual([[], []]);
     await create(token, 'written');
-    expect((await listOnBoth(token)).map((a) => a.contents)).toEqual([['written'], ['written']]);
+    // Another view is read since; the first stays stored as it was, under its old stamp.
+    const other = await send<{ items: TodoBody[] }>(apis[0].url, 'GET', '/todos?limit=5', {
+      token,
+    });
+    expect(other.body.items.map((t) => t.content)).toEqual(['written']);
     expect(await redis.del(generationKey(DATABASE, ownerOf(token)))).toBe(1);
     const after = await listOnBoth(token);
     expect(after).toEqual([
@@ -140,6 +144,11 @@ describe('cache keys lost to eviction (e2e, two API processes)', () => {
       for (let i = 0; i < 10; i++) expect((await list(api, forged())).status).toBe(401);
     }
     expect(await Promise.all(apis.map(hits))).toEqual(before);
+    // Nor does a forged token naming a made-up owner leave a key for that owner.
+    const madeUp = randomBytes(12).toString('hex');
+    const made = `tdo_s_${madeUp}${randomBytes(32).toString('base64url')}`;
+    expect((await list(apis[0], made)).status).toBe(401);
+    expect(await redis.exists(generationKey(DATABASE, madeUp))).toBe(0);
     // The counter does move for the owner's own hits, so the check above could fail.
     expect((await listOnBoth(token)).map((a) => a.cache)).toEqual(['HIT', 'HIT']);
     expect(await Promise.all(apis.map(hits))).toEqual(before.map((n) => n + 1));
