@@ -42,7 +42,30 @@ grace = int(env["SHUTDOWN_GRACE_MS"]) / 1000
 check(env.get("MONGODB_AUTO_INDEX") == "false" or env["NODE_ENV"] == "production",
       "ConfigMap: the pods would build indexes at boot")
 
-for workload in by_kind["Deployment"] + by_kind["Job"]:
+def redis_flags(command):
+    """`--name value` pairs of a redis-server command line."""
+    args = [str(a) for a in command]
+    return {args[i][2:]: args[i + 1] for i in range(len(args) - 1) if args[i].startswith("--")}
+
+
+def is_cache_redis(workload):
+    return workload["spec"]["template"]["spec"]["containers"][0]["image"].startswith("redis:")
+
+
+# The cache's Redis may evict (the service reads a lost key as "ask MongoDB"): it must, under
+# a maxmemory, or it grows until the node kills it.
+cache_redis = [d for d in by_kind["Deployment"] if is_cache_redis(d)]
+check(len(cache_redis) == 1, "k8s: no Deployment of the cache's Redis (redis: image)")
+for workload in cache_redis:
+    flags = redis_flags(workload["spec"]["template"]["spec"]["containers"][0].get("args", []))
+    check(flags.get("maxmemory-policy") == "allkeys-lru" and "maxmemory" in flags,
+          f"{workload['metadata']['name']}: the cache's Redis does not run allkeys-lru under a maxmemory")
+secret_data = by_kind["Secret"][0]["stringData"]
+cache_host = re.sub(r"^rediss?://([^@/]*@)?", "", secret_data.get("CACHE_REDIS_URL", "")).split(":")[0]
+check(any(s["metadata"]["name"] == cache_host for s in by_kind["Service"]),
+      f"Secret: CACHE_REDIS_URL names no Service ({cache_host!r})")
+
+for workload in [d for d in by_kind["Deployment"] if not is_cache_redis(d)] + by_kind["Job"]:
     name = workload["metadata"]["name"]
     pod = workload["spec"]["template"]["spec"]
     for container in pod["containers"]:
@@ -68,16 +91,18 @@ for workload in by_kind["Deployment"] + by_kind["Job"]:
               f"{name}: terminationGracePeriodSeconds {pod['terminationGracePeriodSeconds']} s does not "
               f"cover preStop {pre_stop} s + SHUTDOWN_GRACE_MS {grace:g} s")
 
-api = next(d for d in by_kind["Deployment"] if "dist/main.js" in d["spec"]["template"]["spec"]["containers"][0]["command"])
+api = next(d for d in by_kind["Deployment"] if "dist/main.js" in d["spec"]["template"]["spec"]["containers"][0].get("command", []))
 api_labels = api["spec"]["template"]["metadata"]["labels"]
-for kind in ("Service", "PodDisruptionBudget"):
-    for document in by_kind[kind]:
-        spec = document["spec"]
-        selector = spec["selector"].get("matchLabels", spec["selector"])
-        check(selector.items() <= api_labels.items(), f"{kind} {document['metadata']['name']} selects no API pod")
+for document in by_kind["PodDisruptionBudget"]:
+    selector = document["spec"]["selector"]["matchLabels"]
+    check(selector.items() <= api_labels.items(), f"PodDisruptionBudget {document['metadata']['name']} selects no API pod")
 for service in by_kind["Service"]:
-    api_ports = [p["name"] for p in api["spec"]["template"]["spec"]["containers"][0]["ports"]]
-    check(all(p["targetPort"] in api_ports for p in service["spec"]["ports"]), "Service targets no API port")
+    name = service["metadata"]["name"]
+    selected = [d for d in by_kind["Deployment"]
+                if service["spec"]["selector"].items() <= d["spec"]["template"]["metadata"]["labels"].items()]
+    check(len(selected) == 1, f"Service {name} selects {len(selected)} Deployments, not one")
+    ports = [p["name"] for d in selected for p in d["spec"]["template"]["spec"]["containers"][0]["ports"]]
+    check(all(p["targetPort"] in ports for p in service["spec"]["ports"]), f"Service {name} targets no port of its pods")
 for hpa in by_kind["HorizontalPodAutoscaler"]:
     check(hpa["spec"]["scaleTargetRef"]["name"] == api["metadata"]["name"], "the HPA scales another Deployment")
 
@@ -99,6 +124,17 @@ for name, variable in (("api", "PORT"), ("worker", "WORKER_HEALTH_PORT")):
         check(f"api:{port};" in services["nginx"]["environment"]["API_UPSTREAM_SERVERS"],
               f"compose nginx: API_UPSTREAM_SERVERS does not name api:{port}")
 check(services["sync-indexes"]["command"] == ["node", "dist/sync-indexes.js"], "compose sync-indexes: command")
+# BullMQ's Redis never evicts; the cache's evicts under a maxmemory, and the processes use it.
+check(redis_flags(services["redis"]["command"]).get("maxmemory-policy") == "noeviction",
+      "compose redis: not noeviction (BullMQ's keys must never be evicted)")
+cache_flags = redis_flags(services["cache-redis"]["command"])
+check(cache_flags.get("maxmemory-policy") == "allkeys-lru" and "maxmemory" in cache_flags,
+      "compose cache-redis: not allkeys-lru under a maxmemory")
+for name in ("api", "worker"):
+    url = {**defaults, **services[name]["environment"]}.get("CACHE_REDIS_URL", "")
+    check(url.startswith("redis://cache-redis:"), f"compose {name}: CACHE_REDIS_URL does not name cache-redis")
+    check(services[name]["depends_on"].get("cache-redis", {}).get("condition") == "service_healthy",
+          f"compose {name}: does not wait for cache-redis")
 for name in ("api", "worker"):
     condition = services[name]["depends_on"].get("sync-indexes", {}).get("condition")
     check(condition == "service_completed_successfully", f"compose {name}: does not wait for the index sync")

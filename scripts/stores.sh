@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Makes sure Redis and a MongoDB-compatible server answer at REDIS_URL and MONGODB_URI.
+# Makes sure Redis and a MongoDB-compatible server answer at REDIS_URL and MONGODB_URI (and the
+# cache's Redis at CACHE_REDIS_URL, when it names another: allkeys-lru under a maxmemory of
+# CACHE_REDIS_MAXMEMORY, default 256mb).
 # Idempotent and quick when they already answer. Otherwise, for a local address only, it
 # starts them: redis-server (installed from Debian when missing), and mongod when on PATH,
 # else FerretDB built from tools/ferretdb (no registry reachable here ships mongod).
@@ -10,6 +12,7 @@ source "$(dirname "$0")/lib.sh"
 data=${DATA_DIR:-$root/.data}
 mongodb_uri=${MONGODB_URI:-mongodb://127.0.0.1:27017/todo}
 redis_url=${REDIS_URL:-redis://127.0.0.1:6379}
+cache_redis_url=${CACHE_REDIS_URL:-$redis_url}
 
 # host:port of the first host in a URI (credentials, path and options stripped).
 endpoint() {
@@ -40,16 +43,22 @@ wait_for() { # name check endpoint seconds
   return 1
 }
 
-start_redis() {
-  local ep=$1 port=${1##*:} dir="$data/redis-${1##*:}"
+start_redis() { # endpoint, then `cache` for the cache's own Redis
+  local ep=$1 port=${1##*:} dir="$data/redis-${1##*:}" policy
   command -v redis-server >/dev/null || apt_install redis-server
   # Installing the Debian package may have started its own server on the default port.
   answers_redis "$ep" && return 0
   mkdir -p "$dir"
-  log "starting redis-server on $ep (AOF, noeviction; data in $dir)"
-  redis-server --bind "${ep%%:*}" --port "$port" --daemonize yes --dir "$dir" \
-    --appendonly yes --appendfsync everysec --maxmemory-policy noeviction --save '' \
-    --logfile "$dir/redis.log" --pidfile "$dir/redis.pid" >&2
+  if [ "${2:-}" = cache ]; then
+    # The cache may lose any key (it then asks MongoDB): evict, never grow past maxmemory.
+    policy=(--appendonly no --maxmemory "${CACHE_REDIS_MAXMEMORY:-256mb}" --maxmemory-policy allkeys-lru)
+  else
+    # The queues, locks and limits must never lose a key.
+    policy=(--appendonly yes --appendfsync everysec --maxmemory-policy noeviction)
+  fi
+  log "starting redis-server on $ep (${policy[*]}; data in $dir)"
+  redis-server --bind "${ep%%:*}" --port "$port" --daemonize yes --dir "$dir" "${policy[@]}" \
+    --save '' --logfile "$dir/redis.log" --pidfile "$dir/redis.pid" >&2
   wait_for redis answers_redis "$ep" 10
 }
 
@@ -92,6 +101,11 @@ mongo_ep=$(endpoint "$mongodb_uri" 27017)
 if ! answers_redis "$redis_ep"; then
   is_local "$redis_ep" || { log "Redis at $redis_ep does not answer (REDIS_URL)"; exit 1; }
   start_redis "$redis_ep"
+fi
+cache_redis_ep=$(endpoint "$cache_redis_url" 6379)
+if [ "$cache_redis_ep" != "$redis_ep" ] && ! answers_redis "$cache_redis_ep"; then
+  is_local "$cache_redis_ep" || { log "Redis at $cache_redis_ep does not answer (CACHE_REDIS_URL)"; exit 1; }
+  start_redis "$cache_redis_ep" cache
 fi
 if ! answers_tcp "$mongo_ep"; then
   is_local "$mongo_ep" || { log "MongoDB at $mongo_ep does not answer (MONGODB_URI)"; exit 1; }

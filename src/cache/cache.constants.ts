@@ -18,9 +18,6 @@ export const viewKey = (prefix: string, owner: string, view: string) =>
 /** An entry beside the views (a session), read in the same round trip as them. */
 export const sideKey = (prefix: string, name: string) => `${prefix}:${name}`;
 
-/** The generation readers assume while none was ever written (a new or flushed Redis). */
-export const INITIAL_GENERATION = '0';
-
 /** The generation outlives every entry, so an entry can never see its generation come back. */
 export const GENERATION_TTL_MS = 7 * 24 * 3600 * 1000;
 

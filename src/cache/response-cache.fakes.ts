@@ -41,18 +41,29 @@ export class FakeCache extends EventEmitter {
   }
 }
 
+interface FakeSetOptions {
+  NX?: boolean;
+  condition?: 'NX';
+  GET?: boolean;
+}
+
 /**
- * The Redis client's SET as `fillSide` and `blockSide` use it: the value, in the store's
- * serialized form (`<expires>\n<value>`), lands in the fake cache's map as the store would
- * read it back; NX keeps an existing entry. Expiry is not modelled.
+ * The Redis client's SET as `fillSide`, `blockSide` and a lost generation's replacement use
+ * it: the value, in the store's serialized form (`<expires>\n<value>`), lands in the fake
+ * cache's map as the store would read it back; NX keeps an existing entry; GET answers what
+ * the key held (serialized, or null) instead of OK. Expiry is not modelled.
  */
 function fakeClientSet(cache: FakeCache) {
-  return async (key: string, raw: string, options: { NX?: boolean } = {}) => {
+  return async (key: string, raw: string, options: FakeSetOptions = {}) => {
     if (cache.mode === 'frozen') return new Promise<null>(() => undefined);
     if (cache.mode === 'failing') throw new Error('connection refused');
-    if (options.NX && cache.data.has(key)) return null;
+    const held = cache.data.get(key);
+    const before = held === undefined ? null : `\n${held}`;
+    if ((options.NX || options.condition === 'NX') && held !== undefined) {
+      return options.GET ? before : null;
+    }
     cache.data.set(key, raw.slice(raw.indexOf('\n') + 1));
-    return 'OK';
+    return options.GET ? before : 'OK';
   };
 }
 
@@ -86,6 +97,8 @@ export function createTestCache(options: Partial<AppConfig> = {}) {
     cacheKeyPrefix: 'test',
     cacheTimeoutMs: 50,
     cacheTtlSeconds: 60,
+    cacheMaxBodyBytes: 262_144,
+    cacheProcessMaxBytes: 33_554_432,
     ...options,
   } as AppConfig;
   const responses = new ResponseCache(

@@ -141,7 +141,8 @@ describe('ResponseCache', () => {
     it('reads the epoch, the generation, the side entries and the view in one MGET', async () => {
       await setup.responses.serve(A, 'list', load);
       await sleep(1);
-      setup.cache.data.set(sideKey('test', 'session:s'), '0\nA 123'); // under the initial epoch
+      const { epoch, stamp: stampOfA } = (await setup.responses.lookup(A))!;
+      setup.cache.data.set(sideKey('test', 'session:s'), `${epoch}\nA 123`); // under the epoch
       const mget = jest.spyOn(setup.client, 'mGet');
       const found = await setup.responses.lookup(B, 'list', ['session:s', 'session:absent']);
       expect(mget).toHaveBeenCalledTimes(1);
@@ -152,31 +153,41 @@ describe('ResponseCache', () => {
         sideKey('test', 'session:absent'),
         viewKey('test', B, 'list'),
       ]);
-      // A's view is cached, not B's.
-      expect(found).toEqual({ epoch: '0', stamp: '0.0', side: ['A 123', undefined] });
+      // A's view is cached, not B's; B, never written for, has no generation: a stamp that
+      // matches nothing, and none written by a lookup (its token is not checked yet).
+      expect(found).toEqual({
+        epoch,
+        stamp: expect.stringMatching(/\.\S/),
+        side: ['A 123', undefined],
+        generationLost: true,
+      });
+      expect(found?.stamp.startsWith(`${epoch}.`)).toBe(true);
+      expect(found?.stamp).not.toBe(stampOfA);
       expect((await setup.responses.lookup(A, 'list'))?.cached?.body).toBe('{"v":"a"}');
-      expect(await setup.responses.lookup(A)).toEqual({ epoch: '0', stamp: '0.0', side: [] });
+      expect(await setup.responses.lookup(A)).toEqual({ epoch, stamp: stampOfA, side: [] });
     });
 
     it("keeps side entries across an owner's invalidation, not across a new epoch", async () => {
-      await setup.responses.fillSide('session:s', '0', 'A 123', 60_000);
+      const { epoch } = (await setup.responses.lookup(A))!;
+      await setup.responses.fillSide('session:s', epoch, 'A 123', 60_000);
       expect((await setup.responses.lookup(A, undefined, ['session:s']))?.side).toEqual(['A 123']);
       await setup.responses.invalidate(A);
       expect((await setup.responses.lookup(A, undefined, ['session:s']))?.side).toEqual(['A 123']);
       await setup.responses.invalidate();
       const found = await setup.responses.lookup(A, undefined, ['session:s']);
       expect(found?.side).toEqual([undefined]);
-      expect(found?.epoch).not.toBe('0');
+      expect(found?.epoch).not.toBe(epoch);
       expect(found?.stamp.startsWith(`${found?.epoch}.`)).toBe(true);
     });
 
     it('never lets a fill replace a side entry, nor a blocked one', async () => {
-      await setup.responses.fillSide('session:s', '0', 'first', 60_000);
-      await setup.responses.fillSide('session:s', '0', 'second', 60_000);
+      const { epoch } = (await setup.responses.lookup(A))!;
+      await setup.responses.fillSide('session:s', epoch, 'first', 60_000);
+      await setup.responses.fillSide('session:s', epoch, 'second', 60_000);
       expect((await setup.responses.lookup(A, undefined, ['session:s']))?.side).toEqual(['first']);
       await setup.responses.blockSide(['session:s', 'session:t'], 60_000);
-      await setup.responses.fillSide('session:s', '0', 'again', 60_000);
-      await setup.responses.fillSide('session:t', '0', 'later', 60_000);
+      await setup.responses.fillSide('session:s', epoch, 'again', 60_000);
+      await setup.responses.fillSide('session:t', epoch, 'later', 60_000);
       expect(
         (await setup.responses.lookup(A, undefined, ['session:s', 'session:t']))?.side,
       ).toEqual([undefined, undefined]);
@@ -190,12 +201,15 @@ describe('ResponseCache', () => {
 
   it('never serves a view loaded before a write that finished while it loaded', async () => {
     let release!: () => void;
+    let read!: () => void;
+    const hasRead = new Promise<void>((resolve) => (read = resolve));
     const held = setup.responses.serve(A, 'list', async () => {
       const body = await load(); // read "a" from the database...
+      read();
       await new Promise<void>((resolve) => (release = resolve)); // ...and hold before storing
       return body;
     });
-    await sleep(10);
+    await hasRead;
     version = 'b';
     await setup.responses.invalidate(A); // the write finishes meanwhile
     release();

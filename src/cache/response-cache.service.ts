@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import {
   Inject,
@@ -9,43 +8,19 @@ import {
 } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
 import { AppConfig } from '../config/configuration.js';
-import {
-  epochKey,
-  GENERATION_TTL_MS,
-  generationKey,
-  INITIAL_GENERATION,
-  sideKey,
-  viewKey,
-} from './cache.constants.js';
+import { epochKey, generationKey, sideKey, viewKey } from './cache.constants.js';
+import { newGeneration, Stamps } from './cache-stamps.js';
+import type { CachedResponse, Lookup } from './cache-lookup.js';
 import { represent, unwrapStamped, unwrapView, wrap, type Representation } from './cache-entry.js';
-import { sideEntry, storedValue } from './redis-keyv.js';
+import { storedValue } from './redis-keyv.js';
+import { blockSideEntries, fillSideEntry } from './side-entries.js';
 import { CacheStats } from './cache-stats.js';
 import { KeptBodies } from './kept-bodies.js';
 import { RedisCircuit } from './redis-circuit.js';
-import { SingleFlight } from './single-flight.js';
-import { REDIS_CLIENT, type RedisClient } from '../redis/redis.module.js';
+import { ViewLoads } from './view-loads.js';
+import { CACHE_REDIS_CLIENT, type RedisClient } from '../redis/redis.module.js';
 
-/** A blocked side entry: no stamp, so it never reads as a value. */
-const BLOCKED = sideEntry('blocked');
-
-/** Most views whose body a process keeps beside Redis. */
-const KEPT_BODIES = 1_000;
-
-export interface CachedResponse extends Representation {
-  hit: boolean;
-}
-
-/** What one read of the cache found for an owner. */
-export interface Lookup {
-  /** The epoch: side entries are valid while it is current. */
-  epoch: string;
-  /** The epoch and the owner's generation: views are valid while it is current. */
-  stamp: string;
-  /** The view, when one was asked for and is cached under the stamp. */
-  cached?: Representation;
-  /** The side entries asked for, each when it is stored under the current epoch. */
-  side: (string | undefined)[];
-}
+export type { CachedResponse, Lookup } from './cache-lookup.js';
 
 /**
  * Serialized responses in Redis, per owner, correct under writes from any process:
@@ -59,28 +34,30 @@ export interface Lookup {
  * - Misses for one (stamp, view) in this process share one database load.
  * - Every Redis call is bounded by CACHE_TIMEOUT_MS; after a failure the cache is bypassed
  *   until a new epoch can be written (`RedisCircuit`), which disowns every entry before it.
+ * - Its Redis may evict any key: a lost epoch or generation is replaced by a fresh one, never
+ *   a fixed stand-in an older entry could match; bodies over CACHE_MAX_BODY_BYTES stay out.
  */
 @Injectable()
 export class ResponseCache implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ResponseCache.name);
-  private readonly flights = new SingleFlight<Representation>();
+  private readonly loads = new ViewLoads((key, stamp, made) => this.store(key, stamp, made));
   private readonly kept: KeptBodies;
   private readonly redis: RedisCircuit;
+  private readonly stamps: Stamps;
   private readonly prefix: string;
-  /** Writes this process has made: a bypassing read never shares a load begun before one. */
-  private writes = 0;
 
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
-    @Inject(REDIS_CLIENT) private readonly client: RedisClient,
+    @Inject(CACHE_REDIS_CLIENT) private readonly client: RedisClient,
     private readonly config: AppConfig,
     readonly stats: CacheStats,
   ) {
     this.prefix = config.cacheKeyPrefix;
-    this.kept = new KeptBodies(KEPT_BODIES, config.cacheTtlSeconds * 1000);
+    this.kept = new KeptBodies(config.cacheProcessMaxBytes, config.cacheTtlSeconds * 1000);
     this.redis = new RedisCircuit(config.cacheTimeoutMs, stats, this.logger, () =>
-      this.replace(epochKey(this.prefix)),
+      this.stamps.replace(epochKey(this.prefix)),
     );
+    this.stamps = new Stamps(cache, client, this.redis);
   }
 
   async onModuleInit(): Promise<void> {
@@ -90,8 +67,9 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
     this.cache.on('set', onEvent);
     // A dropped connection marks the cache failed even in a process that is not serving.
     this.client.on('error', (error: unknown) => this.redis.fail(error));
-    // Connected even with the cache off: readiness probes Redis through this client.
-    await this.connect();
+    // At boot, so the first requests do not pay for it; a Redis down is not fatal. Even with
+    // the cache off: readiness probes Redis through this client.
+    await this.redis.call(this.client.connect().then(() => undefined));
   }
 
   onModuleDestroy(): void {
@@ -109,17 +87,25 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
 
     const found = await this.lookup(owner, view);
     if (found === undefined) return this.bypass(owner, view, load);
-    if (found.cached !== undefined) return { ...found.cached, hit: true };
+    if (found.cached !== undefined) {
+      this.stats.hits++;
+      return { ...found.cached, hit: true };
+    }
     this.stats.misses++;
     const key = viewKey(this.prefix, owner, view);
-    return { ...(await this.loadOnce(key, found.stamp, load)), hit: false };
+    const stamp = found.generationLost
+      ? await this.stamps.renew(generationKey(this.prefix, owner), found.epoch)
+      : found.stamp;
+    if (stamp === undefined) return this.bypass(owner, view, load);
+    return { ...(await this.loads.once(key, stamp, load)), hit: false };
   }
 
   /**
    * One round trip: the stamps, the owner's view (if `view` is given) and the `side` entries;
    * `undefined` when the cache is off or Redis failed. A body this process already holds for
    * the stamp is not fetched again, which spares Redis and this process moving and decoding
-   * the same kilobytes on every hit.
+   * the same kilobytes on every hit. A hit is not counted here: the caller may not have
+   * checked the token that named the owner yet (the fast path counts it once it has).
    */
   async lookup(owner: string, view?: string, side: string[] = []): Promise<Lookup | undefined> {
     if (!this.enabled || !this.redis.healthy) return undefined;
@@ -134,22 +120,30 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
     const raw = await this.redis.call(this.client.mGet(keys));
     if (raw === undefined) return undefined;
     const found = raw.map(storedValue);
-    const epoch = found[0] ?? INITIAL_GENERATION;
-    const stamp = `${epoch}.${found[1] ?? INITIAL_GENERATION}`;
+    // One key for every owner: written here, before any token check, at no risk.
+    const epoch = await this.stamps.current(keys[0], found[0]);
+    if (epoch === undefined) return undefined;
+    // An owner's is written only by `serve`, behind the token check: forged tokens naming
+    // made-up owners must not add keys. Until then, a stamp that matches nothing.
+    const generation = found[1] ?? `lost-${newGeneration()}`;
     const lookup: Lookup = {
       epoch,
-      stamp,
+      stamp: `${epoch}.${generation}`,
       side: side.map((_, i) => unwrapStamped(found[2 + i], epoch)),
+      ...(found[1] === undefined && { generationLost: true }),
     };
+    const stamp = lookup.stamp;
     if (key === undefined) return lookup;
     if (kept?.generation === stamp) lookup.cached = kept.representation;
     else {
       // The kept body is of an older stamp: the current one may be in Redis.
-      const entry = kept === undefined ? found[keys.length - 1] : await this.entry(key);
+      const entry =
+        kept === undefined
+          ? found[keys.length - 1]
+          : storedValue(await this.redis.call(this.client.get(key)));
       lookup.cached = entry === undefined ? undefined : unwrapView(entry, stamp);
       if (lookup.cached !== undefined) this.kept.keep(key, stamp, lookup.cached);
     }
-    if (lookup.cached !== undefined) this.stats.hits++;
     return lookup;
   }
 
@@ -161,81 +155,41 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
    */
   async invalidate(owner?: string): Promise<void> {
     if (!this.enabled) return;
-    this.writes++;
+    this.loads.wrote();
     this.stats.invalidations++;
-    await this.replace(
+    await this.stamps.replace(
       owner === undefined ? epochKey(this.prefix) : generationKey(this.prefix, owner),
     );
   }
 
-  /**
-   * Stores a side entry under `epoch` for `ttlMs`, unless the entry is there already (or
-   * blocked): a fill from the database never replaces what a later change stored.
-   */
+  /** Stores a side entry under `epoch` unless one is there or blocked (`fillSideEntry`). */
   async fillSide(name: string, epoch: string, value: string, ttlMs: number): Promise<void> {
     if (!this.enabled) return;
-    const entry = sideEntry(`${epoch}\n${value}`);
-    const options = { NX: true, PX: Math.max(1, Math.round(ttlMs)) } as const;
-    await this.redis.call(this.client.set(sideKey(this.prefix, name), entry, options));
+    const key = sideKey(this.prefix, name);
+    await this.redis.call(fillSideEntry(this.client, key, { epoch, value }, ttlMs));
   }
 
   /**
-   * Blocks side entries for `ttlMs`: each reads as absent, and no fill can store it, so a
-   * fill made from a database read older than the change that called this cannot bring it
-   * back. The client pipelines the SETs of one tick: one round trip for all of them. Whether
-   * they were written.
+   * Blocks side entries for `ttlMs`: absent to reads, and no fill stores them. Whether they
+   * were written (with the cache off no entry is ever read, so that counts as written).
    */
   async blockSide(names: readonly string[], ttlMs: number): Promise<boolean> {
-    // Whether every block was written: with the cache off, no entry is ever read.
     if (!this.enabled || names.length === 0) return true;
-    const blocks = names.map((name) =>
-      this.client.set(sideKey(this.prefix, name), BLOCKED, { PX: ttlMs }),
-    );
-    return (await this.redis.call(Promise.all(blocks))) !== undefined;
+    const keys = names.map((name) => sideKey(this.prefix, name));
+    return (await this.redis.call(blockSideEntries(this.client, keys, ttlMs))) !== undefined;
   }
 
-  private async entry(key: string): Promise<string | undefined> {
-    return storedValue(await this.redis.call(this.client.get(key)));
+  /** A body over CACHE_MAX_BODY_BYTES is served but not stored: one view must not fill Redis. */
+  private async store(key: string, stamp: string, made: Representation): Promise<void> {
+    if (Buffer.byteLength(made.body) > this.config.cacheMaxBodyBytes) {
+      this.stats.oversized++;
+      return;
+    }
+    await this.redis.call(this.cache.set(key, wrap(stamp, made)));
   }
 
-  private loadOnce(key: string, stamp: string, load: () => Promise<string>) {
-    return this.flights.run(
-      `${stamp}\n${key}`,
-      async () => represent(await load()),
-      (made) => this.redis.call(this.cache.set(key, wrap(stamp, made))),
-    );
-  }
-
-  /** Connects at boot so the first requests do not pay for it; a Redis that is down is not fatal. */
-  private async connect(): Promise<void> {
-    const connecting = this.client.connect().then(() => undefined);
-    await this.redis.call(connecting);
-  }
-
-  /**
-   * Without Redis, concurrent reads of one view in this process still share one database
-   * load, so losing the cache under load does not multiply the database's work by the
-   * request rate. A load is shared only with reads that arrive before this process's next
-   * write; a write in another process meanwhile (it cannot reach Redis either) is seen from
-   * the next load on, at most one query later.
-   */
-  private async bypass(
-    owner: string,
-    view: string,
-    load: () => Promise<string>,
-  ): Promise<CachedResponse> {
+  private async bypass(owner: string, view: string, load: () => Promise<string>) {
     this.stats.bypassed++;
-    const made = await this.flights.run(`bypass ${this.writes} ${owner} ${view}`, async () =>
-      represent(await load()),
-    );
-    return { ...made, hit: false };
-  }
-
-  /** Writes a fresh random value under `key` (the epoch or an owner's generation). */
-  private async replace(key: string): Promise<boolean> {
-    const generation = randomBytes(9).toString('base64url');
-    return (
-      (await this.redis.call(this.cache.set(key, generation, GENERATION_TTL_MS))) !== undefined
-    );
+    return { ...(await this.loads.bypassing(owner, view, load)), hit: false };
   }
 }

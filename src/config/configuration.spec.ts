@@ -92,3 +92,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' })).toThrow(/PORT: .*; LOG_LEVEL: /);
   });
 });
+
+// --- Cache memory (issue 27)
+describe('loadConfig: cache memory', () => {
+  it('puts the cache on REDIS_URL unless CACHE_REDIS_URL names its own, with byte caps', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://queues:6379' })).toMatchObject({
+      redisUrl: 'redis://queues:6379',
+      cacheRedisUrl: 'redis://queues:6379',
+      cacheMaxBodyBytes: 262_144,
+      cacheProcessMaxBytes: 33_554_432,
+    });
+    expect(loadConfig({ CACHE_REDIS_URL: 'redis://cache:6379' }).cacheRedisUrl).toBe(
+      'redis://cache:6379',
+    );
+  });
+
+  it('refuses a CACHE_REDIS_URL that is not a Redis URL, and a body cap under 1 KiB', () => {
+    expect(() => loadConfig({ CACHE_REDIS_URL: 'http://cache' })).toThrow(/CACHE_REDIS_URL: /);
+    expect(() => loadConfig({ CACHE_MAX_BODY_BYTES: '10' })).toThrow(/CACHE_MAX_BODY_BYTES: /);
+  });
+});

@@ -145,6 +145,20 @@ const envSchema = z.object({
    * holds the todos without an owner: set during a cutover from the original (README).
    */
   LEGACY_OWNER: z.email().optional(),
+
+  // --- Cache memory (issue 27): where the cache lives, and how much of it one body or process takes.
+  /**
+   * The response cache's Redis (views, generations, the epoch, credential entries); unset:
+   * REDIS_URL. Its own server may evict (`allkeys-lru` with a `maxmemory`); REDIS_URL's must not.
+   */
+  CACHE_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  /** A body larger than this (UTF-8 bytes) is served but not cached. */
+  CACHE_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).max(16_777_216).default(262_144),
+  /** Bytes of bodies one process keeps in memory beside Redis (oldest out first). */
+  CACHE_PROCESS_MAX_BYTES: z.coerce.number().int().min(0).max(1_073_741_824).default(33_554_432),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -207,6 +221,10 @@ const configSchema = envSchema
     loginMaxFailuresPerEmail: env.LOGIN_MAX_FAILURES_PER_EMAIL,
     sessionsMax: env.SESSIONS_MAX,
     legacyOwner: env.LEGACY_OWNER,
+    // --- Cache memory (issue 27)
+    cacheRedisUrl: env.CACHE_REDIS_URL ?? env.REDIS_URL,
+    cacheMaxBodyBytes: env.CACHE_MAX_BODY_BYTES,
+    cacheProcessMaxBytes: env.CACHE_PROCESS_MAX_BYTES,
     admin:
       env.ADMIN_USER !== undefined && env.ADMIN_PASSWORD !== undefined
         ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD }

@@ -7,17 +7,10 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import {
-  HealthCheck,
-  HealthCheckService,
-  HealthIndicatorService,
-  MongooseHealthIndicator,
-} from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { HealthCheckDto, HealthReportDto } from './dto/health-report.dto.js';
-import { READINESS_TIMEOUT_MS } from './health.constants.js';
 import { EventLoopIndicator } from './event-loop.indicator.js';
-import { QueueIndicator } from './queue.indicator.js';
-import { RedisIndicator } from './redis.indicator.js';
+import { ReadinessChecks } from './readiness-checks.js';
 import { ShutdownState } from './shutdown.state.js';
 
 /** Kubernetes probes: liveness never looks past the process; readiness checks its stores. */
@@ -30,9 +23,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly eventLoop: EventLoopIndicator,
-    private readonly mongoose: MongooseHealthIndicator,
-    private readonly redis: RedisIndicator,
-    private readonly queue: QueueIndicator,
+    private readonly readiness: ReadinessChecks,
     private readonly shutdown: ShutdownState,
     private readonly indicators: HealthIndicatorService,
   ) {}
@@ -58,7 +49,7 @@ export class HealthController {
   @ApiOperation({
     operationId: 'checkReadiness',
     summary:
-      'Readiness: MongoDB, Redis and the job queue answer within 800 ms each; 503 while shutting down',
+      'Readiness: MongoDB, Redis and the job queue answer within 800 ms each (a result is reused for up to a second); 503 while shutting down',
   })
   @ApiServiceUnavailableResponse({
     type: HealthReportDto,
@@ -70,9 +61,7 @@ export class HealthController {
         const check = this.indicators.check('shutdown');
         return this.shutdown.draining ? check.down('shutting down') : check.up();
       },
-      () => this.mongoose.pingCheck('mongodb', { timeout: READINESS_TIMEOUT_MS }),
-      () => this.redis.check('redis'),
-      () => this.queue.check('queue'),
+      ...this.readiness.checks,
     ]);
   }
 }

@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { EventLoopIndicator } from './event-loop.indicator.js';
 import { HealthController } from './health.controller.js';
 import { QueueIndicator } from './queue.indicator.js';
+import { ReadinessChecks } from './readiness-checks.js';
 import { RedisIndicator } from './redis.indicator.js';
 import { ShutdownState } from './shutdown.state.js';
 
@@ -10,7 +11,7 @@ import { ShutdownState } from './shutdown.state.js';
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController],
-  providers: [EventLoopIndicator, RedisIndicator, QueueIndicator, ShutdownState],
+  providers: [EventLoopIndicator, RedisIndicator, QueueIndicator, ReadinessChecks, ShutdownState],
   exports: [ShutdownState],
 })
 export class HealthModule {}

@@ -1,30 +1,48 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { REDIS_CLIENT, type RedisClient } from '../redis/redis.module.js';
+import { CACHE_REDIS_CLIENT, REDIS_CLIENT, type RedisClient } from '../redis/redis.module.js';
 import { AppConfig } from '../config/configuration.js';
 import { READINESS_TIMEOUT_MS } from './health.constants.js';
 
-/** Readiness of Redis: writes a probe key and reads it back (a PING would pass a read-only replica). */
+/** The readiness keys of the Redis servers: the cache's only when it has its own. */
+export type RedisCheckKey = 'redis' | 'cache_redis';
+
+/**
+ * Readiness of Redis: writes a probe key and reads it back (a PING would pass a read-only
+ * replica), on REDIS_URL and, when the cache lives apart, on CACHE_REDIS_URL too.
+ */
 @Injectable()
 export class RedisIndicator {
   private readonly probeKey: string;
+  private readonly clients: ReadonlyMap<RedisCheckKey, RedisClient>;
 
   constructor(
     private readonly health: HealthIndicatorService,
-    @Inject(REDIS_CLIENT) private readonly client: RedisClient,
+    @Inject(REDIS_CLIENT) client: RedisClient,
+    @Inject(CACHE_REDIS_CLIENT) cacheClient: RedisClient,
     config: AppConfig,
   ) {
     this.probeKey = `${config.cacheKeyPrefix}:health:${randomBytes(6).toString('hex')}`;
+    const clients = new Map<RedisCheckKey, RedisClient>([['redis', client]]);
+    if (cacheClient !== client) clients.set('cache_redis', cacheClient);
+    this.clients = clients;
   }
 
-  check(key: 'redis') {
+  /** The keys this process checks. */
+  get keys(): RedisCheckKey[] {
+    return [...this.clients.keys()];
+  }
+
+  check(key: RedisCheckKey) {
+    const client = this.clients.get(key);
     return this.health
       .check(key)
       .attempt(async () => {
+        if (client === undefined) throw new Error(`no Redis client for ${key}`);
         const value = randomBytes(6).toString('hex');
         // One transaction, so concurrent probes cannot read each other's value back.
-        const [, read]: unknown[] = await this.client
+        const [, read]: unknown[] = await client
           .multi()
           .set(this.probeKey, value, { expiration: { type: 'PX', value: 10_000 } })
           .get(this.probeKey)

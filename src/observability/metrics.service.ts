@@ -60,7 +60,14 @@ export class MetricsService implements OnModuleInit {
 
   private cacheCounters(): void {
     const stats = this.cache;
-    for (const name of ['hits', 'misses', 'errors', 'invalidations', 'bypassed'] as const) {
+    for (const name of [
+      'hits',
+      'misses',
+      'errors',
+      'invalidations',
+      'bypassed',
+      'oversized',
+    ] as const) {
       new Counter({
         name: `cache_${name}_total`,
         help: `Response cache ${name}`,

@@ -1,0 +1,43 @@
+import { represent, type Representation } from './cache-entry.js';
+import { SingleFlight } from './single-flight.js';
+
+/**
+ * The database loads of views in this process: concurrent reads of one view share one.
+ * `store` keeps a loaded view in the cache (the response cache decides whether and where).
+ */
+export class ViewLoads {
+  private readonly flights = new SingleFlight<Representation>();
+  /** Writes this process has made: a bypassing read never shares a load begun before one. */
+  private writes = 0;
+
+  constructor(
+    private readonly store: (key: string, stamp: string, made: Representation) => Promise<void>,
+  ) {}
+
+  /** This process wrote: loads begun before it are not shared with bypassing reads after it. */
+  wrote(): void {
+    this.writes++;
+  }
+
+  /** One load per (stamp, key), stored under the stamp before the key is free again. */
+  once(key: string, stamp: string, load: () => Promise<string>): Promise<Representation> {
+    return this.flights.run(
+      `${stamp}\n${key}`,
+      async () => represent(await load()),
+      (made) => this.store(key, stamp, made),
+    );
+  }
+
+  /**
+   * Without Redis, concurrent reads of one view in this process still share one database
+   * load, so losing the cache under load does not multiply the database's work by the
+   * request rate. A load is shared only with reads that arrive before this process's next
+   * write; a write in another process meanwhile (it cannot reach Redis either) is seen from
+   * the next load on, at most one query later.
+   */
+  bypassing(owner: string, view: string, load: () => Promise<string>): Promise<Representation> {
+    return this.flights.run(`bypass ${this.writes} ${owner} ${view}`, async () =>
+      represent(await load()),
+    );
+  }
+}
