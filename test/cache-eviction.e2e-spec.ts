@@ -102,11 +102,15 @@ describe('cache keys lost to eviction (e2e, two API processes)', () => {
     await create(token, 'kept');
     await listOnBoth(token);
     expect((await listOnBoth(token)).map((a) => a.cache)).toEqual(['HIT', 'HIT']);
-    expect(await redis.del(epochKey(DATABASE))).toBe(1);
-    expect(await listOnBoth(token)).toEqual([
-      { contents: ['kept'], cache: 'MISS' },
-      { contents: ['kept'], cache: 'MISS' },
-    ]);
+    // Each process in turn, the epoch lost just before it asks: the first process's miss
+    // stores the view under the new epoch, which the other may then rightly serve.
+    for (const api of apis) {
+      expect(await redis.del(epochKey(DATABASE))).toBe(1);
+      const answer = await list(api, token);
+      expect(answer.status).toBe(200);
+      expect(answer.body.items.map((t) => t.content)).toEqual(['kept']);
+      expect(answer.headers.get('x-cache')).toBe('MISS');
+    }
   });
 
   it("a revoked token stays refused when its revocation mark is lost, a live one's entry is read again", async () => {
