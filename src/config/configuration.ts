@@ -136,6 +136,15 @@ const envSchema = z.object({
    * holds the todos without an owner: set during a cutover from the original (README).
    */
   LEGACY_OWNER: z.email().optional(),
+  // Exports (each owner's share of what every owner shares).
+  /** How long a finished export's file is kept; fractions allowed (tests use seconds). */
+  EXPORT_TTL_HOURS: z.coerce.number().min(0.0001).max(8_760).default(24),
+  /** Exports of one owner waiting or running at once; one more is a 429. */
+  EXPORT_MAX_RUNNING: z.coerce.number().int().min(1).max(100).default(3),
+  /** Exports of one owner kept (in flight or finished, not expired); one more is a 409. */
+  EXPORT_MAX_KEPT: z.coerce.number().int().min(1).max(1_000).default(20),
+  /** Completed export jobs BullMQ keeps in Redis (the records in MongoDB outlive them). */
+  EXPORT_JOBS_KEPT: z.coerce.number().int().min(1).max(100_000).default(1_000),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -195,6 +204,12 @@ const configSchema = envSchema
     loginWindowMinutes: env.LOGIN_WINDOW_MINUTES,
     registerMaxPerHour: env.REGISTER_MAX_PER_HOUR,
     legacyOwner: env.LEGACY_OWNER,
+    exports: {
+      ttlMs: env.EXPORT_TTL_HOURS * 3_600_000,
+      maxRunning: env.EXPORT_MAX_RUNNING,
+      maxKept: env.EXPORT_MAX_KEPT,
+      jobsKept: env.EXPORT_JOBS_KEPT,
+    },
     admin:
       env.ADMIN_USER !== undefined && env.ADMIN_PASSWORD !== undefined
         ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD }
