@@ -34,7 +34,9 @@ export class ExportJobViews {
     // In flight: the job tells how far it is. State first, as JobsService reads it.
     const state = await withinDeadline(this.queue.getJobState(id), 'look up the job');
     const job =
-      state === 'unknown' ? undefined : await withinDeadline(this.queue.getJob(id), 'look up the job');
+      state === 'unknown'
+        ? undefined
+        : await withinDeadline(this.queue.getJob(id), 'look up the job');
     return {
       ...base,
       state,

@@ -114,8 +114,7 @@ export class ExportRecordsRepository {
   async settle(
     id: Types.ObjectId,
     outcome:
-      | { state: 'completed'; result: ExportJobResult }
-      | { state: 'failed'; failed_reason: string },
+      { state: 'completed'; result: ExportJobResult } | { state: 'failed'; failed_reason: string },
     attemptsMade: number,
     expiresAt: Date,
   ): Promise<boolean> {
@@ -186,9 +185,7 @@ export class ExportRecordsRepository {
 
   /** Deletes every record of a deleted account; how many. */
   async removeOwnedBy(ownerId: string): Promise<number> {
-    const result = await this.records
-      .deleteMany({ owner_id: new Types.ObjectId(ownerId) })
-      .exec();
+    const result = await this.records.deleteMany({ owner_id: new Types.ObjectId(ownerId) }).exec();
     return result.deletedCount;
   }
 }

@@ -63,7 +63,8 @@ export class ExportsController {
   })
   @ApiConflictResponse({
     type: ErrorResponseDto,
-    description: 'As many of your exports are kept as `EXPORT_MAX_KEPT` allows: one must expire first.',
+    description:
+      'As many of your exports are kept as `EXPORT_MAX_KEPT` allows: one must expire first.',
   })
   @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Body over 64 KiB.' })
   async create(

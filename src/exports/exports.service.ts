@@ -28,7 +28,8 @@ const COMPLETED_JOB_AGE_SECONDS = 24 * 3600;
 
 /** Whether the export has ended: expired by the sweep, or past its end and not swept yet. */
 export const hasExpired = (record: ExportRecordDoc, now = Date.now()): boolean =>
-  record.state === 'expired' || (record.expires_at !== undefined && record.expires_at.getTime() <= now);
+  record.state === 'expired' ||
+  (record.expires_at !== undefined && record.expires_at.getTime() <= now);
 
 @Injectable()
 export class ExportsService {

@@ -21,7 +21,7 @@ export class JobViewDto {
       'expired',
       'unknown',
     ],
-    description: "`expired`: an export past its lifetime, whose file is deleted.",
+    description: '`expired`: an export past its lifetime, whose file is deleted.',
   })
   state!: string;
 

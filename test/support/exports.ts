@@ -10,7 +10,8 @@ export const askExport = (url: string, body: object, token?: string) =>
 /** Asks for an export and expects it accepted; its id. */
 export async function requestExport(url: string, body: object, token?: string): Promise<string> {
   const response = await askExport(url, body, token);
-  if (response.status !== 202) throw new Error(`export answered ${response.status}: ${response.text}`);
+  if (response.status !== 202)
+    throw new Error(`export answered ${response.status}: ${response.text}`);
   return response.body.job_id;
 }
 
