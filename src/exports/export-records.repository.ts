@@ -4,6 +4,7 @@ import { MongoServerError } from 'mongodb';
 import { Model, trusted, Types } from 'mongoose';
 import type { ExportFormat, ExportJobResult } from './export-job.js';
 import { ExportRecord, type ExportRecordDoc } from './export-record.schema.js';
+import { free, freeSlot, newExportId } from './export-slots.js';
 
 export interface ExportLimits {
   running: number;
@@ -16,22 +17,6 @@ export type Reservation = { record: ExportRecordDoc } | { refused: 'running' | '
 /** Rounds of read-then-insert before a request that keeps losing its slot is refused. */
 const RESERVE_TRIES = 5;
 const DUPLICATE_KEY = 11000;
-
-const free = (id: Types.ObjectId) => `free-${id.toHexString()}`;
-
-/** The first of `kind`'s `limit` slots none of `taken` holds, if any is free. */
-function freeSlot(kind: 'run' | 'keep', limit: number, taken: Set<string>): string | undefined {
-  for (let n = 0; n < limit; n++) if (!taken.has(`${kind}-${n}`)) return `${kind}-${n}`;
-  return undefined;
-}
-
-/** A fresh export id; BullMQ refuses a custom job id that reads as an integer. */
-function newExportId(): Types.ObjectId {
-  for (;;) {
-    const id = new Types.ObjectId();
-    if (!/^\d+$/.test(id.toHexString())) return id;
-  }
-}
 
 /** The one writer of `export_records`. Operators are marked trusted for sanitizeFilter. */
 @Injectable()
