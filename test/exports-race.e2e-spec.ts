@@ -71,7 +71,8 @@ describe('export download across job completion (e2e, two API processes, real wo
     expect(attempts).toBeGreaterThanOrEqual(EXPORTS * POLLERS);
     // Most exports were polled before they completed, so the edge was crossed, not skipped.
     expect(crossed).toBeGreaterThan(EXPORTS / 2);
-  });
+    // 30 exports one after another, each a few MongoDB writes more than before it had a record.
+  }, 120_000);
 });
 
 /**
