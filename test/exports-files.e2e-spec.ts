@@ -60,14 +60,17 @@ describe('export files (e2e, two queue prefixes on one database, real workers)',
     expect((await settleExport(api.url, mine)).state).toBe('completed');
     expect((await settleExport(other.url, theirs, b)).state).toBe('completed');
 
+    // One file each, named by its export's record (never by a job id a prefix repeats).
     const files = await filesCollection().find().toArray();
-    const owners = new Map(
-      files.map((f) => [f._id as unknown as string, (f.metadata as { owner_id: string }).owner_id]),
-    );
-    expect(owners).toEqual(
+    const owners = files.map((f) => {
+      const { job_id, owner_id } = f.metadata as { job_id: string; owner_id: string };
+      expect(f._id as unknown as string).toMatch(new RegExp(`^export-${job_id}-[0-9a-f]{12}$`));
+      return [job_id, owner_id] as const;
+    });
+    expect(new Map(owners)).toEqual(
       new Map([
-        [`export-${mine}`, api.ownerId],
-        [`export-${theirs}`, bOwner],
+        [mine, api.ownerId],
+        [theirs, bOwner],
       ]),
     );
     // Whichever process serves it (the download needs no queue), each file is its owner's.
@@ -85,9 +88,12 @@ describe('export files (e2e, two queue prefixes on one database, real workers)',
     expect((await settleExport(api.url, mine)).state).toBe('completed');
     expect((await settleExport(other.url, theirs, b)).state).toBe('completed');
     // A record that leads to B's file (restored from elsewhere, or tampered with).
-    await api.todos.db
-      .collection('export_records')
-      .updateOne({ _id: new Types.ObjectId(mine) }, { $set: { file_id: `export-${theirs}` } });
+    const records = api.todos.db.collection('export_records');
+    const their = await records.findOne({ _id: new Types.ObjectId(theirs) });
+    await records.updateOne(
+      { _id: new Types.ObjectId(mine) },
+      { $set: { file_id: their?.file_id as string } },
+    );
     const refused = await downloadExport<string>(api.url, mine);
     expectError(refused, 404);
     expect(refused.text).not.toContain("B's");

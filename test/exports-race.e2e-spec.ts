@@ -1,3 +1,4 @@
+import { MongoClient } from 'mongodb';
 import { Types } from 'mongoose';
 import type { ExportAcceptedDto } from '../src/exports/dto/create-export.dto.js';
 import { databaseUri, expectError, send, startApi, type TestApi } from './support/api.js';
@@ -88,12 +89,21 @@ describe('per-owner export limits (e2e, two API processes)', () => {
   let worker: TestWorker | undefined;
 
   beforeAll(async () => {
+    // A run before this one left its exports (and so its slots) in this database.
+    await dropDatabase();
     [first, second] = await Promise.all([spawnApi(DATABASE, LIMITS), spawnApi(DATABASE, LIMITS)]);
   }, 60_000);
   afterAll(async () => {
     await stopWorker(worker);
     await Promise.all([first.stop(), second.stop()]);
+    await dropDatabase();
   });
+
+  const dropDatabase = async () => {
+    const client = await MongoClient.connect(databaseUri(DATABASE));
+    await client.db().dropDatabase();
+    await client.close();
+  };
 
   /** `n` exports of the default owner asked for at once, alternating between the processes. */
   const race = (n: number, format: 'csv' | 'json') =>
@@ -102,7 +112,6 @@ describe('per-owner export limits (e2e, two API processes)', () => {
     );
 
   const recordsOf = async (ownerId: string) => {
-    const { MongoClient } = await import('mongodb');
     const client = await MongoClient.connect(databaseUri(DATABASE));
     try {
       const records = client.db().collection('export_records');

@@ -29,9 +29,17 @@ export class ExportRecord {
   @Prop({ type: String, required: true })
   format!: ExportFormat;
 
-  /** The GridFS file's id: the record's own, so no other deployment or Redis can reuse it. */
-  @Prop({ type: String, required: true })
-  file_id!: string;
+  /**
+   * The GridFS file of a completed export: the one its first finished attempt wrote. Each
+   * attempt writes a file of its own (`export-<record id>-<random>`, named in `attempt_files`
+   * first), so a run taken over as stalled never deletes or mixes the chunks of one still
+   * writing, and no other deployment or Redis can name the same file.
+   */
+  @Prop({ type: String })
+  file_id?: string;
+
+  @Prop({ type: [String], default: undefined })
+  attempt_files?: string[];
 
   @Prop({ type: String, required: true })
   run_slot!: string;

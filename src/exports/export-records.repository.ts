@@ -42,7 +42,6 @@ export class ExportRecordsRepository {
         owner_id: owner,
         state: 'in_flight',
         format,
-        file_id: `export-${id.toHexString()}`,
         run_slot: run,
         keep_slot: keep,
         created_at: new Date(),
@@ -95,6 +94,14 @@ export class ExportRecordsRepository {
       .exec();
   }
 
+  /** Names the file an attempt is about to write; false when the export is not in flight. */
+  async addAttempt(id: Types.ObjectId, fileId: string): Promise<boolean> {
+    const updated = await this.records
+      .updateOne({ _id: id, state: 'in_flight' }, { $push: { attempt_files: fileId } })
+      .exec();
+    return updated.matchedCount > 0;
+  }
+
   /** Settles an in-flight export; false when it is not in flight any more (expired, deleted). */
   async settle(
     id: Types.ObjectId,
@@ -103,7 +110,8 @@ export class ExportRecordsRepository {
     attemptsMade: number,
     expiresAt: Date,
   ): Promise<boolean> {
-    const keep = outcome.state === 'failed' ? { keep_slot: free(id) } : {};
+    const keep =
+      outcome.state === 'failed' ? { keep_slot: free(id) } : { file_id: outcome.result.file_id };
     const updated = await this.records
       .updateOne(
         { _id: id, state: 'in_flight' },

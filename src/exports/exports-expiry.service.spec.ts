@@ -8,7 +8,12 @@ import type { ExportRecordsRepository } from './export-records.repository.js';
 import { ExportsExpiry } from './exports-expiry.service.js';
 
 const record = (state: ExportRecordDoc['state'], n: number) =>
-  ({ _id: new Types.ObjectId(), state, file_id: `export-${n}` }) as ExportRecordDoc;
+  ({
+    _id: new Types.ObjectId(),
+    state,
+    ...(state === 'completed' ? { file_id: `export-${n}` } : {}),
+    attempt_files: state === 'completed' ? [`export-${n}-partial`, `export-${n}`] : [],
+  }) as ExportRecordDoc;
 const config = loadConfig({ EXPORT_TTL_HOURS: '1' });
 const NOW = new Date('2026-12-07T12:00:00Z');
 
@@ -37,7 +42,7 @@ function setup(
 }
 
 describe('ExportsExpiry', () => {
-  it('deletes the file of each export past its end before marking it expired', async () => {
+  it('deletes every file of each export past its end before marking it expired', async () => {
     const done = record('completed', 1);
     const failed = record('failed', 2);
     const { expiry, files, records } = setup({
@@ -46,10 +51,8 @@ describe('ExportsExpiry', () => {
     });
     expect((await expiry.sweep(NOW)).expired).toBe(2);
     expect(records.mocks.due).toHaveBeenCalledWith(NOW, 1_000);
-    // A failed export has no file.
-    expect(files.calls.filter((call) => call.method === 'remove')).toEqual([
-      { method: 'remove', args: ['export-1'] },
-    ]);
+    // The kept file and what an attempt left; a failed export has none.
+    expect(files.mocks.remove.mock.calls).toEqual([['export-1-partial'], ['export-1']]);
     expect(files.mocks.remove.mock.invocationCallOrder[0]).toBeLessThan(
       records.mocks.expire.mock.invocationCallOrder[0],
     );

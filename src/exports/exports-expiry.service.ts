@@ -4,6 +4,7 @@ import type { Queue } from 'bullmq';
 import { AppConfig } from '../config/configuration.js';
 import { DAY_MS } from '../common/time.js';
 import { ExportFilesService } from './export-files.service.js';
+import type { ExportRecordDoc } from './export-record.schema.js';
 import { ExportRecordsRepository } from './export-records.repository.js';
 import { QUEUES } from '../queues/queues.constants.js';
 
@@ -12,6 +13,11 @@ const BATCH = 1_000;
 const ABANDONED_AFTER_MS = 10 * 60_000;
 /** How long an expired export's record stays, so its download answers 410 rather than 404. */
 const EXPIRED_RECORD_KEPT_MS = 30 * DAY_MS;
+
+/** Every file an export's attempts may have left, the kept one included. */
+const filesOf = (record: ExportRecordDoc): string[] => [
+  ...new Set([...(record.attempt_files ?? []), ...(record.file_id ? [record.file_id] : [])]),
+];
 
 export interface ExportsSweep {
   expired: number;
@@ -51,8 +57,8 @@ export class ExportsExpiry {
     for (;;) {
       const due = await this.records.due(now, BATCH);
       for (const record of due) {
-        // The file first: a crash in between leaves a record to expire again, not a file.
-        if (record.state === 'completed') await this.files.remove(record.file_id);
+        // The files first: a crash in between leaves a record to expire again, not a file.
+        for (const file of filesOf(record)) await this.files.remove(file);
         if (await this.records.expire(record._id, record.state)) expired++;
       }
       if (due.length < BATCH) return expired;

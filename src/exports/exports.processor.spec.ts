@@ -20,11 +20,21 @@ const WRITTEN = {
 const RECORD = {
   _id: ID,
   owner_id: new Types.ObjectId(ALICE.id),
-  file_id: WRITTEN.file_id,
   state: 'in_flight',
 } as ExportRecordDoc;
+/** This attempt's file: the record's id and a random part of its own. */
+const OWN_FILE = expect.stringMatching(new RegExp(`^export-${ID.toHexString()}-[0-9a-f]{12}$`));
 const DATA: ExportJobData = { format: 'json', owner_id: ALICE.id, finished: true };
 const config = loadConfig({ EXPORT_TTL_HOURS: '2' });
+
+const done = (fileId: string, attempts: string[]) =>
+  ({
+    ...RECORD,
+    state: 'completed',
+    file_id: fileId,
+    attempt_files: attempts,
+    result: { ...WRITTEN, expires_at: 'then' },
+  }) as ExportRecordDoc;
 
 const jobOf = (attemptsMade = 0) =>
   strictFake<Job<ExportJobData, ExportJobResult>>('job', {
@@ -49,16 +59,30 @@ describe('ExportsProcessor', () => {
     const files = writing();
     const records = strictFake<ExportRecordsRepository>('records', {
       findInFlight: () => Promise.resolve(RECORD),
+      addAttempt: () => Promise.resolve(true),
       settle: () => Promise.resolve(true),
+      findOwned: (_o: string, _id: string) => {
+        const [[, own]] = records.mocks.addAttempt.mock.calls as unknown as [[unknown, string]];
+        const crashed = `export-${ID.toHexString()}-000000000000`;
+        return Promise.resolve({
+          ...RECORD,
+          state: 'completed',
+          file_id: own,
+          attempt_files: [crashed, own],
+        });
+      },
     });
     const job = jobOf();
     const result = await new ExportsProcessor(files, records, config).process(job);
 
+    expect(records.mocks.addAttempt).toHaveBeenCalledWith(ID, OWN_FILE);
     expect(files.mocks.write).toHaveBeenCalledWith(
-      { jobId: ID.toHexString(), fileId: RECORD.file_id },
+      { jobId: ID.toHexString(), fileId: OWN_FILE },
       DATA,
       expect.any(Function),
     );
+    // The file an earlier, crashed attempt left goes; this one's stays.
+    expect(files.mocks.remove.mock.calls).toEqual([[`export-${ID.toHexString()}-000000000000`]]);
     expect(job.calls).toEqual([{ method: 'updateProgress', args: [50] }]);
     const end = Date.parse(result.expires_at);
     expect(Math.abs(end - (Date.now() + 2 * 3_600_000))).toBeLessThan(5_000);
@@ -82,30 +106,42 @@ describe('ExportsProcessor', () => {
     ).rejects.toThrow(UnrecoverableError);
   });
 
-  it('keeps the file another run of the job completed the export with', async () => {
-    const done = { ...RECORD, state: 'completed', result: { ...WRITTEN, expires_at: 'then' } };
+  it('keeps the file another run of the job completed the export with, deleting its own', async () => {
+    const theirs = `export-${ID.toHexString()}-aaaaaaaaaaaa`;
     const files = writing();
     const records = strictFake<ExportRecordsRepository>('records', {
       findInFlight: () => Promise.resolve(RECORD),
+      addAttempt: () => Promise.resolve(true),
       settle: () => Promise.resolve(false),
-      findOwned: () => Promise.resolve(done),
+      findOwned: () => {
+        const [[, own]] = records.mocks.addAttempt.mock.calls as unknown as [[unknown, string]];
+        return Promise.resolve(done(theirs, [theirs, own]));
+      },
     });
     const result = await new ExportsProcessor(files, records, config).process(jobOf());
-    expect(result).toBe(done.result);
-    expect(files.mocks.remove).not.toHaveBeenCalled();
+    expect(result).toEqual({ ...WRITTEN, expires_at: 'then' });
+    expect(files.mocks.remove).toHaveBeenCalledTimes(1);
+    expect(files.mocks.remove).toHaveBeenCalledWith(OWN_FILE);
   });
 
   it('deletes the file of an export that ended while it was written', async () => {
     const files = writing();
     const records = strictFake<ExportRecordsRepository>('records', {
       findInFlight: () => Promise.resolve(RECORD),
+      addAttempt: () => Promise.resolve(true),
       settle: () => Promise.resolve(false),
       findOwned: () => Promise.resolve(null),
     });
     await expect(new ExportsProcessor(files, records, config).process(jobOf())).rejects.toThrow(
       UnrecoverableError,
     );
-    expect(files.mocks.remove).toHaveBeenCalledWith(RECORD.file_id);
+    expect(files.mocks.remove).toHaveBeenCalledWith(OWN_FILE);
+    expect(records.mocks.settle).toHaveBeenLastCalledWith(
+      ID,
+      expect.objectContaining({ state: 'failed' }),
+      1,
+      expect.any(Date),
+    );
   });
 
   it('settles the export failed on its last attempt only', async () => {
@@ -113,7 +149,9 @@ describe('ExportsProcessor', () => {
     const records = () =>
       strictFake<ExportRecordsRepository>('records', {
         findInFlight: () => Promise.resolve(RECORD),
+        addAttempt: () => Promise.resolve(true),
         settle: () => Promise.resolve(true),
+        findOwned: () => Promise.resolve({ ...RECORD, state: 'failed', attempt_files: ['a', 'b'] }),
       });
     const early = records();
     await expect(new ExportsProcessor(failing(), early, config).process(jobOf(0))).rejects.toThrow(
@@ -122,7 +160,8 @@ describe('ExportsProcessor', () => {
     expect(early.mocks.settle).not.toHaveBeenCalled();
 
     const last = records();
-    await expect(new ExportsProcessor(failing(), last, config).process(jobOf(2))).rejects.toThrow(
+    const lastFiles = failing();
+    await expect(new ExportsProcessor(lastFiles, last, config).process(jobOf(2))).rejects.toThrow(
       'cursor killed',
     );
     expect(last.mocks.settle).toHaveBeenCalledWith(
@@ -131,5 +170,8 @@ describe('ExportsProcessor', () => {
       3,
       expect.any(Date),
     );
+    // A failed export keeps no file: every attempt's goes.
+    expect(last.mocks.findOwned).toHaveBeenCalledWith(ALICE.id, ID.toHexString());
+    expect(lastFiles.mocks.remove.mock.calls).toEqual([['a'], ['b']]);
   });
 });

@@ -96,7 +96,7 @@ export class ExportsService {
     if (hasExpired(record)) {
       throw new GoneException(`export ${id} expired: its file has been deleted`);
     }
-    if (record.state !== 'completed' || !record.result) {
+    if (record.state !== 'completed' || !record.result || !record.file_id) {
       const state = record.state === 'failed' ? 'failed' : 'in flight';
       throw new ConflictException(`export ${id} is not finished (${state})`);
     }
