@@ -14,9 +14,9 @@ export const EXPORTS_BUCKET = 'exports';
 
 /**
  * Export files live in GridFS, so any API process can serve what any worker wrote. A file's
- * id is its export record's (never the BullMQ job's, which another deployment or a restored
- * Redis can reuse): a job that runs again after a crash replaces the partial file of the
- * earlier attempt, and exactly one file is left per export.
+ * id is its attempt's (the export record's id and a random part, never the BullMQ job's id,
+ * which another deployment or a restored Redis can reuse); the processor keeps the first
+ * finished attempt's file and deletes the others, so exactly one is left per export.
  */
 @Injectable()
 export class ExportFilesService {
@@ -45,7 +45,6 @@ export class ExportFilesService {
     };
     const total = await this.todos.countDocuments(filter).exec();
     const filename = `todos-${jobId}.${data.format}`;
-    await this.remove(fileId);
 
     let seen = 0;
     let count = 0;
@@ -129,7 +128,7 @@ export class ExportFilesService {
     try {
       await this.bucket.delete(fileId as never);
     } catch {
-      // No earlier attempt left a file: nothing to remove (its chunks are deleted anyway).
+      // No files document (an attempt killed mid-upload): its chunks are deleted anyway.
     }
   }
 }
