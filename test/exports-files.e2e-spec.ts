@@ -106,6 +106,10 @@ describe('export files (e2e, two queue prefixes on one database, real workers)',
     expect((await settleExport(api.url, json)).state).toBe('completed');
 
     const file = await downloadExport<string>(api.url, csv);
+    expect([file.status, file.headers.get('content-type')]).toEqual([
+      200,
+      'text/csv; charset=utf-8',
+    ]);
     const rows = parse<Record<string, string>>(file.text, { columns: true });
     const cells = new Set(rows.map((row) => row.content));
     expect(cells).toEqual(new Set([...FORMULAS.map((c) => `'${c}`), ...HARMLESS]));

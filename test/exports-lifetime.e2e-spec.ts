@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import type { ExportJobResult } from '../src/exports/export-job.js';
@@ -22,7 +23,8 @@ import { startWorker, stopWorker, type TestWorker } from './support/worker.js';
 /** Runs the maintenance job on the real worker, once, and answers what its exports sweep did. */
 async function runMaintenance(api: TestApi, run: string): Promise<ExportsSweep> {
   const queue = api.app.get<Queue>(getQueueToken(QUEUES.maintenance));
-  const job = await queue.add(PURGE_JOB, {}, { jobId: `sweep-${run}` });
+  // A job id of this run's own: Redis keeps the jobs of the runs before it.
+  const job = await queue.add(PURGE_JOB, {}, { jobId: `sweep-${run}-${randomUUID()}` });
   const id = String(job.id);
   await until(
     () => queue.getJobState(id),
