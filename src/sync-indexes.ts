@@ -10,6 +10,7 @@ import type { AppConfig } from './config/configuration.js';
 import { DatabaseModule } from './database/database.module.js';
 import { ensureGridFsIndexes, syncAllIndexes } from './database/index-sync.js';
 import { EXPORTS_BUCKET } from './exports/export-files.service.js';
+import { ExportRecordsModule } from './exports/export-records.module.js';
 import { createRootLogger, PinoLoggerService } from './observability/logging.js';
 import { TodoModelModule } from './todos/todo-model.module.js';
 
@@ -27,6 +28,7 @@ const modules = (config: AppConfig) =>
     // Every module that registers a model: the sync covers exactly what the processes use.
     TodoModelModule,
     AuthDataModule,
+    ExportRecordsModule,
   ]);
 
 await bootOrExit(async (config) => {

@@ -1,5 +1,9 @@
+import { MongoClient } from 'mongodb';
+import { Types } from 'mongoose';
 import type { ExportAcceptedDto } from '../src/exports/dto/create-export.dto.js';
-import { send, startApi, type TestApi } from './support/api.js';
+import { databaseUri, expectError, send, startApi, type TestApi } from './support/api.js';
+import { signIn } from './support/auth.js';
+import { askExport, ownerOf, settleExport } from './support/exports.js';
 import { spawnApi, type SpawnedApi } from './support/spawned-api.js';
 import { insertTodos, todoDocs } from './support/todo-docs.js';
 import { until } from './support/wait.js';
@@ -8,6 +12,8 @@ import { startWorker, stopWorker, type TestWorker } from './support/worker.js';
 const DATABASE = 'todo_e2e_exports_race';
 const EXPORTS = 30;
 const POLLERS = 8;
+// One owner's exports, one after another: more than the default number kept.
+const KEEP_THEM_ALL = { EXPORT_MAX_KEPT: String(EXPORTS) };
 
 /**
  * Downloads polled as fast as they go while their export completes, from two API processes:
@@ -19,12 +25,12 @@ describe('export download across job completion (e2e, two API processes, real wo
   let worker: TestWorker | undefined;
 
   beforeAll(async () => {
-    api = await startApi(DATABASE);
+    api = await startApi(DATABASE, KEEP_THEM_ALL);
     await insertTodos(
       api,
       todoDocs(300, (i) => ({ created_at: new Date(i) })),
     );
-    second = await spawnApi(DATABASE);
+    second = await spawnApi(DATABASE, KEEP_THEM_ALL);
     worker = await startWorker(DATABASE);
   });
   afterAll(async () => {
@@ -66,5 +72,94 @@ describe('export download across job completion (e2e, two API processes, real wo
     expect(attempts).toBeGreaterThanOrEqual(EXPORTS * POLLERS);
     // Most exports were polled before they completed, so the edge was crossed, not skipped.
     expect(crossed).toBeGreaterThan(EXPORTS / 2);
+    // 30 exports one after another, each a few MongoDB writes more than before it had a record.
+  }, 120_000);
+});
+
+/**
+ * The per-owner limits, raced from two API processes: parallel requests of one owner cannot
+ * pass either, and another owner's exports are not counted against it.
+ */
+describe('per-owner export limits (e2e, two API processes)', () => {
+  const DATABASE = 'todo_e2e_exports_limits';
+  const LIMITS = { EXPORT_MAX_RUNNING: '3', EXPORT_MAX_KEPT: '5' };
+  const PARALLEL = 24;
+  let first: SpawnedApi;
+  let second: SpawnedApi;
+  let worker: TestWorker | undefined;
+
+  beforeAll(async () => {
+    // A run before this one left its exports (and so its slots) in this database.
+    await dropDatabase();
+    [first, second] = await Promise.all([spawnApi(DATABASE, LIMITS), spawnApi(DATABASE, LIMITS)]);
+  }, 60_000);
+  afterAll(async () => {
+    await stopWorker(worker);
+    await Promise.all([first.stop(), second.stop()]);
+    await dropDatabase();
   });
+
+  const dropDatabase = async () => {
+    const client = await MongoClient.connect(databaseUri(DATABASE));
+    await client.db().dropDatabase();
+    await client.close();
+  };
+
+  /** `n` exports of the default owner asked for at once, alternating between the processes. */
+  const race = (n: number, format: 'csv' | 'json') =>
+    Promise.all(
+      Array.from({ length: n }, (_, i) => askExport(i % 2 ? second.url : first.url, { format })),
+    );
+
+  const recordsOf = async (ownerId: string) => {
+    const client = await MongoClient.connect(databaseUri(DATABASE));
+    try {
+      const records = client.db().collection('export_records');
+      return await records.find({ owner_id: new Types.ObjectId(ownerId) }).toArray();
+    } finally {
+      await client.close();
+    }
+  };
+
+  it(`${PARALLEL} parallel exports pass the running limit 3 times, the rest answer 429 with Retry-After`, async () => {
+    // No worker: accepted exports wait, and waiting is in flight.
+    const answers = await race(PARALLEL, 'csv');
+    const accepted = answers.filter((answer) => answer.status === 202);
+    const refused = answers.filter((answer) => answer.status !== 202);
+    expect(accepted).toHaveLength(3);
+    for (const answer of refused) {
+      expectError(answer, 429);
+      expect(answer.headers.get('retry-after')).toBe('10');
+    }
+    const records = await recordsOf(await ownerOf(first.url, first.token));
+    expect(records.map((record) => record.state as unknown)).toEqual([
+      'in_flight',
+      'in_flight',
+      'in_flight',
+    ]);
+
+    // Another owner is not held back by this one's exports.
+    const other = await signIn(first.url);
+    expect((await askExport(second.url, { format: 'json' }, other)).status).toBe(202);
+  });
+
+  it('parallel exports pass the kept limit exactly as often as slots are left, then 409', async () => {
+    worker = await startWorker(DATABASE, LIMITS);
+    const owner = await ownerOf(first.url, first.token);
+    const kept = (await recordsOf(owner)).map((record) => String(record._id));
+    for (const id of kept) expect((await settleExport(first.url, id)).state).toBe('completed');
+
+    // 3 kept of 5, none running: of 10 at once, 2 fit; the others meet one limit or the other.
+    const answers = await race(10, 'json');
+    const accepted = answers.filter((answer) => answer.status === 202);
+    expect(accepted).toHaveLength(2);
+    for (const answer of answers.filter((a) => a.status !== 202)) {
+      expect([409, 429]).toContain(answer.status);
+    }
+    for (const answer of accepted) {
+      expect((await settleExport(first.url, answer.body.job_id)).state).toBe('completed');
+    }
+    expectError(await askExport(second.url, { format: 'csv' }), 409);
+    expect((await recordsOf(owner)).filter((r) => r.state === 'completed')).toHaveLength(5);
+  }, 90_000);
 });

@@ -176,7 +176,7 @@ describe('the OpenAPI document (e2e)', () => {
     expect(operationsOf(document).filter(({ op }) => op.security === undefined)).toEqual([]);
   });
 
-  it('documents the legacy create as the form it takes, and the download as bytes', async () => {
+  it('documents the legacy create as the form it takes, and the download as what it sends', async () => {
     const create = document.paths['/todo'].post as Operation;
     expect(Object.keys((create.requestBody as { content: object }).content)).toEqual([
       'application/x-www-form-urlencoded',
@@ -186,10 +186,17 @@ describe('the OpenAPI document (e2e)', () => {
     expect(json.status).toBe(415);
     const form = await api.request('POST', '/todo', { form: { content: 'as a form' } });
     expect(form.status).toBe(200);
+    // A CSV file is bytes; a JSON one is an array of todos, which a client (or a fuzzer
+    // checking responses) finds in the body.
     const download = document.paths['/todos/exports/{id}/download'].get as Operation;
     expect((download.responses['200'] as { content: object }).content).toEqual({
       'text/csv': { schema: { type: 'string', format: 'binary' } },
-      'application/json': { schema: { type: 'string', format: 'binary' } },
+      'application/json': {
+        schema: { type: 'array', items: { $ref: '#/components/schemas/Todo' } },
+      },
     });
+    expect(Object.keys(download.responses)).toContain('410');
+    const request = document.paths['/todos/exports'].post as Operation;
+    expect(Object.keys(request.responses)).toEqual(expect.arrayContaining(['409', '429']));
   });
 });

@@ -6,13 +6,17 @@ import { until } from './support/wait.js';
 describe('producers when Redis is down (e2e)', () => {
   let redis: PrivateRedis;
   let api: TestApi;
+  /** An export accepted while Redis was up, in flight ever since (no worker runs). */
+  let inFlight: string;
 
   beforeAll(async () => {
     redis = await PrivateRedis.start();
     api = await startApi('todo_e2e_queues_down', { REDIS_URL: redis.url });
-    expect((await api.request('POST', '/todos/exports', { json: { format: 'json' } })).status).toBe(
-      202,
-    );
+    const accepted = await api.request<{ job_id: string }>('POST', '/todos/exports', {
+      json: { format: 'json' },
+    });
+    expect(accepted.status).toBe(202);
+    inFlight = accepted.body.job_id;
   });
   // Each test starts with Redis down, whichever ran before (the last one brings it back).
   beforeEach(async () => {
@@ -70,7 +74,9 @@ describe('producers when Redis is down (e2e)', () => {
   });
 
   it('reports the job view as unavailable, not as a crash', async () => {
-    expectError(await api.request('GET', '/jobs/exports/1'), 503);
+    // An export in flight: only its job can tell how far it is.
+    expectError(await api.request('GET', `/jobs/exports/${inFlight}`), 503);
+    expectError(await api.request('GET', '/jobs/reminders/1'), 503);
   });
 
   it('takes export requests again once Redis is back, without a restart', async () => {

@@ -384,6 +384,7 @@ describe('personal access tokens, scopes and the account (e2e, two API processes
       users: 1,
       sessions: 2,
       todos: 3,
+      exportRecords: 1,
       exportFiles: 1,
       exportChunks: expect.any(Number) as unknown,
       exportJobs: 1,
@@ -460,6 +461,7 @@ describe('personal access tokens, scopes and the account (e2e, two API processes
       users: await db.collection('users').countDocuments({ _id: owner }),
       sessions: await db.collection('sessions').countDocuments({ owner_id: owner }),
       todos: await api.todos.countDocuments({ owner_id: owner }),
+      exportRecords: await db.collection('export_records').countDocuments({ owner_id: owner }),
       exportFiles: files.length,
       exportChunks:
         chunksOf.length === 0

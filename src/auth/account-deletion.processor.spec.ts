@@ -4,6 +4,7 @@ import type { Job, JobType, Queue } from 'bullmq';
 import type { ResponseCache } from '../cache/response-cache.service.js';
 import { loadConfig } from '../config/configuration.js';
 import type { ExportFilesService } from '../exports/export-files.service.js';
+import type { ExportRecordsRepository } from '../exports/export-records.repository.js';
 import type { IdempotencyStore } from '../idempotency/idempotency.store.js';
 import { ALICE, BOB } from '../testing/owners.js';
 import { strictFake } from '../testing/strict-fake.js';
@@ -46,6 +47,9 @@ function setup(exports: FakeJob[] = [], reminders: FakeJob[] = []) {
     tokens: strictFake<AccessTokens>('tokens', { endAll: () => Promise.resolve(3) }),
     todos: strictFake<TodosRepository>('todos', { removeOwnedBy: () => Promise.resolve(12) }),
     files: strictFake<ExportFilesService>('files', { removeOwnedBy: () => Promise.resolve(2) }),
+    exportRecords: strictFake<ExportRecordsRepository>('export records', {
+      removeOwnedBy: () => Promise.resolve(4),
+    }),
     idempotency: strictFake<IdempotencyStore>('idempotency', {
       forgetOwner: () => Promise.resolve(1),
     }),
@@ -58,6 +62,7 @@ function setup(exports: FakeJob[] = [], reminders: FakeJob[] = []) {
     fakes.tokens,
     fakes.todos,
     fakes.files,
+    fakes.exportRecords,
     fakes.idempotency,
     fakes.cache,
     fakes.exports,
@@ -92,6 +97,11 @@ describe('AccountDeletionProcessor', () => {
     expect(fakes.tokens.mocks.endAll).toHaveBeenCalledWith(ALICE.id);
     expect(fakes.todos.mocks.removeOwnedBy).toHaveBeenCalledWith(ALICE.id, 1_000);
     expect(fakes.files.mocks.removeOwnedBy).toHaveBeenCalledWith(ALICE.id);
+    // The records before the files: a running export then deletes the file it writes.
+    expect(fakes.exportRecords.mocks.removeOwnedBy).toHaveBeenCalledWith(ALICE.id);
+    expect(fakes.exportRecords.mocks.removeOwnedBy.mock.invocationCallOrder[0]).toBeLessThan(
+      fakes.files.mocks.removeOwnedBy.mock.invocationCallOrder[0],
+    );
     expect(fakes.idempotency.mocks.forgetOwner).toHaveBeenCalledWith(ALICE.id);
     expect(fakes.cache.mocks.invalidate).toHaveBeenCalledWith(ALICE.id);
     const removed = [...fakes.exports.calls, ...fakes.reminders.calls]

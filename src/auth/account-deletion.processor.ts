@@ -4,6 +4,7 @@ import type { Job, JobType, Queue } from 'bullmq';
 import { ResponseCache } from '../cache/response-cache.service.js';
 import { AppConfig } from '../config/configuration.js';
 import { ExportFilesService } from '../exports/export-files.service.js';
+import { ExportRecordsRepository } from '../exports/export-records.repository.js';
 import { IdempotencyStore } from '../idempotency/idempotency.store.js';
 import { ConfiguredWorkerHost } from '../queues/configured-worker-host.js';
 import { QUEUES } from '../queues/queues.constants.js';
@@ -39,6 +40,7 @@ export class AccountDeletionProcessor extends ConfiguredWorkerHost {
     private readonly tokens: AccessTokens,
     private readonly todos: TodosRepository,
     private readonly files: ExportFilesService,
+    private readonly exportRecords: ExportRecordsRepository,
     private readonly idempotency: IdempotencyStore,
     private readonly cache: ResponseCache,
     @InjectQueue(QUEUES.exports) private readonly exports: Queue,
@@ -56,6 +58,9 @@ export class AccountDeletionProcessor extends ConfiguredWorkerHost {
     const jobs =
       (await this.removeJobs(this.reminders, ownerId, running)) +
       (await this.removeJobs(this.exports, ownerId, running));
+    // The records first: an export still running then finds its record gone and deletes the
+    // file it wrote, and none of the owner's exports can be downloaded from here on.
+    await this.exportRecords.removeOwnedBy(ownerId);
     const files = await this.files.removeOwnedBy(ownerId);
     const todos = await this.todos.removeOwnedBy(ownerId, BATCH);
     await this.idempotency.forgetOwner(ownerId);

@@ -159,6 +159,15 @@ const envSchema = z.object({
   CACHE_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).max(16_777_216).default(262_144),
   /** Bytes of bodies one process keeps in memory beside Redis (oldest out first). */
   CACHE_PROCESS_MAX_BYTES: z.coerce.number().int().min(0).max(1_073_741_824).default(33_554_432),
+  // Exports (each owner's share of what every owner shares).
+  /** How long a finished export's file is kept; fractions allowed (tests use seconds). */
+  EXPORT_TTL_HOURS: z.coerce.number().min(0.0001).max(8_760).default(24),
+  /** Exports of one owner waiting or running at once; one more is a 429. */
+  EXPORT_MAX_RUNNING: z.coerce.number().int().min(1).max(100).default(3),
+  /** Exports of one owner kept (in flight or finished, not expired); one more is a 409. */
+  EXPORT_MAX_KEPT: z.coerce.number().int().min(1).max(1_000).default(20),
+  /** Completed export jobs BullMQ keeps in Redis (the records in MongoDB outlive them). */
+  EXPORT_JOBS_KEPT: z.coerce.number().int().min(1).max(100_000).default(1_000),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -225,6 +234,12 @@ const configSchema = envSchema
     cacheRedisUrl: env.CACHE_REDIS_URL ?? env.REDIS_URL,
     cacheMaxBodyBytes: env.CACHE_MAX_BODY_BYTES,
     cacheProcessMaxBytes: env.CACHE_PROCESS_MAX_BYTES,
+    exports: {
+      ttlMs: env.EXPORT_TTL_HOURS * 3_600_000,
+      maxRunning: env.EXPORT_MAX_RUNNING,
+      maxKept: env.EXPORT_MAX_KEPT,
+      jobsKept: env.EXPORT_JOBS_KEPT,
+    },
     admin:
       env.ADMIN_USER !== undefined && env.ADMIN_PASSWORD !== undefined
         ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD }

@@ -14,8 +14,9 @@ export const EXPORTS_BUCKET = 'exports';
 
 /**
  * Export files live in GridFS, so any API process can serve what any worker wrote. A file's
- * id is derived from its job's id: a job that runs again after a crash replaces the partial
- * file of the earlier attempt, and exactly one file is left per job.
+ * id is its attempt's (the export record's id and a random part, never the BullMQ job's id,
+ * which another deployment or a restored Redis can reuse); the processor keeps the first
+ * finished attempt's file and deletes the others, so exactly one is left per export.
  */
 @Injectable()
 export class ExportFilesService {
@@ -31,23 +32,19 @@ export class ExportFilesService {
     this.bucket = new GridFSBucket(connection.db, { bucketName: EXPORTS_BUCKET });
   }
 
-  static fileId(jobId: string): string {
-    return `export-${jobId}`;
-  }
-
+  /** Writes the export's file; the result without its end (the record sets that). */
   async write(
-    jobId: string,
+    target: { jobId: string; fileId: string },
     data: ExportJobData,
     onProgress: (percent: number) => Promise<void>,
-  ): Promise<ExportJobResult> {
+  ): Promise<Omit<ExportJobResult, 'expires_at'>> {
+    const { jobId, fileId } = target;
     const filter = {
       ...ownerFilter(data),
       ...(data.finished === undefined ? {} : { is_finished: data.finished }),
     };
     const total = await this.todos.countDocuments(filter).exec();
-    const fileId = ExportFilesService.fileId(jobId);
     const filename = `todos-${jobId}.${data.format}`;
-    await this.remove(fileId);
 
     let seen = 0;
     let count = 0;
@@ -91,13 +88,26 @@ export class ExportFilesService {
     };
   }
 
-  /** The stored file, or undefined when it does not exist (any more). */
-  async open(fileId: string): Promise<GridFSBucketReadStream | undefined> {
+  /**
+   * The stored file when it exists and records `ownerId` as its owner, or undefined: the
+   * record and the file must agree on whose it is before a byte is sent.
+   */
+  async open(fileId: string, ownerId: string): Promise<GridFSBucketReadStream | undefined> {
     const [file] = await this.bucket
-      .find({ _id: fileId as never })
+      .find({ _id: fileId as never, 'metadata.owner_id': ownerId })
       .limit(1)
       .toArray();
     return file ? this.bucket.openDownloadStream(file._id) : undefined;
+  }
+
+  /** Ids of the files uploaded before `before`, oldest first (the sweep of files left over). */
+  async uploadedBefore(before: Date, batch: number): Promise<string[]> {
+    const files = await this.bucket
+      .find({ uploadDate: { $lte: before } }, { projection: { _id: 1 } })
+      .sort({ uploadDate: 1 })
+      .limit(batch)
+      .toArray();
+    return files.map((file) => file._id as unknown as string);
   }
 
   /** How many files belong to a job (one after it completed, whatever happened). */
@@ -114,11 +124,11 @@ export class ExportFilesService {
     return files.length;
   }
 
-  private async remove(fileId: string): Promise<void> {
+  async remove(fileId: string): Promise<void> {
     try {
       await this.bucket.delete(fileId as never);
     } catch {
-      // No earlier attempt left a file: nothing to remove (its chunks are deleted anyway).
+      // No files document (an attempt killed mid-upload): its chunks are deleted anyway.
     }
   }
 }

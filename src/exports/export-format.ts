@@ -57,11 +57,17 @@ function jsonArray(): Transform {
   });
 }
 
-/** RFC 4180 CSV with a header row; csv-stringify quotes commas, quotes and line breaks. */
+/**
+ * RFC 4180 CSV with a header row; csv-stringify quotes commas, quotes and line breaks. A cell
+ * a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage
+ * return, or their full-width forms) gets a leading `'`, as OWASP advises: an export opened
+ * in a spreadsheet must not run what another client stored. JSON stays exact.
+ */
 function csvRows(): Transform {
   return stringify({
     header: true,
     columns: COLUMNS,
+    escape_formulas: true,
     cast: { boolean: (value) => String(value) },
   });
 }

@@ -19,4 +19,9 @@ export interface ExportJobResult {
   content_type: string;
   count: number;
   bytes: number;
+  /** ISO-8601: the file is deleted then, and its download answers 410. */
+  expires_at: string;
 }
+
+/** Retry-After of a refused export (the owner's running limit): about one small export's time. */
+export const EXPORT_RETRY_AFTER_SECONDS = 10;

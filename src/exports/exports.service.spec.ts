@@ -1,106 +1,111 @@
 import { Readable } from 'node:stream';
-import { ConflictException, NotFoundException, StreamableFile } from '@nestjs/common';
-import type { Job, Queue } from 'bullmq';
+import {
+  ConflictException,
+  GoneException,
+  NotFoundException,
+  ServiceUnavailableException,
+  StreamableFile,
+} from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { Types } from 'mongoose';
+import { RetryLaterException } from '../common/retry-later.exception.js';
+import { loadConfig } from '../config/configuration.js';
 import { ALICE, BOB, LEGACY } from '../testing/owners.js';
 import { strictFake } from '../testing/strict-fake.js';
 import type { ExportFilesService } from './export-files.service.js';
-import { EXPORT_JOB, type ExportJobData, type ExportJobResult } from './export-job.js';
+import { EXPORT_JOB, type ExportJobResult } from './export-job.js';
+import type { ExportRecordDoc } from './export-record.schema.js';
+import type { ExportRecordsRepository, Reservation } from './export-records.repository.js';
 import { ExportsService } from './exports.service.js';
 
-type ExportQueue = Queue<ExportJobData, ExportJobResult>;
-
+const ID = new Types.ObjectId('6b1602aa74d0f8a1f63c8232');
 const RESULT: ExportJobResult = {
-  file_id: 'export-42',
-  filename: 'todos-42.csv',
+  file_id: `export-${ID.toHexString()}`,
+  filename: 'todos-x.csv',
   content_type: 'text/csv; charset=utf-8',
   count: 3,
   bytes: 120,
+  expires_at: '2026-12-08T00:00:00.000Z',
 };
+const HOUR = 3_600_000;
 
-/** The data of ALICE's export 42. */
-const OF_ALICE: ExportJobData = { format: 'csv', owner_id: ALICE.id };
+const record = (overrides: Partial<ExportRecordDoc> = {}): ExportRecordDoc => ({
+  _id: ID,
+  owner_id: new Types.ObjectId(ALICE.id),
+  state: 'completed',
+  format: 'csv',
+  file_id: RESULT.file_id,
+  run_slot: `free-${ID.toHexString()}`,
+  keep_slot: 'keep-0',
+  created_at: new Date(),
+  expires_at: new Date(Date.now() + HOUR),
+  result: RESULT,
+  ...overrides,
+});
 
-/**
- * A queue whose export 42 has `data` (`null`: no such job) and is in `state`; `job`, when
- * given, is the job as read again after the state (`null`: gone by then). Each read of the
- * job answers once: a read the download should not make fails the test.
- */
-function queueWith(
-  state: string,
-  job?: { returnvalue: unknown } | null,
-  data: ExportJobData | null = OF_ALICE,
-) {
-  const reads: (Job | null)[] = [data && strictFake<Job>('job', { data })];
-  if (job !== undefined) reads.push(job && strictFake<Job>('job', job));
-  const members: Partial<Record<keyof ExportQueue, unknown>> = {
-    getJob: () => {
-      if (reads.length === 0) throw new Error('the export was read once too often');
-      return Promise.resolve(reads.shift());
-    },
-    getJobState: () => Promise.resolve(state),
-  };
-  return strictFake<ExportQueue>('exports queue', members);
-}
+const config = loadConfig({ EXPORT_MAX_RUNNING: '3', EXPORT_MAX_KEPT: '20' });
+const service = (
+  records: Partial<Record<keyof ExportRecordsRepository, unknown>>,
+  files: Partial<Record<keyof ExportFilesService, unknown>> = {},
+  queue: Partial<Record<keyof Queue, unknown>> = {},
+) =>
+  new ExportsService(
+    strictFake<Queue>('exports queue', queue),
+    strictFake<ExportFilesService>('files', files),
+    strictFake<ExportRecordsRepository>('records', records),
+    config,
+  );
 
 describe('ExportsService', () => {
   describe('download', () => {
-    it('is a 404 for an unknown export, without reading its state', async () => {
-      const queue = queueWith('unknown', undefined, null);
-      const service = new ExportsService(queue, strictFake('files'));
-      await expect(service.download(ALICE, '42')).rejects.toThrow(NotFoundException);
-      expect(queue.calls.map((call) => call.method)).toEqual(['getJob']);
-    });
+    const found = (doc: ExportRecordDoc | null) => ({ findOwned: () => Promise.resolve(doc) });
 
-    it('is a 404 for an export gone by the time its state is read', async () => {
-      const service = new ExportsService(queueWith('unknown'), strictFake('files'));
-      await expect(service.download(ALICE, '42')).rejects.toThrow(NotFoundException);
-    });
-
-    it.each(['waiting', 'active', 'delayed', 'failed'])(
-      'is a 409 naming the state of a %s export',
-      async (state) => {
-        const service = new ExportsService(queueWith(state), strictFake('files'));
-        const error = await service.download(ALICE, '42').catch((e: unknown) => e);
-        expect(error).toBeInstanceOf(ConflictException);
-        expect((error as Error).message).toContain(`(${state})`);
-      },
-    );
-
-    it('is a 404 when the completed job is gone by the time it is read', async () => {
-      const service = new ExportsService(queueWith('completed', null), strictFake('files'));
-      await expect(service.download(ALICE, '42')).rejects.toThrow(NotFoundException);
-    });
-
-    it('is a 409 for a completed job without a result (retried from the admin board)', async () => {
-      const service = new ExportsService(
-        queueWith('completed', { returnvalue: null }),
-        strictFake('files'),
+    it("is a 404 for an unknown export or another owner's, looked up by the owner", async () => {
+      const records = strictFake<ExportRecordsRepository>('records', found(null));
+      const exports = new ExportsService(strictFake('queue'), strictFake('files'), records, config);
+      await expect(exports.download(BOB, ID.toHexString())).rejects.toThrow(
+        new NotFoundException(`export ${ID.toHexString()} not found`),
       );
-      await expect(service.download(ALICE, '42')).rejects.toThrow(ConflictException);
+      expect(records.mocks.findOwned).toHaveBeenCalledWith(BOB.id, ID.toHexString());
     });
 
-    it('is a 404 when the file of a completed export no longer exists', async () => {
-      const files = strictFake<ExportFilesService>('files', {
-        open: () => Promise.resolve(undefined),
-      });
-      const service = new ExportsService(queueWith('completed', { returnvalue: RESULT }), files);
-      await expect(service.download(ALICE, '42')).rejects.toThrow(NotFoundException);
-      expect(files.mocks.open).toHaveBeenCalledWith(RESULT.file_id);
+    it.each([
+      ['expired by the sweep', { state: 'expired' as const }],
+      ['past its end, not swept yet', { expires_at: new Date(Date.now() - 1) }],
+      ['failed, past its end', { state: 'failed' as const, expires_at: new Date(0) }],
+    ])('is a 410 for an export %s, without opening a file', async (_name, overrides) => {
+      await expect(service(found(record(overrides))).download(ALICE, 'x')).rejects.toThrow(
+        GoneException,
+      );
     });
 
-    it('streams the file of a completed export: the owner, then the state, then the job', async () => {
+    it.each([
+      ['in flight', { state: 'in_flight' as const, expires_at: undefined, result: undefined }],
+      ['failed', { state: 'failed' as const, result: undefined }],
+    ])('is a 409 naming an export %s', async (state, overrides) => {
+      const error = await service(found(record(overrides)))
+        .download(ALICE, 'x')
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConflictException);
+      expect((error as Error).message).toContain(`(${state})`);
+    });
+
+    it("opens the record's file for the owner only, and is a 404 when it is not there", async () => {
+      const exports = service(found(record()), { open: () => Promise.resolve(undefined) });
+      await expect(exports.download(ALICE, 'x')).rejects.toThrow(NotFoundException);
+    });
+
+    it('streams the file, with its type, name and length, needing no queue', async () => {
       const stream = Readable.from(['a,b\n']);
       const files = strictFake<ExportFilesService>('files', {
         open: () => Promise.resolve(stream),
       });
-      const queue = queueWith('completed', { returnvalue: RESULT });
-      const file = await new ExportsService(queue, files).download(ALICE, '42');
-
-      expect(queue.calls).toEqual([
-        { method: 'getJob', args: ['42'] },
-        { method: 'getJobState', args: ['42'] },
-        { method: 'getJob', args: ['42'] },
-      ]);
+      const records = strictFake<ExportRecordsRepository>('records', found(record()));
+      const file = await new ExportsService(strictFake('queue'), files, records, config).download(
+        ALICE,
+        'x',
+      );
+      expect(files.mocks.open).toHaveBeenCalledWith(RESULT.file_id, ALICE.id);
       expect(file).toBeInstanceOf(StreamableFile);
       expect(file.getStream()).toBe(stream);
       expect(file.getHeaders()).toEqual({
@@ -109,94 +114,71 @@ describe('ExportsService', () => {
         length: RESULT.bytes,
       });
     });
-
-    describe('whose export it is', () => {
-      const streaming = () =>
-        strictFake<ExportFilesService>('files', {
-          open: () => Promise.resolve(Readable.from(['[]'])),
-        });
-
-      it.each(['completed', 'active', 'unknown'])(
-        "is a 404 like a missing one for another owner's %s export, telling nothing of it",
-        async (state) => {
-          const queue = queueWith(state, { returnvalue: RESULT });
-          const error = await new ExportsService(queue, strictFake('files'))
-            .download(BOB, '42')
-            .catch((e: unknown) => e);
-          expect(error).toEqual(new NotFoundException('export 42 not found'));
-          expect(queue.calls.map((call) => call.method)).toEqual(['getJob']);
-        },
-      );
-
-      it('is a 404 for a job without an owner, unless the owner holds the ownerless', async () => {
-        const ownerless: ExportJobData = { format: 'csv' };
-        const refused = queueWith('completed', { returnvalue: RESULT }, ownerless);
-        await expect(
-          new ExportsService(refused, strictFake('files')).download(ALICE, '42'),
-        ).rejects.toThrow(NotFoundException);
-        expect(refused.calls.map((call) => call.method)).toEqual(['getJob']);
-
-        const held = queueWith('completed', { returnvalue: RESULT }, ownerless);
-        const file = await new ExportsService(held, streaming()).download(LEGACY, '42');
-        expect(file).toBeInstanceOf(StreamableFile);
-      });
-
-      it("is a 404 for another's export even to the owner who holds the ownerless", async () => {
-        const queue = queueWith('completed', { returnvalue: RESULT });
-        await expect(
-          new ExportsService(queue, strictFake('files')).download(LEGACY, '42'),
-        ).rejects.toThrow(NotFoundException);
-      });
-    });
   });
 
   describe('request', () => {
+    const reserved: Reservation = { record: record({ state: 'in_flight' }) };
     const queue = () =>
-      strictFake<ExportQueue>('exports queue', {
-        name: 'exports',
-        add: () => Promise.resolve({ id: '42' }),
+      strictFake<Queue>('exports queue', { name: 'exports', add: () => Promise.resolve({}) });
+    const records = (reservation: Reservation = reserved) =>
+      strictFake<ExportRecordsRepository>('records', {
+        reserve: () => Promise.resolve(reservation),
+        remove: () => Promise.resolve(),
       });
-    const dataOf = (exports: ReturnType<typeof queue>) => {
-      const [[name, data]] = exports.mocks.add.mock.calls as unknown as [[string, unknown]];
-      expect(name).toBe(EXPORT_JOB);
-      return data;
-    };
 
-    it("adds an export job of exactly the format and the owner's id, and answers where to follow it", async () => {
+    it("reserves within the owner's limits, then queues the job under the record's id", async () => {
       const exports = queue();
-      const accepted = await new ExportsService(exports, strictFake('files')).request(ALICE, {
-        format: 'csv',
-      });
-
-      expect(dataOf(exports)).toStrictEqual({ format: 'csv', owner_id: ALICE.id });
+      const kept = records();
+      const accepted = await new ExportsService(exports, strictFake('files'), kept, config).request(
+        ALICE,
+        { format: 'csv', finished: false },
+      );
+      const id = ID.toHexString();
+      expect(kept.mocks.reserve).toHaveBeenCalledWith(ALICE.id, 'csv', { running: 3, kept: 20 });
+      expect(exports.mocks.add).toHaveBeenCalledWith(
+        EXPORT_JOB,
+        { format: 'csv', owner_id: ALICE.id, finished: false },
+        { jobId: id, removeOnComplete: { age: 86_400, count: 1_000 } },
+      );
       expect(accepted).toEqual({
-        job_id: '42',
-        status_url: '/jobs/exports/42',
-        download_url: '/todos/exports/42/download',
-      });
-    });
-
-    it('passes the finished filter when given, false included', async () => {
-      const exports = queue();
-      await new ExportsService(exports, strictFake('files')).request(BOB, {
-        format: 'json',
-        finished: false,
-      });
-      expect(dataOf(exports)).toStrictEqual({
-        format: 'json',
-        owner_id: BOB.id,
-        finished: false,
+        job_id: id,
+        status_url: `/jobs/exports/${id}`,
+        download_url: `/todos/exports/${id}/download`,
       });
     });
 
     it('marks the job of an owner who holds the ownerless, so it exports those too', async () => {
       const exports = queue();
-      await new ExportsService(exports, strictFake('files')).request(LEGACY, { format: 'csv' });
-      expect(dataOf(exports)).toStrictEqual({
-        format: 'csv',
-        owner_id: LEGACY.id,
-        holds_ownerless: true,
+      await new ExportsService(exports, strictFake('files'), records(), config).request(LEGACY, {
+        format: 'json',
       });
+      const [[, data]] = exports.mocks.add.mock.calls as unknown as [[string, unknown]];
+      expect(data).toStrictEqual({ format: 'json', owner_id: LEGACY.id, holds_ownerless: true });
+    });
+
+    it('is a 429 with Retry-After at the running limit and a 409 at the kept one, queuing nothing', async () => {
+      const running = await service(records({ refused: 'running' }))
+        .request(ALICE, { format: 'csv' })
+        .catch((e: unknown) => e);
+      expect(running).toBeInstanceOf(RetryLaterException);
+      expect((running as RetryLaterException).retryAfterSeconds).toBe(10);
+      await expect(
+        service(records({ refused: 'kept' })).request(ALICE, { format: 'csv' }),
+      ).rejects.toThrow(ConflictException);
+    });
+
+    it('gives the slots back when the job cannot be queued', async () => {
+      const kept = records();
+      const down = strictFake<Queue>('exports queue', {
+        name: 'exports',
+        add: () => Promise.reject(new Error('connection is closed')),
+      });
+      await expect(
+        new ExportsService(down, strictFake('files'), kept, config).request(ALICE, {
+          format: 'csv',
+        }),
+      ).rejects.toThrow(ServiceUnavailableException);
+      expect(kept.mocks.remove).toHaveBeenCalledWith(ID);
     });
   });
 });

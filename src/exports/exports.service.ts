@@ -1,26 +1,66 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { ConflictException, Injectable, NotFoundException, StreamableFile } from '@nestjs/common';
+import {
+  ConflictException,
+  GoneException,
+  Injectable,
+  NotFoundException,
+  StreamableFile,
+} from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { holds, type Owner } from '../auth/owner.js';
-import { addJob, withinDeadline } from '../queues/producer.js';
+import type { Owner } from '../auth/owner.js';
+import { RetryLaterException } from '../common/retry-later.exception.js';
+import { AppConfig } from '../config/configuration.js';
+import { addJob } from '../queues/producer.js';
 import { QUEUES } from '../queues/queues.constants.js';
 import type { CreateExportDto, ExportAcceptedDto } from './dto/create-export.dto.js';
 import { ExportFilesService } from './export-files.service.js';
-import { EXPORT_JOB, type ExportJobData, type ExportJobResult } from './export-job.js';
+import {
+  EXPORT_JOB,
+  EXPORT_RETRY_AFTER_SECONDS,
+  type ExportJobData,
+  type ExportJobResult,
+} from './export-job.js';
+import type { ExportRecordDoc } from './export-record.schema.js';
+import { ExportRecordsRepository } from './export-records.repository.js';
+
+/** Completed export jobs are trimmed after a day as every queue's are; the count is the setting. */
+const COMPLETED_JOB_AGE_SECONDS = 24 * 3600;
+
+/** Whether the export has ended: expired by the sweep, or past its end and not swept yet. */
+export const hasExpired = (record: ExportRecordDoc, now = Date.now()): boolean =>
+  record.state === 'expired' ||
+  (record.expires_at !== undefined && record.expires_at.getTime() <= now);
 
 @Injectable()
 export class ExportsService {
   constructor(
     @InjectQueue(QUEUES.exports) private readonly queue: Queue<ExportJobData, ExportJobResult>,
     private readonly files: ExportFilesService,
+    private readonly records: ExportRecordsRepository,
+    private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Records the export (within the owner's limits) before its job is queued under the
+   * record's id: the record, not the job, is what the download and the job view trust.
+   */
   async request(owner: Owner, input: CreateExportDto): Promise<ExportAcceptedDto> {
+    const limits = { running: this.config.exports.maxRunning, kept: this.config.exports.maxKept };
+    const reserved = await this.records.reserve(owner.id, input.format, limits);
+    if ('refused' in reserved) throw this.refusal(reserved.refused);
     const data: ExportJobData = { format: input.format, owner_id: owner.id };
     if (owner.holdsOwnerless) data.holds_ownerless = true;
     if (input.finished !== undefined) data.finished = input.finished;
-    const job = await addJob(this.queue, EXPORT_JOB, data);
-    const id = String(job.id);
+    const id = reserved.record._id.toHexString();
+    try {
+      await addJob(this.queue, EXPORT_JOB, data, {
+        jobId: id,
+        removeOnComplete: { age: COMPLETED_JOB_AGE_SECONDS, count: this.config.exports.jobsKept },
+      });
+    } catch (error) {
+      await this.records.remove(reserved.record._id);
+      throw error;
+    }
     return {
       job_id: id,
       status_url: `/jobs/${QUEUES.exports}/${id}`,
@@ -28,9 +68,22 @@ export class ExportsService {
     };
   }
 
+  private refusal(limit: 'running' | 'kept') {
+    const { maxRunning, maxKept } = this.config.exports;
+    return limit === 'running'
+      ? new RetryLaterException(
+          `at most ${maxRunning} exports of yours wait or run at once: try again when one has finished`,
+          EXPORT_RETRY_AFTER_SECONDS,
+        )
+      : new ConflictException(
+          `at most ${maxKept} exports of yours are kept: one must expire before another starts`,
+        );
+  }
+
   /**
    * The owner's finished export's file. Another owner's export is, for this one, no export:
-   * 404 before its state is told.
+   * 404 before anything of it is told. Ownership and state are the record's, and the file
+   * must name the same owner: a file the record does not lead to is never served.
    *
    * `Accept` is disregarded, as RFC 9110 §12.5.1 allows: an export has one representation,
    * the format chosen when it was requested. Generated clients send the first JSON type a
@@ -38,36 +91,22 @@ export class ExportsService {
    * a CSV export.
    */
   async download(owner: Owner, id: string): Promise<StreamableFile> {
-    // The owner first: another owner's export, finished or not, is a 404 like a missing one.
-    const owned = await withinDeadline(this.queue.getJob(id), 'look up the export');
-    if (!owned || !holds(owner, owned.data.owner_id)) throw this.notFound(id);
-    // Then its state, then the job again: `completed` is final, so a job read after it carries
-    // its result. Read the other way round, a job that completed between the reads has none.
-    const state = await withinDeadline(this.queue.getJobState(id), 'look up the export');
-    if (state === 'unknown') throw this.notFound(id);
-    if (state !== 'completed')
+    const record = await this.records.findOwned(owner.id, id);
+    if (!record) throw new NotFoundException(`export ${id} not found`);
+    if (hasExpired(record)) {
+      throw new GoneException(`export ${id} expired: its file has been deleted`);
+    }
+    if (record.state !== 'completed' || !record.result || !record.file_id) {
+      const state = record.state === 'failed' ? 'failed' : 'in flight';
       throw new ConflictException(`export ${id} is not finished (${state})`);
-    const job = await withinDeadline(this.queue.getJob(id), 'look up the export');
-    if (!job) throw this.notFound(id);
-    // Still no result: the job was retried from the admin board between the two reads.
-    const result = exportResult(job.returnvalue);
-    if (!result) throw new ConflictException(`export ${id} is not finished (running again)`);
-    const stream = await this.files.open(result.file_id);
+    }
+    const stream = await this.files.open(record.file_id, owner.id);
     if (!stream) throw new NotFoundException(`the file of export ${id} no longer exists`);
+    const { content_type, filename, bytes } = record.result;
     return new StreamableFile(stream, {
-      type: result.content_type,
-      disposition: `attachment; filename="${result.filename}"`,
-      length: result.bytes,
+      type: content_type,
+      disposition: `attachment; filename="${filename}"`,
+      length: bytes,
     });
   }
-
-  private notFound(id: string): NotFoundException {
-    return new NotFoundException(`export ${id} not found`);
-  }
-}
-
-/** The job's return value when it is an export's result (a retried job has none). */
-function exportResult(value: unknown): ExportJobResult | undefined {
-  const result = value as Partial<ExportJobResult> | null | undefined;
-  return typeof result?.file_id === 'string' ? (result as ExportJobResult) : undefined;
 }

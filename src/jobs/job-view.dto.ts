@@ -18,8 +18,10 @@ export class JobViewDto {
       'active',
       'completed',
       'failed',
+      'expired',
       'unknown',
     ],
+    description: '`expired`: an export past its lifetime, whose file is deleted.',
   })
   state!: string;
 

@@ -5,6 +5,8 @@ import type { Job, Queue } from 'bullmq';
 import type { Owner } from '../auth/owner.js';
 import { ALICE, BOB, LEGACY } from '../testing/owners.js';
 import { strictFake } from '../testing/strict-fake.js';
+import type { ExportJobViews } from '../exports/export-job-views.js';
+import type { JobViewDto } from './job-view.dto.js';
 import { JobsService } from './jobs.service.js';
 
 /** Jobs of ALICE's, unless a test says whose. */
@@ -17,13 +19,29 @@ function setup(state: string, job: Partial<Record<keyof Job, unknown>> | null) {
     getJob: () => Promise.resolve(job && strictFake<Job>('job', job)),
   });
   const modules = strictFake<ModuleRef>('modules', { get: () => queue });
-  return { service: new JobsService(modules), modules, queue };
+  return { service: new JobsService(modules, strictFake('export views')), modules, queue };
 }
 
 describe('JobsService', () => {
   it('is a 404 for a queue that does not exist, without looking it up', async () => {
-    const service = new JobsService(strictFake<ModuleRef>('modules'));
+    const service = new JobsService(strictFake<ModuleRef>('modules'), strictFake('export views'));
     await expect(service.view(ALICE, 'nope', '1')).rejects.toThrow(NotFoundException);
+  });
+
+  it("answers an export's view from the exports feature, which reads its record", async () => {
+    const view: JobViewDto = {
+      id: '9',
+      queue: 'exports',
+      state: 'expired',
+      progress: 100,
+      attempts_made: 1,
+    };
+    const exports = strictFake<ExportJobViews>('export views', {
+      view: () => Promise.resolve(view),
+    });
+    const service = new JobsService(strictFake<ModuleRef>('modules'), exports);
+    expect(await service.view(ALICE, 'exports', '9')).toBe(view);
+    expect(exports.mocks.view).toHaveBeenCalledWith(ALICE, '9');
   });
 
   it.each([
@@ -31,7 +49,7 @@ describe('JobsService', () => {
     ['waiting', null],
   ])('is a 404 for a job in state %s or missing (%p)', async (state, job) => {
     const { service } = setup(state, job);
-    await expect(service.view(ALICE, 'exports', '1')).rejects.toThrow(NotFoundException);
+    await expect(service.view(ALICE, 'reminders', '1')).rejects.toThrow(NotFoundException);
   });
 
   it('looks the queue up by its token and reads the state before the job', async () => {
@@ -62,9 +80,9 @@ describe('JobsService', () => {
       returnvalue: result,
       data: ofAlice,
     });
-    expect(await service.view(ALICE, 'exports', '9')).toStrictEqual({
+    expect(await service.view(ALICE, 'reminders', '9')).toStrictEqual({
       id: '9',
-      queue: 'exports',
+      queue: 'reminders',
       state: 'completed',
       progress: 100,
       attempts_made: 1,
@@ -79,7 +97,7 @@ describe('JobsService', () => {
       returnvalue: value,
       data: ofAlice,
     });
-    expect((await service.view(ALICE, 'exports', '9')).result).toBeNull();
+    expect((await service.view(ALICE, 'reminders', '9')).result).toBeNull();
   });
 
   it("shows a failed job's reason and no result", async () => {
@@ -101,7 +119,7 @@ describe('JobsService', () => {
 
   it.each([{ done: 3 }, '50', true])('shows progress %p, not a number, as 0', async (progress) => {
     const { service } = setup('active', { progress, attemptsMade: 0, data: ofAlice });
-    expect((await service.view(ALICE, 'exports', '9')).progress).toBe(0);
+    expect((await service.view(ALICE, 'reminders', '9')).progress).toBe(0);
   });
 
   describe('whose job it is', () => {
@@ -109,10 +127,10 @@ describe('JobsService', () => {
 
     it("is a 404, like a missing job, for another owner's job", async () => {
       const { service } = setup('completed', job({ owner_id: BOB.id }));
-      await expect(service.view(ALICE, 'exports', '9')).rejects.toThrow(
-        new NotFoundException('no job 9 in exports'),
+      await expect(service.view(ALICE, 'reminders', '9')).rejects.toThrow(
+        new NotFoundException('no job 9 in reminders'),
       );
-      expect((await service.view(BOB, 'exports', '9')).result).toBe(1);
+      expect((await service.view(BOB, 'reminders', '9')).result).toBe(1);
     });
 
     it.each<[string, unknown]>([
@@ -127,7 +145,7 @@ describe('JobsService', () => {
 
     it("is a 404 for another's job even to the owner who holds the ownerless", async () => {
       const { service } = setup('completed', job({ owner_id: ALICE.id }));
-      await expect(service.view(LEGACY, 'exports', '9')).rejects.toThrow(NotFoundException);
+      await expect(service.view(LEGACY, 'reminders', '9')).rejects.toThrow(NotFoundException);
     });
 
     it.each<[string, Owner]>([
@@ -137,7 +155,7 @@ describe('JobsService', () => {
       const { service, queue } = setup('failed', {
         data: { owner_id: owner === ALICE ? BOB.id : ALICE.id },
       });
-      await expect(service.view(owner, 'exports', '9')).rejects.toThrow(NotFoundException);
+      await expect(service.view(owner, 'reminders', '9')).rejects.toThrow(NotFoundException);
       expect(queue.calls.map((call) => call.method)).toEqual(['getJobState', 'getJob']);
     });
   });

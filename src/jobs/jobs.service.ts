@@ -3,19 +3,25 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { holds, type Owner } from '../auth/owner.js';
+import { ExportJobViews } from '../exports/export-job-views.js';
 import { withinDeadline } from '../queues/producer.js';
-import { QUEUE_NAMES, type QueueName } from '../queues/queues.constants.js';
+import { QUEUE_NAMES, QUEUES, type QueueName } from '../queues/queues.constants.js';
 import type { JobViewDto } from './job-view.dto.js';
 
 @Injectable()
 export class JobsService {
-  constructor(private readonly modules: ModuleRef) {}
+  constructor(
+    private readonly modules: ModuleRef,
+    private readonly exports: ExportJobViews,
+  ) {}
 
   /** The owner's job; another owner's (or one without an owner) is a 404 like a missing one. */
   async view(owner: Owner, queueName: string, id: string): Promise<JobViewDto> {
     if (!QUEUE_NAMES.includes(queueName as QueueName)) {
       throw new NotFoundException(`no queue named ${queueName}`);
     }
+    // An export outlives its job, and its record, not the job, says whose it is.
+    if (queueName === QUEUES.exports) return this.exports.view(owner, id);
     const queue = this.modules.get<Queue>(getQueueToken(queueName), { strict: false });
     // State first: a job read after it reached `completed` or `failed` is final, whereas a
     // job read first could retry meanwhile and pair an old attempt count with a newer state.

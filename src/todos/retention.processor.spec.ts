@@ -7,11 +7,16 @@ import { PURGE_JOB, PURGE_SCHEDULER_ID } from './retention-job.js';
 import { RetentionProcessor } from './retention.processor.js';
 import type { TodosRepository } from './todos.repository.js';
 import type { SessionsRepository } from '../auth/sessions.repository.js';
+import type { ExportsExpiry, ExportsSweep } from '../exports/exports-expiry.service.js';
 
 const sessions = (ended = 0) =>
   strictFake<SessionsRepository>('sessions', { removeEnded: () => Promise.resolve(ended) });
 
 const DAY_MS = 24 * 3600 * 1000;
+
+const SWEPT: ExportsSweep = { expired: 2, abandoned: 0, stray_files: 1, records_deleted: 0 };
+const exportsExpiry = () =>
+  strictFake<ExportsExpiry>('exports expiry', { sweep: () => Promise.resolve(SWEPT) });
 
 const config = (overrides: Partial<AppConfig> = {}): AppConfig => ({
   ...loadConfig({}),
@@ -25,15 +30,20 @@ describe('RetentionProcessor', () => {
   afterEach(() => jest.restoreAllMocks());
 
   describe('process', () => {
-    it('deletes ended sessions, and no todo (nor asks for one), when retention is off', async () => {
+    it('deletes ended sessions and expired exports, and no todo (nor asks for one), when retention is off', async () => {
       const ended = sessions(3);
       const processor = new RetentionProcessor(
         strictFake<TodosRepository>('todos'),
         ended,
+        exportsExpiry(),
         strictFake<Queue>('maintenance queue'),
         config(),
       );
-      expect(await processor.process()).toEqual({ deleted: 0, sessions_deleted: 3 });
+      expect(await processor.process()).toEqual({
+        deleted: 0,
+        sessions_deleted: 3,
+        exports: SWEPT,
+      });
       expect(ended.mocks.removeEnded).toHaveBeenCalledTimes(1);
     });
 
@@ -44,11 +54,16 @@ describe('RetentionProcessor', () => {
       const processor = new RetentionProcessor(
         todos,
         sessions(),
+        exportsExpiry(),
         strictFake<Queue>('maintenance queue'),
         config({ retentionDays: 30 }),
       );
 
-      expect(await processor.process()).toEqual({ deleted: 7, sessions_deleted: 0 });
+      expect(await processor.process()).toEqual({
+        deleted: 7,
+        sessions_deleted: 0,
+        exports: SWEPT,
+      });
       const [[cutoff, batch]] = todos.mocks.removeFinishedBefore.mock.calls as unknown as [
         [Date, number],
       ];
@@ -77,6 +92,7 @@ describe('RetentionProcessor', () => {
       const processor = new RetentionProcessor(
         strictFake<TodosRepository>('todos'),
         sessions(),
+        strictFake<ExportsExpiry>('exports expiry'),
         queue,
         settings,
       );
@@ -106,6 +122,7 @@ describe('RetentionProcessor', () => {
       const processor = new RetentionProcessor(
         strictFake<TodosRepository>('todos'),
         sessions(),
+        strictFake<ExportsExpiry>('exports expiry'),
         queue,
         config({ maintenanceIntervalMs: 60_000 }),
       );

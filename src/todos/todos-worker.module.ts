@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthDataModule } from '../auth/auth-data.module.js';
+import { ExportFilesModule } from '../exports/export-files.module.js';
 import { OriginalWritesWatcher } from './original-writes.watcher.js';
 import { RetentionProcessor } from './retention.processor.js';
 import { TodosDataModule } from './todos-data.module.js';
@@ -9,8 +10,9 @@ import { TodosDataModule } from './todos-data.module.js';
  * watch for the original's writes. Imported by the worker module only, never by the API.
  */
 @Module({
-  // The accounts' data for the maintenance job, which deletes ended sessions too.
-  imports: [TodosDataModule, AuthDataModule],
+  // The accounts' and exports' data for the maintenance job, which deletes ended sessions
+  // and expired exports too.
+  imports: [TodosDataModule, AuthDataModule, ExportFilesModule],
   providers: [RetentionProcessor, OriginalWritesWatcher],
 })
 export class TodosWorkerModule {}

@@ -1,0 +1,49 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import type { Owner } from '../auth/owner.js';
+import type { JobViewDto } from '../jobs/job-view.dto.js';
+import { withinDeadline } from '../queues/producer.js';
+import { QUEUES } from '../queues/queues.constants.js';
+import { ExportRecordsRepository } from './export-records.repository.js';
+import { hasExpired } from './exports.service.js';
+
+/**
+ * The job view of an export, for `GET /jobs/exports/{id}`. Whose it is comes from its record,
+ * never from a job Redis holds (restored, or another deployment's); a settled export is
+ * answered from the record too, so BullMQ trimming its job changes nothing.
+ */
+@Injectable()
+export class ExportJobViews {
+  constructor(
+    private readonly records: ExportRecordsRepository,
+    @InjectQueue(QUEUES.exports) private readonly queue: Queue,
+  ) {}
+
+  async view(owner: Owner, id: string): Promise<JobViewDto> {
+    const record = await this.records.findOwned(owner.id, id);
+    if (!record) throw new NotFoundException(`no job ${id} in ${QUEUES.exports}`);
+    const base = { id, queue: QUEUES.exports, attempts_made: record.attempts_made ?? 0 };
+    if (hasExpired(record)) return { ...base, state: 'expired', progress: record.result ? 100 : 0 };
+    if (record.state === 'completed') {
+      return { ...base, state: 'completed', progress: 100, result: record.result ?? null };
+    }
+    if (record.state === 'failed') {
+      return { ...base, state: 'failed', progress: 0, failed_reason: record.failed_reason };
+    }
+    // In flight: the job tells how far it is. State first, as JobsService reads it.
+    const state = await withinDeadline(this.queue.getJobState(id), 'look up the job');
+    const job =
+      state === 'unknown'
+        ? undefined
+        : await withinDeadline(this.queue.getJob(id), 'look up the job');
+    return {
+      ...base,
+      state,
+      progress: typeof job?.progress === 'number' ? job.progress : 0,
+      attempts_made: job?.attemptsMade ?? 0,
+      ...(state === 'completed' ? { result: (job?.returnvalue as unknown) ?? null } : {}),
+      ...(state === 'failed' ? { failed_reason: job?.failedReason } : {}),
+    };
+  }
+}

@@ -1,0 +1,95 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { AppConfig } from '../config/configuration.js';
+import { DAY_MS } from '../common/time.js';
+import { ExportFilesService } from './export-files.service.js';
+import type { ExportRecordDoc } from './export-record.schema.js';
+import { ExportRecordsRepository } from './export-records.repository.js';
+import { QUEUES } from '../queues/queues.constants.js';
+
+const BATCH = 1_000;
+/** An export in flight this long whose job is gone (a lost or restored Redis) has failed. */
+const ABANDONED_AFTER_MS = 10 * 60_000;
+/** How long an expired export's record stays, so its download answers 410 rather than 404. */
+const EXPIRED_RECORD_KEPT_MS = 30 * DAY_MS;
+
+/** Every file an export's attempts may have left, the kept one included. */
+const filesOf = (record: ExportRecordDoc): string[] => [
+  ...new Set([...(record.attempt_files ?? []), ...(record.file_id ? [record.file_id] : [])]),
+];
+
+export interface ExportsSweep {
+  expired: number;
+  abandoned: number;
+  stray_files: number;
+  records_deleted: number;
+}
+
+/**
+ * The exports' part of the maintenance job: deletes the files of exports past their end
+ * (EXPORT_TTL_HOURS after they finished), fails in-flight exports whose job is gone, deletes
+ * files no kept export leads to (one written for an export that ended meanwhile, or from
+ * before exports had records), and forgets long-expired records.
+ */
+@Injectable()
+export class ExportsExpiry {
+  constructor(
+    private readonly records: ExportRecordsRepository,
+    private readonly files: ExportFilesService,
+    @InjectQueue(QUEUES.exports) private readonly queue: Queue,
+    private readonly config: AppConfig,
+  ) {}
+
+  async sweep(now = new Date()): Promise<ExportsSweep> {
+    return {
+      expired: await this.expireDue(now),
+      abandoned: await this.failAbandoned(now),
+      stray_files: await this.removeStrayFiles(now),
+      records_deleted: await this.records.removeExpiredBefore(
+        new Date(now.getTime() - EXPIRED_RECORD_KEPT_MS),
+      ),
+    };
+  }
+
+  private async expireDue(now: Date): Promise<number> {
+    let expired = 0;
+    for (;;) {
+      const due = await this.records.due(now, BATCH);
+      for (const record of due) {
+        // The files first: a crash in between leaves a record to expire again, not a file.
+        for (const file of filesOf(record)) await this.files.remove(file);
+        if (await this.records.expire(record._id, record.state)) expired++;
+      }
+      if (due.length < BATCH) return expired;
+    }
+  }
+
+  private async failAbandoned(now: Date): Promise<number> {
+    const since = new Date(now.getTime() - ABANDONED_AFTER_MS);
+    let abandoned = 0;
+    for (const record of await this.records.inFlightSince(since, BATCH)) {
+      const state = await this.queue.getJobState(record._id.toHexString());
+      // `failed` is final (a retry waits as `delayed`): its last attempt died before settling.
+      if (state !== 'unknown' && state !== 'failed') continue;
+      const outcome = { state: 'failed' as const, failed_reason: `its job is gone (${state})` };
+      const keptUntil = new Date(now.getTime() + this.config.exports.ttlMs);
+      if (await this.records.settle(record._id, outcome, record.attempts_made ?? 0, keptUntil)) {
+        abandoned++;
+      }
+    }
+    return abandoned;
+  }
+
+  /** Files uploaded longer ago than an export is kept, which no kept export leads to. */
+  private async removeStrayFiles(now: Date): Promise<number> {
+    const before = new Date(now.getTime() - this.config.exports.ttlMs);
+    let removed = 0;
+    for (const fileId of await this.files.uploadedBefore(before, BATCH)) {
+      if (await this.records.keepsFile(fileId)) continue;
+      await this.files.remove(fileId);
+      removed++;
+    }
+    return removed;
+  }
+}
