@@ -68,7 +68,7 @@ export interface paths {
     post?: never;
     /**
      * Delete the account
-     * @description Every session and token of the account is refused at once, and its email can be registered again; its todos, exports and jobs are deleted in the background.
+     * @description Takes a session signed in within the last 10 minutes. Every session and token of the account is refused at once, and its email can be registered again; its todos, exports and jobs are deleted in the background.
      */
     delete: operations['deleteAccount'];
     options?: never;
@@ -298,7 +298,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Readiness: MongoDB, Redis and the job queue answer within 800 ms each; 503 while shutting down */
+    /** Readiness: MongoDB, Redis and the job queue answer within 800 ms each (a result is reused for up to a second); 503 while shutting down */
     get: operations['checkReadiness'];
     put?: never;
     post?: never;
@@ -434,6 +434,12 @@ export interface components {
       scopes: ('todos:read' | 'todos:write' | 'exports')[];
       /** @default 90 */
       expires_in_days: number;
+      /**
+       * Format: password
+       * @description The account's current password: a token outlives the session, so a stolen session alone cannot make one.
+       * @example correct horse battery
+       */
+      password: string;
     };
     CreatedToken: {
       /** @example 665f1c2b9d3e4a0012345679 */
@@ -612,6 +618,7 @@ export interface components {
       /** @example exports */
       queue: string;
       /**
+       * @description `expired`: an export past its lifetime, whose file is deleted.
        * @example active
        * @enum {string}
        */
@@ -623,6 +630,7 @@ export interface components {
         | 'active'
         | 'completed'
         | 'failed'
+        | 'expired'
         | 'unknown';
       /**
        * @description Percent done, 0-100.
@@ -727,7 +735,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description The email has an account. */
+      /** @description The email has an account, or is reserved for the operator (LEGACY_OWNER). */
       409: {
         headers: {
           /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
@@ -820,7 +828,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description Too many failed logins for this email or from this address. */
+      /** @description Too many failed logins for this email from this address, from this address, or for this email from addresses it never signed in from. */
       429: {
         headers: {
           /** @description Seconds to wait before trying again. */
@@ -844,7 +852,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Ended. */
+      /** @description Ended: every API process refuses the token now. */
       204: {
         headers: {
           /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
@@ -879,6 +887,19 @@ export interface operations {
         headers: {
           /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
           'X-Request-Id': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Ended in the database, but not every API process could be told yet (Redis is unavailable): retry the same request after Retry-After; it answers as a success then. */
+      503: {
+        headers: {
+          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
+          'X-Request-Id': string;
+          /** @description Seconds to wait before trying again. */
+          'Retry-After': number;
           [name: string]: unknown;
         };
         content: {
@@ -959,7 +980,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description A personal access token: this route takes a session token only. */
+      /** @description A personal access token (this route takes a session token only), a session signed in over 10 minutes ago (sign in again and send the new session token), or the LEGACY_OWNER account: the operator's, never deleted through the API. */
       403: {
         headers: {
           /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
@@ -1093,6 +1114,19 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
+      /** @description Ended in the database, but not every API process could be told yet (Redis is unavailable): retry the same request after Retry-After; it answers as a success then. */
+      503: {
+        headers: {
+          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
+          'X-Request-Id': string;
+          /** @description Seconds to wait before trying again. */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   changePassword: {
@@ -1161,13 +1195,26 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description Too many wrong passwords for this account or from this address. */
+      /** @description Too many wrong passwords for this account from this address. */
       429: {
         headers: {
           /** @description Seconds to wait before trying again. */
           'Retry-After': number;
           /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
           'X-Request-Id': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Ended in the database, but not every API process could be told yet (Redis is unavailable): retry the same request after Retry-After; it answers as a success then. */
+      503: {
+        headers: {
+          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
+          'X-Request-Id': string;
+          /** @description Seconds to wait before trying again. */
+          'Retry-After': number;
           [name: string]: unknown;
         };
         content: {
@@ -1243,7 +1290,7 @@ export interface operations {
           'application/json': components['schemas']['CreatedToken'];
         };
       };
-      /** @description Invalid input. */
+      /** @description Invalid input, or the password is wrong. */
       400: {
         headers: {
           /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
@@ -1292,6 +1339,32 @@ export interface operations {
         headers: {
           /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
           'X-Request-Id': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Too many wrong passwords for this account from this address. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After': number;
+          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
+          'X-Request-Id': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Redis, which keeps the cap under concurrent requests, is unavailable. */
+      503: {
+        headers: {
+          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
+          'X-Request-Id': string;
+          /** @description Seconds to wait before trying again. */
+          'Retry-After': number;
           [name: string]: unknown;
         };
         content: {
@@ -1365,6 +1438,19 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
+      /** @description Ended in the database, but not every API process could be told yet (Redis is unavailable): retry the same request after Retry-After; it answers as a success then. */
+      503: {
+        headers: {
+          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
+          'X-Request-Id': string;
+          /** @description Seconds to wait before trying again. */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   listTodos: {
@@ -1404,6 +1490,8 @@ export interface operations {
       /** @description The copy named by `If-None-Match` is current. */
       304: {
         headers: {
+          /** @description Strong entity tag of this representation: send it as `If-None-Match` or `If-Match`. */
+          ETag: string;
           /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
           'X-Request-Id': string;
           [name: string]: unknown;
@@ -1602,6 +1690,8 @@ export interface operations {
       /** @description The copy named by `If-None-Match` is current. */
       304: {
         headers: {
+          /** @description Strong entity tag of this representation: send it as `If-None-Match` or `If-Match`. */
+          ETag: string;
           /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
           'X-Request-Id': string;
           [name: string]: unknown;
@@ -1874,6 +1964,8 @@ export interface operations {
       /** @description The copy named by `If-None-Match` is current. */
       304: {
         headers: {
+          /** @description Strong entity tag of this representation: send it as `If-None-Match` or `If-Match`. */
+          ETag: string;
           /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
           'X-Request-Id': string;
           [name: string]: unknown;
@@ -2056,7 +2148,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description A request with this `Idempotency-Key` is still in progress (retry later). */
+      /**
+       * @description As many of your exports are kept as `EXPORT_MAX_KEPT` allows: one must expire first.
+       *
+       *     A request with this `Idempotency-Key` is still in progress (retry later).
+       */
       409: {
         headers: {
           /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
@@ -2092,6 +2188,19 @@ export interface operations {
       /** @description This `Idempotency-Key` was used with another body. */
       422: {
         headers: {
+          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
+          'X-Request-Id': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description As many of your exports wait or run as `EXPORT_MAX_RUNNING` allows. */
+      429: {
+        headers: {
+          /** @description Seconds to wait. */
+          'Retry-After'?: number;
           /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
           'X-Request-Id': string;
           [name: string]: unknown;
@@ -2136,7 +2245,7 @@ export interface operations {
         };
         content: {
           'text/csv': string;
-          'application/json': string;
+          'application/json': components['schemas']['Todo'][];
         };
       };
       /** @description Malformed export id. */
@@ -2185,6 +2294,17 @@ export interface operations {
       };
       /** @description The export is not finished. */
       409: {
+        headers: {
+          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
+          'X-Request-Id': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description The export is past its lifetime (`EXPORT_TTL_HOURS`): its file is deleted. */
+      410: {
         headers: {
           /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
           'X-Request-Id': string;
