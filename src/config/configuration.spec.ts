@@ -93,7 +93,7 @@ describe('loadConfig', () => {
   });
 });
 
-// --- Cache memory (issue 27)
+// Cache memory
 describe('loadConfig: cache memory', () => {
   it('puts the cache on REDIS_URL unless CACHE_REDIS_URL names its own, with byte caps', () => {
     expect(loadConfig({ REDIS_URL: 'redis://queues:6379' })).toMatchObject({

@@ -30,3 +30,6 @@ export function withoutTrailingSlashes(url: string): string {
   while (end > 0 && url[end - 1] === '/') end--;
   return url.slice(0, end);
 }
+
+/** A TCP port. */
+export const port = z.coerce.number().int().min(1).max(65535);
