@@ -1,4 +1,8 @@
+import { sessionEntryName } from '../src/auth/authenticator.js';
+import { readToken } from '../src/auth/bearer-token.js';
 import type { CreatedTokenDto, SessionDto } from '../src/auth/dto/me.dto.js';
+import { SessionsRepository } from '../src/auth/sessions.repository.js';
+import { sideKey } from '../src/cache/cache.constants.js';
 import { send, startApi, type ApiResponse, type TestApi } from './support/api.js';
 import { freshEmail, PASSWORD, signIn } from './support/auth.js';
 import { PrivateRedis } from './support/redis-server.js';
@@ -120,4 +124,30 @@ describe('ends of credentials while Redis is away (e2e, two API processes, a Red
     });
     expect(signedIn.status).toBe(200);
   }, 90_000);
+
+  it('a use read before a logout never brings the ended session back, even once its Redis mark is gone', async () => {
+    const token = await signIn(a.url);
+    expect((await get(a, token)).status).toBe(200);
+    const hash = readToken(token)!.hash;
+    // A use recorded long ago, so the next request's touch would write (as one in flight
+    // when the logout lands does).
+    const sessions = a.todos.db.collection('sessions');
+    const longAgo = new Date(Date.now() - 3_600_000);
+    await sessions.updateOne({ token_hash: hash }, { $set: { last_used_at: longAgo } });
+    expect((await send(b.url, 'POST', '/auth/logout', { token })).status).toBe(204);
+
+    const repository = a.app.get(SessionsRepository);
+    const now = new Date();
+    const later = new Date(now.getTime() + 86_400_000);
+    expect(await repository.touch(hash, now, later, new Date(now.getTime() - 60_000))).toBe(false);
+    expect(await repository.findLive(hash)).toBeNull();
+    // The block the logout left lapses (or is evicted): both processes ask MongoDB, and refuse.
+    const client = await redis.client();
+    try {
+      expect(await client.del(sideKey(DATABASE, sessionEntryName(hash)))).toBe(1);
+    } finally {
+      await client.close();
+    }
+    for (const api of [a, b]) expect((await get(api, token)).status).toBe(401);
+  });
 });

@@ -20,6 +20,8 @@ function setup(ending: EndingCredential[], blocked: boolean) {
     wasEnded: () => Promise.resolve(false),
     untold: () => Promise.resolve(ending),
     markTold: () => Promise.resolve(),
+    hashesOwnedBy: () => Promise.resolve(['a', 'b']),
+    removeOwnedBy: () => Promise.resolve(),
   });
   const cache = strictFake<ResponseCache>('cache', { blockSide: () => Promise.resolve(blocked) });
   return { tokens: new AccessTokens(sessions, cache), sessions, cache };
@@ -69,5 +71,27 @@ describe('AccessTokens: an end is told to every process, or the request is a 503
     sessions.mocks.wasEnded.mockImplementation(() => Promise.resolve(true));
     expect(await tokens.end(ALICE.id, 'token', 'a'.repeat(24))).toBe(true);
     expect(sessions.mocks.markTold).toHaveBeenCalledTimes(1);
+  });
+
+  it('endAll ends the credentials in MongoDB, blocks them, and only then deletes them', async () => {
+    const { tokens, sessions, cache } = setup([], true);
+    expect(await tokens.endAll(ALICE.id, { kind: 'token' })).toBe(2);
+    expect(sessions.calls.map((call) => call.method)).toEqual([
+      'markEnded',
+      'hashesOwnedBy',
+      'removeOwnedBy',
+    ]);
+    expect(sessions.mocks.markEnded).toHaveBeenCalledWith({ ownerId: ALICE.id, kind: 'token' });
+    expect(cache.mocks.blockSide).toHaveBeenCalledWith(
+      ['session:a', 'session:b'],
+      5 * SESSION_ENTRY_MS,
+    );
+  });
+
+  it('endAll is a 503 that deletes nothing when Redis cannot be told: the retry finds them all', async () => {
+    const { tokens, sessions } = setup([], false);
+    await expect(tokens.endAll(ALICE.id)).rejects.toBeInstanceOf(ServiceUnavailableException);
+    expect(sessions.mocks.markEnded).toHaveBeenCalled();
+    expect(sessions.mocks.removeOwnedBy).not.toHaveBeenCalled();
   });
 });

@@ -5,7 +5,11 @@ import type { EndedFilter } from './credential-filters.js';
 import { newToken, type CredentialKind } from './bearer-token.js';
 import type { CreatedTokenDto, TokenDto } from './dto/me.dto.js';
 import type { Scope } from './scopes.js';
-import { SessionsRepository, type CredentialRecord } from './sessions.repository.js';
+import {
+  SessionsRepository,
+  type OwnedFilter,
+  type CredentialRecord,
+} from './sessions.repository.js';
 import { DAY_MS } from '../common/time.js';
 
 /** The 503 of an end MongoDB holds but Redis could not be told of. */
@@ -105,13 +109,17 @@ export class AccessTokens {
     if (done.length < ending.length) throw new ServiceUnavailableException(NOT_TOLD);
   }
 
-  /** Ends the owner's credentials the filter selects (every one without a filter); how many. */
-  async endAll(
-    ownerId: string,
-    filter?: Parameters<SessionsRepository['removeOwnedBy']>[1],
-  ): Promise<number> {
-    const hashes = await this.sessions.removeOwnedBy(ownerId, filter);
-    await blockCredentials(this.cache, hashes);
+  /**
+   * Ends and deletes the owner's credentials the filter selects (every one without a filter);
+   * how many. Ended in MongoDB first, deleted only once every process was told: when Redis
+   * cannot be, a 503, and the retry (or the account deletion job's) finds them again.
+   */
+  async endAll(ownerId: string, filter: OwnedFilter = {}): Promise<number> {
+    await this.sessions.markEnded({ ownerId, ...filter });
+    const hashes = await this.sessions.hashesOwnedBy(ownerId, filter);
+    const told = await blockCredentials(this.cache, hashes);
+    if (!told) throw new ServiceUnavailableException(NOT_TOLD);
+    await this.sessions.removeOwnedBy(ownerId, filter);
     return hashes.length;
   }
 }

@@ -86,10 +86,9 @@ export class AccountService {
   }
 
   /**
-   * Checks the current password (an attempt of the login throttle, so a stolen session cannot
-   * guess it), ends every other session and tells every process, then stores the new
-   * password: a 503 from the telling changes no password, and its retry with the same body
-   * finishes.
+   * Checks the current password (a login throttle attempt: a stolen session cannot guess it),
+   * ends the other sessions everywhere, stores the new password (a 503 before it changes none;
+   * the retry finishes), and ends them again: a login verified meanwhile by the old password.
    */
   async changePassword(
     caller: Principal,
@@ -97,12 +96,15 @@ export class AccountService {
     address: string,
   ): Promise<void> {
     await this.checkPassword(caller, current_password, 'current_password', address);
-    await this.tokens.endWhere({
+    const hash = await this.passwords.hash(new_password);
+    const others = {
       ownerId: caller.id,
       kind: 'session',
       ...(caller.credential === undefined ? {} : { exceptHash: caller.credential.hash }),
-    });
-    await this.users.setPasswordHash(caller.id, await this.passwords.hash(new_password));
+    } as const;
+    await this.tokens.endWhere(others);
+    await this.users.setPasswordHash(caller.id, hash);
+    await this.tokens.endWhere(others);
   }
 
   /**

@@ -47,6 +47,9 @@ export interface EndedFilter {
   ids?: readonly Types.ObjectId[];
 }
 
+/** An `EndedFilter` within one owner's credentials. */
+export type OwnedFilter = Omit<EndedFilter, 'ownerId'>;
+
 export interface EndingCredential {
   _id: Types.ObjectId;
   token_hash: string;
@@ -100,3 +103,6 @@ export function liveOf(found: SessionRecord): LiveSession {
     lastUsedAt: found.last_used_at.getTime(),
   };
 }
+
+/** Not ended by a request (logout, a session's or token's end, a password change). */
+export const notEnded = () => ({ ended_at: trusted({ $exists: false }) });

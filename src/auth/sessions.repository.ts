@@ -6,6 +6,7 @@ import {
   ENDING_KEPT_MS,
   LISTED,
   liveOf,
+  notEnded,
   ofKind,
   ownedLive,
   selected,
@@ -14,10 +15,16 @@ import {
   type EndingCredential,
   type LiveSession,
   type NewCredential,
+  type OwnedFilter,
 } from './credential-filters.js';
 import { Session } from './session.schema.js';
 
-export type { CredentialRecord, LiveSession, NewCredential } from './credential-filters.js';
+export type {
+  CredentialRecord,
+  LiveSession,
+  NewCredential,
+  OwnedFilter,
+} from './credential-filters.js';
 
 /**
  * The one writer of the `sessions` collection: sessions and personal access tokens. An end
@@ -49,7 +56,7 @@ export class SessionsRepository {
   /** The credential of this token hash while it has not ended; `null` otherwise. */
   async findLive(hash: string): Promise<LiveSession | null> {
     const found = await this.sessions
-      .findOne({ token_hash: hash, ends_at: trusted({ $gt: new Date() }) })
+      .findOne({ token_hash: hash, ends_at: trusted({ $gt: new Date() }), ...notEnded() })
       .lean()
       .exec();
     return found ? liveOf(found) : null;
@@ -74,12 +81,13 @@ export class SessionsRepository {
 
   /**
    * Records a use at `now`, unless one was recorded since `unusedSince` (another process got
-   * there first); whether this call wrote it.
+   * there first) or the credential was ended (a use read before a logout must not move its
+   * end again); whether this call wrote it.
    */
   async touch(hash: string, now: Date, endsAt: Date, unusedSince: Date): Promise<boolean> {
     const result = await this.sessions
       .updateOne(
-        { token_hash: hash, last_used_at: trusted({ $lt: unusedSince }) },
+        { token_hash: hash, last_used_at: trusted({ $lt: unusedSince }), ...notEnded() },
         { $set: { last_used_at: now, ends_at: endsAt } },
       )
       .exec();
@@ -111,10 +119,7 @@ export class SessionsRepository {
   async markEnded(filter: EndedFilter): Promise<number> {
     const now = new Date();
     const result = await this.sessions
-      .updateMany(
-        { ...selected(filter), ended_at: trusted({ $exists: false }) },
-        { $set: { ends_at: now, ended_at: now } },
-      )
+      .updateMany({ ...selected(filter), ...notEnded() }, { $set: { ends_at: now, ended_at: now } })
       .exec();
     return result.modifiedCount;
   }
@@ -141,8 +146,7 @@ export class SessionsRepository {
     return this.sessions
       .find(
         {
-          owner_id: new Types.ObjectId(ownerId),
-          ended_at: trusted({ $exists: true }),
+          ...{ owner_id: new Types.ObjectId(ownerId), ended_at: trusted({ $exists: true }) },
           told_at: trusted({ $exists: false }),
         },
         { token_hash: 1, ended_at: 1 },
@@ -178,16 +182,15 @@ export class SessionsRepository {
     return found?.created_at;
   }
 
-  /**
-   * Ends the owner's credentials matching `filter` (all of them without one); their hashes.
-   * The hashes are read first; one made between the read and the delete is deleted too, but
-   * if it was used in that instant its Redis entry is not blocked and lives out its minute.
-   */
-  async removeOwnedBy(ownerId: string, filter: Omit<EndedFilter, 'ownerId'> = {}) {
+  /** The hashes of the owner's credentials `filter` selects (all of them without one). */
+  async hashesOwnedBy(ownerId: string, filter: OwnedFilter = {}): Promise<string[]> {
     const query = selected({ ownerId, ...filter });
     const found = await this.sessions.find(query, { token_hash: 1 }).lean().exec();
-    if (found.length === 0) return [];
-    await this.sessions.deleteMany(query).exec();
     return found.map((credential) => credential.token_hash);
+  }
+
+  /** Deletes the owner's credentials `filter` selects (all of them without one). */
+  async removeOwnedBy(ownerId: string, filter: OwnedFilter = {}): Promise<void> {
+    await this.sessions.deleteMany(selected({ ownerId, ...filter })).exec();
   }
 }
