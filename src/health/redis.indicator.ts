@@ -10,7 +10,8 @@ export type RedisCheckKey = 'redis' | 'cache_redis';
 
 /**
  * Readiness of Redis: writes a probe key and reads it back (a PING would pass a read-only
- * replica), on REDIS_URL and, when the cache lives apart, on CACHE_REDIS_URL too.
+ * replica), on REDIS_URL and, when the cache lives apart, on CACHE_REDIS_URL too (reported
+ * only: see `check`).
  */
 @Injectable()
 export class RedisIndicator {
@@ -34,7 +35,17 @@ export class RedisIndicator {
     return [...this.clients.keys()];
   }
 
-  check(key: RedisCheckKey) {
+  /**
+   * The cache's own Redis is reported but never fails readiness: without it requests are
+   * served from MongoDB, and a cache outage must not take every API process out of service.
+   */
+  async check(key: RedisCheckKey) {
+    const result = await this.probe(key);
+    if (key !== 'cache_redis' || result[key]?.status !== 'down') return result;
+    return this.health.check(key).up({ reachable: false, served_from: 'mongodb' });
+  }
+
+  private probe(key: RedisCheckKey) {
     const client = this.clients.get(key);
     return this.health
       .check(key)
