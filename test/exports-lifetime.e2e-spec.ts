@@ -38,8 +38,9 @@ async function runMaintenance(api: TestApi, run: string): Promise<ExportsSweep> 
 
 describe('an export ends with its lifetime (e2e, real worker)', () => {
   const DATABASE = 'todo_e2e_exports_lifetime';
-  // About a second: the test waits for the recorded end itself, whatever the machine's speed.
-  const SETTINGS = { EXPORT_TTL_HOURS: '0.0003', EXPORT_MAX_KEPT: '1' };
+  // About 7 s: long enough that a slow worker or poll on a loaded machine still sees the
+  // export completed before it expires; the test then waits for the recorded end itself.
+  const SETTINGS = { EXPORT_TTL_HOURS: '0.002', EXPORT_MAX_KEPT: '1' };
   let api: TestApi;
   let worker: TestWorker | undefined;
 
