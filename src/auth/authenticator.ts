@@ -91,7 +91,10 @@ export class Authenticator {
       credential: { kind: read.kind, hash: read.hash },
       scopes,
     };
-    if (scopes.includes(CACHED_VIEW_SCOPE)) request.cachedView = found?.cached;
+    if (scopes.includes(CACHED_VIEW_SCOPE)) {
+      request.cachedView = found?.cached;
+      found?.keep?.();
+    }
   }
 
   /** The scopes of a live credential of the token's owner; `undefined` for any other token. */

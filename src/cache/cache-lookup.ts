@@ -16,4 +16,9 @@ export interface Lookup {
   side: (string | undefined)[];
   /** Redis held no generation of the owner: `stamp` matches nothing until one is written. */
   generationLost?: true;
+  /**
+   * For a view read from Redis: keeps it in this process. Called only once the token that
+   * named the owner was checked, so a forged one cannot fill the process with others' views.
+   */
+  keep?: () => void;
 }

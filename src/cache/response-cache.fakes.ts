@@ -108,5 +108,15 @@ export function createTestCache(options: Partial<AppConfig> = {}) {
     new CacheStats(),
   );
   void responses.onModuleInit();
-  return { cache, client, responses };
+  return { cache, client, responses, config };
+}
+
+/** Another process's cache on the same fake Redis: it holds no body in process yet. */
+export function anotherProcess({ cache, client, config }: ReturnType<typeof createTestCache>) {
+  return new ResponseCache(
+    cache as unknown as Cache,
+    client as unknown as RedisClient,
+    config,
+    new CacheStats(),
+  );
 }

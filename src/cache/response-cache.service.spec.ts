@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { etagOf } from '../http/entity-tags.js';
 import { epochKey, generationKey, sideKey, viewKey } from './cache.constants.js';
-import { createTestCache } from './response-cache.fakes.js';
+import { anotherProcess, createTestCache } from './response-cache.fakes.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -165,6 +165,23 @@ describe('ResponseCache', () => {
       expect(found?.stamp).not.toBe(stampOfA);
       expect((await setup.responses.lookup(A, 'list'))?.cached?.body).toBe('{"v":"a"}');
       expect(await setup.responses.lookup(A)).toEqual({ epoch, stamp: stampOfA, side: [] });
+    });
+
+    it('keeps a view read from Redis in process only when the caller calls keep', async () => {
+      await setup.responses.serve(A, 'list', load);
+      // Another process's view: this one holds no copy of it.
+      const other = anotherProcess(setup);
+      const mget = jest.spyOn(setup.client, 'mGet');
+      const viewKeyOfA = viewKey('test', A, 'list');
+      const fetched = () => mget.mock.calls.at(-1)?.[0].includes(viewKeyOfA);
+      expect((await other.lookup(A, 'list'))?.cached?.body).toBe('{"v":"a"}');
+      expect(fetched()).toBe(true);
+      // Not kept (a token not checked yet): the next lookup fetches the body again.
+      const again = await other.lookup(A, 'list');
+      expect(fetched()).toBe(true);
+      again?.keep?.();
+      expect((await other.lookup(A, 'list'))?.cached?.body).toBe('{"v":"a"}');
+      expect(fetched()).toBe(false);
     });
 
     it("keeps side entries across an owner's invalidation, not across a new epoch", async () => {

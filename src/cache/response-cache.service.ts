@@ -88,6 +88,7 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
     const found = await this.lookup(owner, view);
     if (found === undefined) return this.bypass(owner, view, load);
     if (found.cached !== undefined) {
+      found.keep?.();
       this.stats.hits++;
       return { ...found.cached, hit: true };
     }
@@ -142,7 +143,8 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
           ? found[keys.length - 1]
           : storedValue(await this.redis.call(this.client.get(key)));
       lookup.cached = entry === undefined ? undefined : unwrapView(entry, stamp);
-      if (lookup.cached !== undefined) this.kept.keep(key, stamp, lookup.cached);
+      const cached = lookup.cached;
+      if (cached !== undefined) lookup.keep = () => this.kept.keep(key, stamp, cached);
     }
     return lookup;
   }
