@@ -5,6 +5,7 @@ import { Model, trusted, Types } from 'mongoose';
 import type { ExportFormat, ExportJobResult } from './export-job.js';
 import { ExportRecord, type ExportRecordDoc } from './export-record.schema.js';
 import { free, freeSlot, newExportId } from './export-slots.js';
+import { OBJECT_ID } from '../common/patterns.js';
 
 export interface ExportLimits {
   running: number;
@@ -78,7 +79,7 @@ export class ExportRecordsRepository {
 
   /** The owner's export of this id (an id that is no ObjectId is no export). */
   findOwned(ownerId: string, id: string): Promise<ExportRecordDoc | null> {
-    if (!Types.ObjectId.isValid(id) || !/^[0-9a-f]{24}$/.test(id)) return Promise.resolve(null);
+    if (!OBJECT_ID.test(id)) return Promise.resolve(null);
     return this.records
       .findOne({ _id: new Types.ObjectId(id), owner_id: new Types.ObjectId(ownerId) })
       .lean<ExportRecordDoc>()
@@ -87,7 +88,7 @@ export class ExportRecordsRepository {
 
   /** The export while it is in flight: what a job checks before it writes a file. */
   findInFlight(id: string): Promise<ExportRecordDoc | null> {
-    if (!/^[0-9a-f]{24}$/.test(id)) return Promise.resolve(null);
+    if (!OBJECT_ID.test(id)) return Promise.resolve(null);
     return this.records
       .findOne({ _id: new Types.ObjectId(id), state: 'in_flight' })
       .lean<ExportRecordDoc>()
