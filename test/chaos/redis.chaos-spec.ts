@@ -9,7 +9,7 @@ import { PrivateRedis } from '../support/redis-server.js';
 import { insertTodos, todoDocs } from '../support/todo-docs.js';
 import { sleep, until } from '../support/wait.js';
 import { startWorker, stopWorker, type TestWorker } from '../support/worker.js';
-import { RECOVERY } from './support.js';
+import { EXPORTS_UNLIMITED, RECOVERY } from './support.js';
 
 const DATABASE = 'todo_chaos_redis';
 const FAULT_MS = 3_000;
@@ -34,7 +34,13 @@ describe.each([
     // MongoDB of its own too: other tests' load on the shared one would blur the latencies.
     [redis, mongo] = await Promise.all([PrivateRedis.start(), PrivateMongo.start()]);
     const database = `${DATABASE}_${fault}`;
-    const env = { REDIS_URL: redis.url, MONGODB_URI: mongo.uri(database), LOG_LEVEL: 'error' };
+    const env = {
+      REDIS_URL: redis.url,
+      MONGODB_URI: mongo.uri(database),
+      LOG_LEVEL: 'error',
+      // Several exports queued before each fault: past the per-owner limits, not under test.
+      ...EXPORTS_UNLIMITED,
+    };
     api = await startApi(database, env);
     // A job lock longer than the fault, as in production (30 s): jobs running when Redis
     // goes away finish once it is back, rather than being taken over as crashed.

@@ -10,3 +10,6 @@ export const RECOVERY = { timeoutMs: 30_000, intervalMs: 100, retryErrors: true 
 /** Whether the API's readiness probe answers 200. */
 export const ready = async (url: string) =>
   (await send(url, 'GET', '/health/ready', { signal: AbortSignal.timeout(2_000) })).status === 200;
+
+/** The per-owner export limits at their maximum: for suites whose one owner queues many. */
+export const EXPORTS_UNLIMITED = { EXPORT_MAX_RUNNING: '100', EXPORT_MAX_KEPT: '1000' };

@@ -10,7 +10,7 @@ import { PrivateRedis } from '../support/redis-server.js';
 import { insertTodos, todoDocs } from '../support/todo-docs.js';
 import { sleep, until } from '../support/wait.js';
 import { startWorker, stopWorker, type TestWorker } from '../support/worker.js';
-import { RECOVERY } from './support.js';
+import { EXPORTS_UNLIMITED, RECOVERY } from './support.js';
 
 const DATABASE = 'todo_chaos_worker';
 const KILLS = 5;
@@ -44,7 +44,8 @@ describe('worker killed repeatedly during a stream of exports (chaos)', () => {
   beforeAll(async () => {
     // Stores of its own: other tests' load on the shared ones would only blur the timings.
     [mongo, redis] = await Promise.all([PrivateMongo.start(), PrivateRedis.start()]);
-    stores = { MONGODB_URI: mongo.uri(DATABASE), REDIS_URL: redis.url };
+    // A stream of one owner's exports: past the per-owner limits, which are not under test here.
+    stores = { MONGODB_URI: mongo.uri(DATABASE), REDIS_URL: redis.url, ...EXPORTS_UNLIMITED };
     api = await startApi(DATABASE, { ...stores, LOG_LEVEL: 'error' });
     // Enough todos that an export takes a while, so kills land in the middle of jobs.
     await insertTodos(api, todoDocs(1_000));
