@@ -121,8 +121,9 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
     const raw = await this.redis.call(this.client.mGet(keys));
     if (raw === undefined) return undefined;
     const found = raw.map(storedValue);
-    // One key for every owner: written here, before any token check, at no risk.
-    const epoch = await this.stamps.current(keys[0], found[0]);
+    // One key for every owner: written here, before any token check, at no risk. Awaited
+    // only when lost: a hit's path has no await but the MGET's.
+    const epoch = found[0] ?? (await this.stamps.current(keys[0], undefined));
     if (epoch === undefined) return undefined;
     // An owner's is written only by `serve`, behind the token check: forged tokens naming
     // made-up owners must not add keys. Until then, a stamp that matches nothing.
@@ -131,8 +132,8 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
       epoch,
       stamp: `${epoch}.${generation}`,
       side: side.map((_, i) => unwrapStamped(found[2 + i], epoch)),
-      ...(found[1] === undefined && { generationLost: true }),
     };
+    if (found[1] === undefined) lookup.generationLost = true;
     const stamp = lookup.stamp;
     if (key === undefined) return lookup;
     if (kept?.generation === stamp) lookup.cached = kept.representation;
