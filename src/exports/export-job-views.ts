@@ -2,8 +2,8 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { Owner } from '../auth/owner.js';
+import { jobViewOf, readJob } from '../jobs/job-read.js';
 import type { JobViewDto } from '../jobs/job-view.dto.js';
-import { withinDeadline } from '../queues/producer.js';
 import { QUEUES } from '../queues/queues.constants.js';
 import { ExportRecordsRepository } from './export-records.repository.js';
 import { hasExpired } from './exports.service.js';
@@ -31,19 +31,10 @@ export class ExportJobViews {
     if (record.state === 'failed') {
       return { ...base, state: 'failed', progress: 0, failed_reason: record.failed_reason };
     }
-    // In flight: the job tells how far it is. State first, as JobsService reads it.
-    const state = await withinDeadline(this.queue.getJobState(id), 'look up the job');
-    const job =
-      state === 'unknown'
-        ? undefined
-        : await withinDeadline(this.queue.getJob(id), 'look up the job');
-    return {
-      ...base,
-      state,
-      progress: typeof job?.progress === 'number' ? job.progress : 0,
-      attempts_made: job?.attemptsMade ?? 0,
-      ...(state === 'completed' ? { result: (job?.returnvalue as unknown) ?? null } : {}),
-      ...(state === 'failed' ? { failed_reason: job?.failedReason } : {}),
-    };
+    // In flight: the job tells how far it is.
+    const { state, job } = await readJob(this.queue, id);
+    return job
+      ? jobViewOf(QUEUES.exports, id, state, job)
+      : { ...base, state, progress: 0, attempts_made: 0 };
   }
 }
