@@ -1,16 +1,9 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { text } from 'node:stream/consumers';
-import { AccessTokens } from './auth/access-tokens.service.js';
-import { AuthDataModule } from './auth/auth-data.module.js';
 import { LegacyOwnerAccount, type LegacyAccountOutcome } from './auth/legacy-owner-account.js';
-import { PasswordHasher } from './auth/password-hasher.js';
-import { bootOrExit, oneOffModule } from './bootstrap.js';
-import { ResponseCacheModule } from './cache/cache.module.js';
-import { ConfigModule } from './config/config.module.js';
-import type { AppConfig } from './config/configuration.js';
-import { DatabaseModule } from './database/database.module.js';
-import { RedisModule } from './redis/redis.module.js';
+import { accountsOneOffModule } from './auth/accounts-one-off.js';
+import { bootOrExit } from './bootstrap.js';
 
 /**
  * `npm run -s legacy-account` (`node dist/legacy-account.js` in the image): makes the account
@@ -20,16 +13,6 @@ import { RedisModule } from './redis/redis.module.js';
  * changes nothing; with another, it resets it and ends the account's sessions and tokens
  * (`LegacyOwnerAccount`). Needs MongoDB and Redis (ending credentials tells every process).
  */
-const modules = (config: AppConfig) => ({
-  ...oneOffModule([
-    ConfigModule.forRoot(config),
-    DatabaseModule,
-    RedisModule,
-    ResponseCacheModule,
-    AuthDataModule,
-  ]),
-  providers: [LegacyOwnerAccount, AccessTokens, PasswordHasher],
-});
 
 const PASSWORD_VARIABLE = 'LEGACY_OWNER_PASSWORD';
 
@@ -54,9 +37,12 @@ const SAID: Record<LegacyAccountOutcome['outcome'], string> = {
 
 await bootOrExit(async (config) => {
   const secret = await password();
-  const app = await NestFactory.createApplicationContext(modules(config), {
-    logger: ['error', 'warn'],
-  });
+  const app = await NestFactory.createApplicationContext(
+    accountsOneOffModule(config, LegacyOwnerAccount),
+    {
+      logger: ['error', 'warn'],
+    },
+  );
   const account = app.get(LegacyOwnerAccount);
   const done = await account.provide(secret);
   await app.close();
