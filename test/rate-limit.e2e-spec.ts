@@ -107,9 +107,22 @@ describe('rate limit (e2e)', () => {
     expect((await send(api.url, 'GET', '/todos', { token: accounts[0] })).status).toBe(200);
   });
 
+  // Past the limit on each path, and nothing counted against the caller's allowance after.
+  // Readiness may honestly answer 503 on a loaded machine (a store slower than its 800 ms):
+  // that is the health check's answer, with its report, never the limit's.
   it('never limits probes, metrics or docs', async () => {
-    for (const path of ['/health/live', '/health/ready', '/metrics', '/docs-json']) {
-      expect((await send(api.url, 'GET', path)).status).toBe(200);
+    const paths = ['/health/live', '/health/ready', '/metrics', '/docs-json'];
+    for (const path of paths) {
+      for (let i = 0; i < 12; i++) {
+        const response = await send<{ status?: string }>(api.url, 'GET', path);
+        expect(response.headers.get('retry-after')).toBeNull();
+        if (path === '/health/ready' && response.status === 503) {
+          expect(response.body.status).toBe('error');
+        } else {
+          expect(response.status).toBe(200);
+        }
+      }
     }
+    expect((await send(api.url, 'GET', '/todos')).status).toBe(200);
   });
 });
