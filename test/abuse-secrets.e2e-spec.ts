@@ -1,9 +1,9 @@
-import { createHmac } from 'node:crypto';
 import { DEVELOPMENT_CURSOR_SECRET } from '../src/config/secrets.js';
 import type { TodoDto } from '../src/todos/dto/todo.dto.js';
 import { expectError, send, type RequestOptions } from './support/api.js';
 import { runEntrypoint } from './support/process.js';
 import { spawnApi, type SpawnedApi } from './support/spawned-api.js';
+import { forgedCursor } from './support/forged-cursor.js';
 
 /**
  * What a known secret gives an attacker, and what production does about it: a development
@@ -12,15 +12,6 @@ import { spawnApi, type SpawnedApi } from './support/spawned-api.js';
  */
 const DATABASE = 'todo_e2e_abuse_secrets';
 const json = (body: unknown): RequestOptions => ({ json: body });
-
-/** A cursor signed as the service signs one, with the public development secret this API uses. */
-const forged = (ownerId: string, payload: string) => {
-  const signature = createHmac('sha256', DEVELOPMENT_CURSOR_SECRET)
-    .update(`${ownerId}\n${payload}`)
-    .digest()
-    .subarray(0, 16);
-  return `${Buffer.from(payload).toString('base64url')}.${signature.toString('base64url')}`;
-};
 
 describe('a cursor forged with a known secret (e2e)', () => {
   let api: SpawnedApi;
@@ -43,7 +34,7 @@ describe('a cursor forged with a known secret (e2e)', () => {
   it('is taken with plain values: the signature is right, so the refusals below are the check', async () => {
     const all = await send<{ items: TodoDto[] }>(api.url, 'GET', '/todos');
     const response = await page(
-      forged(owner, `[{"$date":"2099-01-01T00:00:00Z"},"${'f'.repeat(24)}"]`),
+      forgedCursor(owner, `[{"$date":"2099-01-01T00:00:00Z"},"${'f'.repeat(24)}"]`),
     );
     expect(response.status).toBe(200);
     // After a position later than every todo: the list from its start.
@@ -57,7 +48,7 @@ describe('a cursor forged with a known secret (e2e)', () => {
     ['a regex', `[{"$regex":"^(a|a)*$","$options":""},"${'f'.repeat(24)}"]`],
     ['an operator as the id', '[1,{"$gt":""}]'],
   ])('carrying %s is a 400', async (_name, payload) => {
-    expectError(await page(forged(owner, payload)), 400);
+    expectError(await page(forgedCursor(owner, payload)), 400);
   });
 });
 

@@ -1,8 +1,8 @@
 import { ServiceUnavailableException } from '@nestjs/common';
 import { Types } from 'mongoose';
 import type { ResponseCache } from '../cache/response-cache.service.js';
-import { ALICE } from '../testing/owners.js';
-import { strictFake } from '../testing/strict-fake.js';
+import { ALICE } from '../../test/unit/owners.js';
+import { strictFake } from '../../test/unit/strict-fake.js';
 import { AccessTokens } from './access-tokens.service.js';
 import { SESSION_ENTRY_MS } from './authenticator.js';
 import type { EndingCredential } from './credential-filters.js';

@@ -6,8 +6,8 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ALICE, LEGACY } from '../testing/owners.js';
-import { strictFake } from '../testing/strict-fake.js';
+import { ALICE, LEGACY } from '../../test/unit/owners.js';
+import { strictFake } from '../../test/unit/strict-fake.js';
 import { Public, RequiresScope, SessionOrEnding, TokenOrLegacyOwner } from './access.decorator.js';
 import { newToken } from './bearer-token.js';
 import { AuthGuard } from './auth.guard.js';

@@ -7,8 +7,8 @@ import {
 import { Types } from 'mongoose';
 import { RetryLaterException } from '../common/retry-later.exception.js';
 import { loadConfig, type AppConfig } from '../config/configuration.js';
-import { ALICE } from '../testing/owners.js';
-import { strictFake } from '../testing/strict-fake.js';
+import { ALICE } from '../../test/unit/owners.js';
+import { strictFake } from '../../test/unit/strict-fake.js';
 import { AuthService } from './auth.service.js';
 import type { AccessTokens } from './access-tokens.service.js';
 import { LegacyOwner } from './legacy-owner.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ALICE, BOB } from '../testing/owners.js';
+import { ALICE, BOB } from '../../test/unit/owners.js';
 import { bearerToken, newToken, readToken, tokenHash } from './bearer-token.js';
 
 /** `tdo_s_`, 24 lowercase hex digits of the owner's id, 43 base64url characters. */

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { loadConfig } from '../config/configuration.js';
-import { LEGACY } from '../testing/owners.js';
-import { strictFake } from '../testing/strict-fake.js';
+import { LEGACY } from '../../test/unit/owners.js';
+import { strictFake } from '../../test/unit/strict-fake.js';
 import type { AccessTokens } from './access-tokens.service.js';
 import { LegacyOwnerAccount } from './legacy-owner-account.js';
 import type { PasswordHasher } from './password-hasher.js';

@@ -2,8 +2,8 @@ import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { loadConfig } from '../config/configuration.js';
-import { ALICE, LEGACY } from '../testing/owners.js';
-import { strictFake } from '../testing/strict-fake.js';
+import { ALICE, LEGACY } from '../../test/unit/owners.js';
+import { strictFake } from '../../test/unit/strict-fake.js';
 import { LegacyOwner } from './legacy-owner.js';
 import type { Account, UsersRepository } from './users.repository.js';
 

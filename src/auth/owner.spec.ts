@@ -1,5 +1,5 @@
 import { sanitizeFilter, Types } from 'mongoose';
-import { ALICE, BOB, LEGACY } from '../testing/owners.js';
+import { ALICE, BOB, LEGACY } from '../../test/unit/owners.js';
 import { holds, ownedBy } from './owner.js';
 
 describe('owner', () => {

@@ -8,7 +8,7 @@ import { CACHE_VIEW } from './cache.constants.js';
 import { CacheKeyFactory, canonicalQuery } from './cache-key.factory.js';
 import type { CacheViewOptions } from './cache-view.decorator.js';
 import { HttpCacheInterceptor } from './http-cache.interceptor.js';
-import { createTestCache } from './response-cache.fakes.js';
+import { createTestCache } from '../../test/unit/response-cache.fakes.js';
 
 const listView: CacheViewOptions = {
   name: 'list',

@@ -1,6 +1,6 @@
 import { etagOf } from '../http/entity-tags.js';
 import { epochKey, generationKey, sideKey, viewKey } from './cache.constants.js';
-import { createTestCache } from './response-cache.fakes.js';
+import { createTestCache } from '../../test/unit/response-cache.fakes.js';
 
 /** What `serve` answers: the body, its entity tag, and whether it was a hit. */
 const served = (body: string, hit: boolean) => ({ body, etag: etagOf(body), hit });

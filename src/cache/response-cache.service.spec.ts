@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { etagOf } from '../http/entity-tags.js';
 import { epochKey, generationKey, sideKey, viewKey } from './cache.constants.js';
-import { anotherProcess, createTestCache } from './response-cache.fakes.js';
+import { anotherProcess, createTestCache } from '../../test/unit/response-cache.fakes.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,8 +1,8 @@
 import { NotFoundException } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import { Types } from 'mongoose';
-import { ALICE } from '../testing/owners.js';
-import { strictFake } from '../testing/strict-fake.js';
+import { ALICE } from '../../test/unit/owners.js';
+import { strictFake } from '../../test/unit/strict-fake.js';
 import { ExportJobViews } from './export-job-views.js';
 import type { ExportRecordDoc } from './export-record.schema.js';
 import type { ExportRecordsRepository } from './export-records.repository.js';

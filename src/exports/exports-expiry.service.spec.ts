@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import { Types } from 'mongoose';
 import { loadConfig } from '../config/configuration.js';
-import { strictFake } from '../testing/strict-fake.js';
+import { strictFake } from '../../test/unit/strict-fake.js';
 import type { ExportFilesService } from './export-files.service.js';
 import type { ExportRecordDoc } from './export-record.schema.js';
 import type { ExportRecordsRepository } from './export-records.repository.js';

@@ -1,8 +1,8 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import { Types } from 'mongoose';
 import { loadConfig } from '../config/configuration.js';
-import { ALICE } from '../testing/owners.js';
-import { strictFake } from '../testing/strict-fake.js';
+import { ALICE } from '../../test/unit/owners.js';
+import { strictFake } from '../../test/unit/strict-fake.js';
 import type { ExportFilesService } from './export-files.service.js';
 import type { ExportJobData, ExportJobResult } from './export-job.js';
 import type { ExportRecordDoc } from './export-record.schema.js';

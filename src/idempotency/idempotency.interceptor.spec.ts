@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { lastValueFrom, of, throwError } from 'rxjs';
 import type { Principal } from '../auth/owner.js';
-import { ALICE, BOB } from '../testing/owners.js';
+import { ALICE, BOB } from '../../test/unit/owners.js';
 import { fingerprintOf } from './fingerprint.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 import type { Claim, IdempotencyStore, KeyHolder, RecordedAnswer } from './idempotency.store.js';

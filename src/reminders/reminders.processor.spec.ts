@@ -1,8 +1,8 @@
 import { jest } from '@jest/globals';
 import type { Job } from 'bullmq';
 import { loadConfig, type AppConfig } from '../config/configuration.js';
-import { ALICE } from '../testing/owners.js';
-import { strictFake } from '../testing/strict-fake.js';
+import { ALICE } from '../../test/unit/owners.js';
+import { strictFake } from '../../test/unit/strict-fake.js';
 import type { StoredTodo } from '../todos/stored-todo.js';
 import type { TodosRepository } from '../todos/todos.repository.js';
 import { formerReminderJobId, reminderJobId, type ReminderJobData } from './reminder-job.js';

@@ -1,8 +1,8 @@
 import { jest } from '@jest/globals';
 import { Logger, ServiceUnavailableException } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { ALICE, BOB } from '../testing/owners.js';
-import { strictFake } from '../testing/strict-fake.js';
+import { ALICE, BOB } from '../../test/unit/owners.js';
+import { strictFake } from '../../test/unit/strict-fake.js';
 import {
   formerReminderJobId,
   REMIND_JOB,

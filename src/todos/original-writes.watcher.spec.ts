@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config/configuration.js';
-import { strictFake } from '../testing/strict-fake.js';
+import { strictFake } from '../../test/unit/strict-fake.js';
 import { OriginalWritesWatcher } from './original-writes.watcher.js';
 import type { TodosRepository } from './todos.repository.js';
 

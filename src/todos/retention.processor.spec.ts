@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import type { Queue, Worker } from 'bullmq';
 import { loadConfig, type AppConfig } from '../config/configuration.js';
-import { strictFake } from '../testing/strict-fake.js';
+import { strictFake } from '../../test/unit/strict-fake.js';
 import { PURGE_JOB, PURGE_SCHEDULER_ID } from './retention-job.js';
 import { RetentionProcessor } from './retention.processor.js';
 import type { TodosRepository } from './todos.repository.js';

@@ -1,6 +1,6 @@
 import { NotFoundException, PreconditionFailedException } from '@nestjs/common';
 import type { Owner } from '../auth/owner.js';
-import { ALICE, BOB, setup, T1, T2, tagOf, todo } from './todos.service.fakes.js';
+import { ALICE, BOB, setup, T1, T2, tagOf, todo } from '../../test/unit/todos.service.fakes.js';
 
 /**
  * Every side effect of a write happens only after, or keyed by, the ownership check: a

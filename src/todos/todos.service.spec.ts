@@ -6,7 +6,16 @@ import {
 import { trusted, Types } from 'mongoose';
 import type { Owner } from '../auth/owner.js';
 import type { TodoRecord } from './todo.schema.js';
-import { ALICE, BOB, cursors, LEGACY, query, setup, T1, todo } from './todos.service.fakes.js';
+import {
+  ALICE,
+  BOB,
+  cursors,
+  LEGACY,
+  query,
+  setup,
+  T1,
+  todo,
+} from '../../test/unit/todos.service.fakes.js';
 
 describe('TodosService', () => {
   describe('create', () => {

@@ -6,7 +6,17 @@ import {
 import { Types } from 'mongoose';
 import type { Owner } from '../auth/owner.js';
 import type { TodoFields } from './todos.repository.js';
-import { ALICE, BOB, change, setup, T1, T2, tagOf, todo, updating } from './todos.service.fakes.js';
+import {
+  ALICE,
+  BOB,
+  change,
+  setup,
+  T1,
+  T2,
+  tagOf,
+  todo,
+  updating,
+} from '../../test/unit/todos.service.fakes.js';
 
 describe('TodosService', () => {
   describe('update', () => {

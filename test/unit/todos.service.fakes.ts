@@ -1,19 +1,19 @@
 import { Types } from 'mongoose';
-import type { Owner } from '../auth/owner.js';
-import { loadConfig } from '../config/configuration.js';
-import { etagOfJson } from '../http/entity-tags.js';
-import type { RedisLock } from '../redis/redis-lock.js';
-import type { RemindersScheduler } from '../reminders/reminders.scheduler.js';
-import { ALICE } from '../testing/owners.js';
-import { strictFake } from '../testing/strict-fake.js';
-import type { ListTodosQueryDto } from './dto/list-todos-query.dto.js';
-import { PageCursorCodec } from './page-cursor.js';
-import { TodoReader } from './todo-reader.js';
-import type { TodoRecord } from './todo.schema.js';
-import type { TodoChange, TodoFields, TodosRepository } from './todos.repository.js';
-import { TodosService } from './todos.service.js';
+import type { Owner } from '../../src/auth/owner.js';
+import { loadConfig } from '../../src/config/configuration.js';
+import { etagOfJson } from '../../src/http/entity-tags.js';
+import type { RedisLock } from '../../src/redis/redis-lock.js';
+import type { RemindersScheduler } from '../../src/reminders/reminders.scheduler.js';
+import { ALICE } from './owners.js';
+import { strictFake } from './strict-fake.js';
+import type { ListTodosQueryDto } from '../../src/todos/dto/list-todos-query.dto.js';
+import { PageCursorCodec } from '../../src/todos/page-cursor.js';
+import { TodoReader } from '../../src/todos/todo-reader.js';
+import type { TodoRecord } from '../../src/todos/todo.schema.js';
+import type { TodoChange, TodoFields, TodosRepository } from '../../src/todos/todos.repository.js';
+import { TodosService } from '../../src/todos/todos.service.js';
 
-export { ALICE, BOB, LEGACY } from '../testing/owners.js';
+export { ALICE, BOB, LEGACY } from './owners.js';
 
 /** Builders and the service over strict fakes, for the TodosService specs. */
 export const T1 = new Date('2030-01-01T09:00:00.000Z');

@@ -1,5 +1,5 @@
-import type { Principal } from '../auth/owner.js';
-import { ALL_SCOPES } from '../auth/scopes.js';
+import type { Principal } from '../../src/auth/owner.js';
+import { ALL_SCOPES } from '../../src/auth/scopes.js';
 
 /**
  * Owners for unit specs: two accounts, and the LEGACY_OWNER account, which also holds what

@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { Cache } from 'cache-manager';
-import type { AppConfig } from '../config/configuration.js';
-import { CacheStats } from './cache-stats.js';
-import type { RedisClient } from '../redis/redis.module.js';
-import { ResponseCache } from './response-cache.service.js';
+import type { AppConfig } from '../../src/config/configuration.js';
+import { CacheStats } from '../../src/cache/cache-stats.js';
+import type { RedisClient } from '../../src/redis/redis.module.js';
+import { ResponseCache } from '../../src/cache/response-cache.service.js';
 
 /**
  * An in-memory stand-in for cache-manager over Redis, for unit tests only. Like the real
