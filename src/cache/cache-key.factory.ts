@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { ParseObjectIdPipe } from '../common/parse-object-id.pipe.js';
 import { createValidationPipe } from '../common/validation.js';
 import { CACHE_VIEW } from './cache.constants.js';
-import type { CacheViewOptions } from './cache-view.decorator.js';
+import type { CacheViewOptions } from './cache-view.options.js';
 
 /** Most distinct request URLs whose cache key is remembered. */
 const MEMO_SIZE = 10_000;

@@ -6,7 +6,7 @@ import { ALL_SCOPES } from '../auth/scopes.js';
 import type { Principal } from '../auth/owner.js';
 import { CACHE_VIEW } from './cache.constants.js';
 import { CacheKeyFactory, canonicalQuery } from './cache-key.factory.js';
-import type { CacheViewOptions } from './cache-view.decorator.js';
+import type { CacheViewOptions } from './cache-view.options.js';
 import { HttpCacheInterceptor } from './http-cache.interceptor.js';
 import { createTestCache } from '../../test/unit/response-cache.fakes.js';
 
