@@ -3,18 +3,22 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { ExportAcceptedDto } from '../src/exports/dto/create-export.dto.js';
 import { ExportFilesService } from '../src/exports/export-files.service.js';
 import type { JobViewDto } from '../src/jobs/job-view.dto.js';
+import { QUEUES } from '../src/queues/queues.constants.js';
 import type { TodoDto } from '../src/todos/dto/todo.dto.js';
 import { isolatedStores, send, startApi, type TestApi } from './support/api.js';
+import { PrivateMongo } from './support/mongo-server.js';
 import { freePort, PRODUCTION_SECRETS } from './support/process.js';
 import { insertTodos, todoDocs } from './support/todo-docs.js';
 import { until } from './support/wait.js';
 
 const DATABASE = 'todo_e2e_supervisor';
 const CONFIG = 'deploy/supervisor/supervisord.conf';
-const COUNT = 20_000;
+const COUNT = 2_000;
 
 /** Two consecutive free ports, for API_BASE_PORT and API_BASE_PORT + 1. */
 async function freePortPair(): Promise<number> {
@@ -40,7 +44,15 @@ const within = (timeoutMs: number, message: string) => ({
 
 const ready = (url: string) => fetch(`${url}/health/ready`).then((response) => response.ok);
 
+/**
+ * The export must still run when the worker is killed, whatever the machine's speed: it is
+ * held, not raced. MongoDB (a server of this test's own) is frozen before the worker takes
+ * the job, so the job is active and can go no further until the test thaws it.
+ */
 describe('supervisord with the project config (e2e, Debian supervisor, real processes)', () => {
+  let mongo: PrivateMongo;
+  let redis: Redis;
+  let queue: Queue;
   let seeder: TestApi;
   let supervisord: ChildProcess | undefined;
   let exited: Promise<unknown>;
@@ -57,15 +69,19 @@ describe('supervisord with the project config (e2e, Debian supervisor, real proc
   };
 
   beforeAll(async () => {
-    seeder = await startApi(DATABASE);
+    mongo = await PrivateMongo.start();
+    const stores = { ...isolatedStores(DATABASE), MONGODB_URI: mongo.uri(DATABASE) };
+    seeder = await startApi(DATABASE, stores);
     await insertTodos(seeder, todoDocs(COUNT));
+    redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    queue = new Queue(QUEUES.exports, { prefix: DATABASE, connection: redis });
 
     dir = mkdtempSync(join(tmpdir(), 'todo-supervisor-'));
     const basePort = await freePortPair();
     const workerPort = await freePort();
     env = {
       ...process.env,
-      ...isolatedStores(DATABASE),
+      ...stores,
       ...PRODUCTION_SECRETS,
       TODO_RUN_DIR: dir,
       TODO_LOG_DIR: dir,
@@ -77,6 +93,12 @@ describe('supervisord with the project config (e2e, Debian supervisor, real proc
       // (long enough that a busy machine still renews them in time).
       WORKER_LOCK_MS: '10000',
       WORKER_STALLED_INTERVAL_MS: '1000',
+      // While MongoDB is frozen, an operation waits for it rather than failing (the defaults
+      // give up after seconds, and a failed attempt would leave the job waiting its retry).
+      MONGODB_HEARTBEAT_MS: '60000',
+      MONGODB_CONNECT_TIMEOUT_MS: '60000',
+      MONGODB_SOCKET_TIMEOUT_MS: '120000',
+      MONGODB_SERVER_SELECTION_TIMEOUT_MS: '60000',
       RATE_LIMIT_MAX: '0',
       LOG_LEVEL: 'warn',
     };
@@ -96,17 +118,32 @@ describe('supervisord with the project config (e2e, Debian supervisor, real proc
       await exited;
     }
     if (dir) rmSync(dir, { recursive: true, force: true });
+    mongo?.signal('SIGCONT');
+    await queue?.close();
+    redis?.disconnect();
     await seeder?.close();
+    await mongo?.kill();
   });
 
   it('brings back an API process and the worker killed with -9, and the job in flight completes', async () => {
+    // Held in the queue until MongoDB is frozen: asking for the export needs MongoDB.
+    await queue.pause();
     const accepted = await send<ExportAcceptedDto>(apiUrls[1], 'POST', '/todos/exports', {
       json: { format: 'json' },
     });
     expect(accepted.status).toBe(202);
-    const jobUrl = `/jobs/exports/${accepted.body.job_id}`;
+    const id = accepted.body.job_id;
+    const jobUrl = `/jobs/exports/${id}`;
     const job = () => send<JobViewDto>(apiUrls[1], 'GET', jobUrl).then((r) => r.body);
-    await until(job, (view) => view.progress > 0, within(20_000, 'export in progress'));
+    mongo.signal('SIGSTOP');
+    await queue.resume();
+    // The worker took it and waits on MongoDB for its first read: it cannot finish.
+    const taken = within(20_000, 'export taken by the worker');
+    await until(
+      () => queue.getJobState(id),
+      (state) => state === 'active',
+      taken,
+    );
 
     const killed = { api: pidOf(`api:api-${new URL(apiUrls[0]).port}`), worker: pidOf('worker') };
     expect(killed.api).toBeDefined();
@@ -114,7 +151,9 @@ describe('supervisord with the project config (e2e, Debian supervisor, real proc
     const killedAt = Date.now();
     process.kill(killed.api ?? 0, 'SIGKILL');
     process.kill(killed.worker ?? 0, 'SIGKILL');
-    expect(await job()).toMatchObject({ state: 'active' }); // killed mid-export
+    // Read in Redis: the job's view reads its export's record in the frozen MongoDB.
+    expect(await queue.getJobState(id)).toBe('active'); // killed mid-export
+    mongo.signal('SIGCONT');
 
     // Both back, as new processes, and ready.
     const restarted = async () => {
