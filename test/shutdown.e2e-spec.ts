@@ -1,6 +1,6 @@
 import { bearer } from './support/auth.js';
 import { spawnApi } from './support/spawned-api.js';
-import { sleep } from './support/wait.js';
+import { sleep, until } from './support/wait.js';
 
 interface Outcome {
   sentAt: number;
@@ -49,7 +49,15 @@ describe('graceful shutdown under load (e2e)', () => {
       }
     })();
 
+    // A second of load, and more than 100 requests answered: a loaded machine may answer
+    // fewer in that second, and the signal then waits for them.
     await sleep(1_000);
+    const answered = { timeoutMs: 20_000, intervalMs: 20, message: 'over 100 requests answered' };
+    await until(
+      () => outcomes.length,
+      (n) => n > 100,
+      answered,
+    );
     signalledAt = performance.now();
     api.child.kill('SIGTERM');
     const exit = await api.exited;
