@@ -31,6 +31,14 @@ describe('MongoDB killed and frozen under load (chaos)', () => {
     load = new LoadDriver(api.url, 'mongodb', { clients: 8 });
     load.start();
     await sleep(1_500);
+    // More than 50 writes acknowledged before the faults, for a loss check that means
+    // something: a loaded machine may acknowledge fewer in the time above.
+    const acked = { ...RECOVERY, message: 'more than 50 writes acknowledged' };
+    await until(
+      () => load.writes.size,
+      (n) => n > 50,
+      acked,
+    );
   });
   afterAll(async () => {
     await load?.stop();
