@@ -74,8 +74,12 @@ describe('worker killed repeatedly during a stream of exports (chaos)', () => {
     const caught = async () => {
       if ((await queue.getActiveCount()) === 0) return 0;
       running?.process.child.kill('SIGSTOP');
-      const active = await queue.getActiveCount();
-      if (active === 0) running?.process.child.kill('SIGCONT');
+      let active = 0;
+      try {
+        active = await queue.getActiveCount();
+      } finally {
+        if (active === 0) running?.process.child.kill('SIGCONT'); // thawed on an error too
+      }
       return active;
     };
     const options = { ...RECOVERY, intervalMs: 10, message: 'an export running' };
