@@ -12,11 +12,11 @@ import { installSecurityHeaders } from './security-headers.hook.js';
 /**
  * The API's Fastify-level pipeline: everything a request meets before (and after) Nest's
  * router, in the one order it is installed in. Fastify runs hooks of one kind in the order
- * they were added (route-level ones, like the rate limit's, after the instance's), and kinds
- * in its lifecycle order: `onRequest`, `preHandler`, the handler, `onSend`, `onResponse`.
- * Every step is installed before `app.init()`, which adds Nest's routes, so each hook and each
- * `onRoute` listener covers every route. docs/architecture.md draws this list; its unit spec
- * holds the order.
+ * they were added, route-level ones (the rate limit's) after the instance's, and the kinds
+ * in its lifecycle's order: `onRequest`, `preHandler`, the handler, `onSend`, `onResponse`.
+ * Every step is installed before `app.init()`, which adds Nest's routes, so an `onRoute`
+ * listener sees each of them. docs/architecture.md draws this list; its unit spec holds the
+ * order.
  */
 export const EDGE_PIPELINE = edgePipeline([
   {
@@ -58,8 +58,9 @@ export const EDGE_PIPELINE = edgePipeline([
   {
     // The per-owner rate limit in Redis (429). App phase for its Redis connection, which
     // `RedisModule` owns; before `init` because the plugin hooks each route as it is added
-    // (`onRoute`), as a route-level `onRequest` hook: it runs after the token check above,
-    // and before the fast path, so cache hits count too.
+    // (`onRoute`), as a route-level `onRequest` hook. Fastify runs those after every
+    // instance-level one: after the token check above (it counts per owner) and the 405
+    // check below (a 405 is not counted), and before the fast path, so cache hits count.
     name: 'rate limit',
     phase: 'app',
     install: ({ app, config }) => installRateLimit(app, config),
