@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   edgePipeline,
   installAdapterPhase,
@@ -73,5 +76,29 @@ describe('installAdapterPhase and installAppPhase', () => {
     expect(installed).toEqual(['a1 slow', 'a2']);
     await installAppPhase(steps, context);
     expect(installed).toEqual(['a1 slow', 'a2', 'b1 slow', 'b2']);
+  });
+});
+
+describe('the edge folder', () => {
+  const src = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  const sources = (folder: string): string[] =>
+    readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory()
+        ? sources(join(folder, entry.name))
+        : entry.name.endsWith('.ts')
+          ? [join(folder, entry.name)]
+          : [],
+    );
+
+  it("is imported by the API's setup only: features hand it their steps, never the reverse", () => {
+    const importers = sources(src)
+      .filter((file) => !relative(src, file).startsWith('edge/'))
+      .filter((file) =>
+        [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].some(([, path]) =>
+          resolve(dirname(file), path).startsWith(join(src, 'edge') + '/'),
+        ),
+      )
+      .map((file) => relative(src, file));
+    expect(importers).toEqual(['app.setup.ts']);
   });
 });
