@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { EDGE_PIPELINE } from '../src/edge/edge.pipeline.js';
+import { launchChromium } from './support/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const MERMAID = 'node_modules/mermaid/dist/mermaid.min.js';
 const ARCHITECTURE = 'docs/architecture.md';
 
@@ -53,19 +53,7 @@ describe('docs/architecture.md diagrams in a browser', () => {
   const blocks = mermaidBlocks(readFileSync(ARCHITECTURE, 'utf8'));
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // The flags keep Chromium from reaching for the network this machine does not have.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
