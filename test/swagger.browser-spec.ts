@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startApi, type TestApi } from './support/api.js';
 import { freshEmail, PASSWORD, signIn } from './support/auth.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { launchChromium } from './support/browser.js';
 
 /** Page script: collects every Content-Security-Policy violation the page reports. */
 const RECORD_CSP_VIOLATIONS = `
@@ -25,19 +24,7 @@ describe('Swagger UI in a browser', () => {
     }
     // Someone else's todo, which the page must not show.
     await api.request('POST', '/todos', { json: { content: 'not yours' } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // The flags keep Chromium from reaching for the network this machine does not have.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

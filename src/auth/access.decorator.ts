@@ -10,7 +10,7 @@ import {
   ApiServiceUnavailableResponse,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { RETRY_AFTER_HEADER } from '../openapi/response-headers.js';
+import { RETRY_AFTER_HEADER } from '../http/response-headers.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from './owner.js';

@@ -24,7 +24,7 @@ import { AuthService } from './auth.service.js';
 import { AccountDto, SessionTokenDto } from './dto/account.dto.js';
 import { CredentialsDto } from './dto/credentials.dto.js';
 import type { Principal } from './owner.js';
-import { RETRY_AFTER_HEADER } from '../openapi/response-headers.js';
+import { RETRY_AFTER_HEADER } from '../http/response-headers.js';
 
 @ApiTags('auth')
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid input.' })

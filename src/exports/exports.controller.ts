@@ -25,7 +25,7 @@ import { Idempotent, IDEMPOTENT_REPLAYED_HEADER } from '../idempotency/idempoten
 import { ParseJobIdPipe } from '../jobs/parse-job-id.pipe.js';
 import { CreateExportDto, ExportAcceptedDto } from './dto/create-export.dto.js';
 import { ExportsService } from './exports.service.js';
-import { locationHeader } from '../openapi/response-headers.js';
+import { locationHeader } from '../http/response-headers.js';
 import { TodoDto } from '../todos/dto/todo.dto.js';
 
 @ApiTags('exports')

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { BEARER_SCHEME } from '../auth/access.decorator.js';
 import type { AppConfig } from '../config/configuration.js';
 import { ORIGINAL_TODO_FORM } from '../todos/dto/legacy-todo.dto.js';
-import { REQUEST_ID_HEADER, RETRY_AFTER_HEADER } from './response-headers.js';
+import { REQUEST_ID_HEADER, RETRY_AFTER_HEADER } from '../http/response-headers.js';
 
 // The spec's object types, which @nestjs/swagger does not export by name.
 type Operation = NonNullable<OpenAPIObject['paths'][string]['get']>;

@@ -38,7 +38,7 @@ import { ListTodosQueryDto } from './dto/list-todos-query.dto.js';
 import { TodoDto, TodoPageDto } from './dto/todo.dto.js';
 import { UpdateTodoDto } from './dto/update-todo.dto.js';
 import { TodosService } from './todos.service.js';
-import { locationHeader } from '../openapi/response-headers.js';
+import { locationHeader } from '../http/response-headers.js';
 
 const ApiTodoId = () => ApiPathParam('id', OBJECT_ID_PATTERN, 'The todo id (24 hex digits).');
 

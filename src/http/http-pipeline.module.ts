@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { BodyTypesGuard } from '../http/body-types.guard.js';
-import { HttpExceptionFilter } from './http-exception.filter.js';
-import { createValidationPipe } from './validation.js';
+import { BodyTypesGuard } from './body-types.guard.js';
+import { HttpExceptionFilter } from '../common/http-exception.filter.js';
+import { createValidationPipe } from '../common/validation.js';
 
 /**
  * The body-type check, the validation pipe and the error filter of every HTTP route, as providers: whatever

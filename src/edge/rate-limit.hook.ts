@@ -38,7 +38,7 @@ export async function installRateLimit(
     redis,
     nameSpace: `${config.cacheKeyPrefix}:rate-limit:`,
     skipOnError: true,
-    // Per owner once the token is checked (`installAuthentication` runs first), so clients
+    // Per owner once the token is checked (the authentication step runs first), so clients
     // behind one address do not share an allowance; per address without one. `/auth/*` is
     // per address always: a token sent along (any account's, made for it) must not buy a
     // guesser or a registrar an allowance of its own.
