@@ -9,11 +9,12 @@ import { bootOrExit, oneOffModule } from './bootstrap.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/configuration.js';
 import { DatabaseModule } from './database/database.module.js';
+import { OriginalTodosRepository } from './original/original-todos.repository.js';
+import { conversionOf, type Conversion } from './original/todo-migration.js';
 import { RedisModule } from './redis/redis.module.js';
+import { ResponseCacheModule } from './cache/cache.module.js';
 import { LOWEST_OBJECT_ID } from './todos/stored-todo.js';
-import { conversionOf, type Conversion } from './todos/todo-migration.js';
-import { TodosDataModule } from './todos/todos-data.module.js';
-import { TodosRepository } from './todos/todos.repository.js';
+import { TodoModelModule } from './todos/todo-model.module.js';
 
 /**
  * `npm run migrate [-- --dry-run] [--batch N] [--owner <email>]` (`node dist/migrate.js` in
@@ -23,8 +24,8 @@ import { TodosRepository } from './todos/todos.repository.js';
  * Idempotent, and safe to kill and run again: a second run changes nothing. It builds no
  * index: the original's `created_at_-1` is the one the schema declares, by name and key.
  */
-const modules = (config: AppConfig) =>
-  oneOffModule([
+const modules = (config: AppConfig) => ({
+  ...oneOffModule([
     // A batch of conditional writes may take long on a slow server (FerretDB's SQLite
     // backend scans the collection for each): this one-off waits for it.
     ConfigModule.forRoot({
@@ -34,9 +35,12 @@ const modules = (config: AppConfig) =>
     }),
     DatabaseModule,
     RedisModule,
-    TodosDataModule,
+    TodoModelModule,
+    ResponseCacheModule,
     AuthDataModule,
-  ]);
+  ]),
+  providers: [OriginalTodosRepository],
+});
 
 /**
  * The largest batch. FerretDB 1.24's SQLite backend (the development server here) hung for
@@ -68,7 +72,7 @@ await bootOrExit(async (config) => {
   const app = await NestFactory.createApplicationContext(modules(config), {
     logger: ['error', 'warn'],
   });
-  const todos = app.get(TodosRepository);
+  const todos = app.get(OriginalTodosRepository);
   // Before any write: an unknown email changes nothing.
   const ownerId =
     owner === undefined ? undefined : await accountIdOf(app.get(UsersRepository), owner);
@@ -114,7 +118,11 @@ await bootOrExit(async (config) => {
 });
 
 /** Gives every ownerless todo to `ownerId`, a batch at a time, with a progress bar. */
-async function adopt(todos: TodosRepository, ownerId: string, batch: number): Promise<number> {
+async function adopt(
+  todos: OriginalTodosRepository,
+  ownerId: string,
+  batch: number,
+): Promise<number> {
   const bar = new SingleBar(
     { format: 'adopting [{bar}] {value}/{total} todos {eta}s left', stream: process.stderr },
     Presets.shades_classic,

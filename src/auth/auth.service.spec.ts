@@ -11,7 +11,7 @@ import { ALICE } from '../testing/owners.js';
 import { strictFake } from '../testing/strict-fake.js';
 import { AuthService } from './auth.service.js';
 import type { AccessTokens } from './access-tokens.service.js';
-import { LegacyOwner } from './legacy-owner.js';
+import { LegacyOwner } from '../original/legacy-owner.service.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { Principal } from './owner.js';
 import type { PasswordHasher } from './password-hasher.js';
@@ -53,7 +53,7 @@ function setup(
   const passwords = strictFake<PasswordHasher>('passwords', fakes.passwords);
   const throttle = strictFake<LoginThrottle>('throttle', fakes.throttle);
   const tokens = strictFake<AccessTokens>('tokens', fakes.tokens);
-  // The real LegacyOwner: register asks it only whether the email is reserved (no I/O).
+  // The real LEGACY_OWNER scope: register asks it only whether the email is reserved (no I/O).
   const legacy = new LegacyOwner(config, users);
   const service = new AuthService(users, sessions, passwords, throttle, tokens, config, legacy);
   return { service, users, sessions, passwords, throttle, tokens };
