@@ -28,7 +28,8 @@ export class OriginalModule {
     const work =
       role === 'api'
         ? {
-            imports: [TodosModule, TodosDataModule],
+            // The cache module for @CacheView() on the original's list.
+            imports: [TodosModule, TodosDataModule, ResponseCacheModule],
             controllers: [LegacyTodoController],
             providers: [LegacyTodosService],
           }
