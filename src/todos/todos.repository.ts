@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Document, Filter } from 'mongodb';
 import { Model, trusted, Types, type QueryFilter } from 'mongoose';
-import { ownedBy, type Owner } from '../auth/owner.js';
+import { ownedBy, recordedAsTheOriginal, type Owner } from '../auth/owner.js';
 import { ResponseCache } from '../cache/response-cache.service.js';
 import { AppConfig } from '../config/configuration.js';
 import {
@@ -70,14 +70,12 @@ export class TodosRepository {
    */
   async create(owner: Owner, todo: TodoFields & { _id: Types.ObjectId }): Promise<StoredTodo> {
     const fields = { created_at: new Date(), ...todo };
-    const ownerId = new Types.ObjectId(owner.id);
     let created: StoredTodo;
     if (this.config.storeOriginalTimes) {
-      created = originalDocument(fields);
-      if (!owner.holdsOwnerless) created.owner_id = ownerId;
+      created = { ...originalDocument(fields), ...recordedAsTheOriginal(owner) };
       await this.todos.collection.insertOne(created as never);
     } else {
-      const stored = storedFields({ ...fields, owner_id: ownerId }, false);
+      const stored = storedFields({ ...fields, owner_id: new Types.ObjectId(owner.id) }, false);
       created = (await this.todos.create(stored)).toObject<StoredTodo>();
     }
     await this.cache.invalidate(owner.id);
