@@ -4,6 +4,7 @@ import { AuthModule } from './auth/auth.module.js';
 import type { AppConfig } from './config/configuration.js';
 import { ExportsModule } from './exports/exports.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { OriginalModule } from './original/original.module.js';
 import { processModules } from './process.modules.js';
 import { TodosModule } from './todos/todos.module.js';
 
@@ -17,6 +18,7 @@ export class AppModule {
       imports: processModules(config, 'api', [
         AuthModule,
         TodosModule,
+        OriginalModule.forRole('api'),
         ExportsModule,
         JobsModule,
         ...(config.admin ? [AdminModule.register(config.admin)] : []),

@@ -1,9 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { text } from 'node:stream/consumers';
-import { LegacyOwnerAccount, type LegacyAccountOutcome } from './auth/legacy-owner-account.js';
 import { accountsOneOffModule } from './auth/accounts-one-off.js';
 import { bootOrExit } from './bootstrap.js';
+import {
+  LegacyOwnerAccount,
+  type LegacyAccountOutcome,
+} from './original/legacy-owner-account.service.js';
 
 /**
  * `npm run -s legacy-account` (`node dist/legacy-account.js` in the image): makes the account

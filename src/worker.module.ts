@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthWorkerModule } from './auth/auth-worker.module.js';
 import type { AppConfig } from './config/configuration.js';
 import { ExportsWorkerModule } from './exports/exports-worker.module.js';
+import { OriginalModule } from './original/original.module.js';
 import { processModules } from './process.modules.js';
 import { RemindersWorkerModule } from './reminders/reminders-worker.module.js';
 import { TodosWorkerModule } from './todos/todos-worker.module.js';
@@ -17,6 +18,7 @@ export class WorkerModule {
         ExportsWorkerModule,
         RemindersWorkerModule,
         TodosWorkerModule,
+        OriginalModule.forRole('worker'),
       ]),
     };
   }

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { createConnection, type Connection } from 'mongoose';
 import { accountDeletionJobId } from '../src/auth/account-deletion-job.js';
 import { QUEUES } from '../src/queues/queues.constants.js';
-import type { LegacyTodoDto } from '../src/todos/dto/legacy-todo.dto.js';
+import type { LegacyTodoDto } from '../src/original/dto/legacy-todo.dto.js';
 import type { TodoPageDto } from '../src/todos/dto/todo.dto.js';
 import { databaseUri, expectError, isolatedStores, send } from './support/api.js';
 import { logIn, makeLegacyAccount, PASSWORD } from './support/auth.js';

@@ -1,4 +1,4 @@
-import type { LegacyTodoDto } from '../src/todos/dto/legacy-todo.dto.js';
+import type { LegacyTodoDto } from '../src/original/dto/legacy-todo.dto.js';
 import type { TodoPageDto } from '../src/todos/dto/todo.dto.js';
 import {
   expectError,

@@ -1,4 +1,4 @@
-import type { LegacyTodoDto } from '../src/todos/dto/legacy-todo.dto.js';
+import type { LegacyTodoDto } from '../src/original/dto/legacy-todo.dto.js';
 import type { TodoDto, TodoPageDto } from '../src/todos/dto/todo.dto.js';
 import { expectError, useApi } from './support/api.js';
 

@@ -16,7 +16,7 @@ import { strictFake } from '../../test/unit/strict-fake.js';
 import type { AccessTokens } from './access-tokens.service.js';
 import { AccountService, MAX_TOKENS } from './account.service.js';
 import type { CreatedTokenDto } from './dto/me.dto.js';
-import type { LegacyOwner } from './legacy-owner.js';
+import type { OwnerScope } from './owner-scope.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { Principal } from './owner.js';
 import type { PasswordHasher } from './password-hasher.js';
@@ -70,7 +70,7 @@ function setup(fakes: Fakes = {}) {
     cache: strictFake<ResponseCache>('cache', fakes.cache),
     locks: strictFake<RedisLock>('locks', fakes.locks),
     queue: strictFake<Queue>('accounts queue', { name: 'accounts', ...fakes.queue }),
-    legacy: strictFake<LegacyOwner>('legacy owner', legacyEmail),
+    legacy: strictFake<OwnerScope>('legacy owner', legacyEmail),
   };
   const service = new AccountService(
     made.users,

@@ -27,7 +27,7 @@ import type {
   TokenDto,
 } from './dto/me.dto.js';
 import { TOKEN_DEFAULT_DAYS } from './dto/me.dto.js';
-import { LegacyOwner } from './legacy-owner.js';
+import { OwnerScope } from './owner-scope.js';
 import { LoginThrottle } from './login-throttle.js';
 import type { Principal } from './owner.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -67,7 +67,7 @@ export class AccountService {
     private readonly cache: ResponseCache,
     private readonly locks: RedisLock,
     @InjectQueue(QUEUES.accounts) private readonly deletions: Queue<AccountDeletionJobData>,
-    private readonly legacy: LegacyOwner,
+    private readonly legacy: OwnerScope,
   ) {}
 
   async listSessions(caller: Principal): Promise<SessionDto[]> {

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { LegacyOwner } from './legacy-owner.js';
 import { Session, SessionSchema } from './session.schema.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { User, UserSchema } from './user.schema.js';
@@ -14,7 +13,7 @@ import { UsersRepository } from './users.repository.js';
       { name: Session.name, schema: SessionSchema },
     ]),
   ],
-  providers: [UsersRepository, SessionsRepository, LegacyOwner],
-  exports: [UsersRepository, SessionsRepository, LegacyOwner, MongooseModule],
+  providers: [UsersRepository, SessionsRepository],
+  exports: [UsersRepository, SessionsRepository, MongooseModule],
 })
 export class AuthDataModule {}

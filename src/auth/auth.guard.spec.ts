@@ -12,7 +12,7 @@ import { Public, RequiresScope, SessionOrEnding, TokenOrLegacyOwner } from './ac
 import { newToken } from './bearer-token.js';
 import { AuthGuard } from './auth.guard.js';
 import type { SessionsRepository } from './sessions.repository.js';
-import type { LegacyOwner } from './legacy-owner.js';
+import type { OwnerScope } from './owner-scope.js';
 import type { Principal } from './owner.js';
 import { ALL_SCOPES } from './scopes.js';
 
@@ -78,11 +78,11 @@ function fakeContext<T>(
   return { context, request, headers };
 }
 
-/** LEGACY_OWNER's account as `LegacyOwner.id()` finds it: registered, not, or unset. */
+/** LEGACY_OWNER's account as `OwnerScope.id()` finds it: registered, not, or unset. */
 const legacyOwner = (id: string | undefined) =>
-  strictFake<LegacyOwner>('legacy', { id: () => Promise.resolve(id) });
+  strictFake<OwnerScope>('legacy', { id: () => Promise.resolve(id) });
 
-const guardWith = (legacy: LegacyOwner, sessions = strictFake<SessionsRepository>('sessions')) =>
+const guardWith = (legacy: OwnerScope, sessions = strictFake<SessionsRepository>('sessions')) =>
   new AuthGuard(new Reflector(), legacy, sessions);
 
 const NO_TOKEN = 'a bearer token is required';

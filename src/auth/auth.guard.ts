@@ -9,7 +9,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ACCESS, REQUIRED_SCOPE, type Access, type ScopeRule } from './access.decorator.js';
 import { bearerToken, readToken } from './bearer-token.js';
-import { LegacyOwner } from './legacy-owner.js';
+import { OwnerScope } from './owner-scope.js';
 import type { Principal } from './owner.js';
 import { ALL_SCOPES } from './scopes.js';
 import { SessionsRepository } from './sessions.repository.js';
@@ -27,7 +27,7 @@ import { SessionsRepository } from './sessions.repository.js';
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly legacy: LegacyOwner,
+    private readonly legacy: OwnerScope,
     private readonly sessions: SessionsRepository,
   ) {}
 

@@ -11,13 +11,13 @@ import { ALICE } from '../../test/unit/owners.js';
 import { strictFake } from '../../test/unit/strict-fake.js';
 import { AuthService } from './auth.service.js';
 import type { AccessTokens } from './access-tokens.service.js';
-import { LegacyOwner } from './legacy-owner.js';
 import type { LoginThrottle } from './login-throttle.js';
+import type { OwnerScope } from './owner-scope.js';
 import type { Principal } from './owner.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { readToken, tokenHash } from './bearer-token.js';
 import type { SessionsRepository } from './sessions.repository.js';
-import type { Account, UsersRepository } from './users.repository.js';
+import { emailKeyOf, type Account, type UsersRepository } from './users.repository.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 const NOW = Date.parse('2030-01-01T09:00:00.000Z');
@@ -53,8 +53,12 @@ function setup(
   const passwords = strictFake<PasswordHasher>('passwords', fakes.passwords);
   const throttle = strictFake<LoginThrottle>('throttle', fakes.throttle);
   const tokens = strictFake<AccessTokens>('tokens', fakes.tokens);
-  // The real LegacyOwner: register asks it only whether the email is reserved (no I/O).
-  const legacy = new LegacyOwner(config, users);
+  // LEGACY_OWNER's scope as register asks it, whether the email is reserved, as the original's
+  // compatibility answers it (its own spec holds it to that): no I/O.
+  const legacy = strictFake<OwnerScope>('owner scope', {
+    reserves: (email: string) =>
+      config.legacyOwner !== undefined && emailKeyOf(config.legacyOwner) === emailKeyOf(email),
+  });
   const service = new AuthService(users, sessions, passwords, throttle, tokens, config, legacy);
   return { service, users, sessions, passwords, throttle, tokens };
 }

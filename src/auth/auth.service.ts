@@ -3,7 +3,7 @@ import { AppConfig } from '../config/configuration.js';
 import type { AccountDto, SessionTokenDto } from './dto/account.dto.js';
 import type { CredentialsDto } from './dto/credentials.dto.js';
 import { AccessTokens } from './access-tokens.service.js';
-import { LegacyOwner } from './legacy-owner.js';
+import { OwnerScope } from './owner-scope.js';
 import { LoginThrottle } from './login-throttle.js';
 import type { Principal } from './owner.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -26,7 +26,7 @@ export class AuthService {
     private readonly throttle: LoginThrottle,
     private readonly tokens: AccessTokens,
     private readonly config: AppConfig,
-    private readonly legacy: LegacyOwner,
+    private readonly legacy: OwnerScope,
   ) {}
 
   /**

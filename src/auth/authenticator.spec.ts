@@ -10,7 +10,7 @@ import { ALICE, BOB, LEGACY } from '../../test/unit/owners.js';
 import { strictFake } from '../../test/unit/strict-fake.js';
 import { REFUSED_TOKEN_MS } from './refused-tokens.js';
 import { Authenticator, SESSION_ENTRY_MS, sessionEntryName } from './authenticator.js';
-import type { LegacyOwner } from './legacy-owner.js';
+import type { OwnerScope } from './owner-scope.js';
 import { newToken } from './bearer-token.js';
 import { ALL_SCOPES } from './scopes.js';
 import type { LiveSession, SessionsRepository } from './sessions.repository.js';
@@ -71,7 +71,7 @@ function setup({ found, session = null, legacyId, touch }: Options = {}) {
     findLive: () => Promise.resolve(session),
     touch: touch ?? (() => Promise.resolve(true)),
   });
-  const legacy = strictFake<LegacyOwner>('legacy', {
+  const legacy = strictFake<OwnerScope>('legacy', {
     is: (ownerId: string) => Promise.resolve(ownerId === legacyId),
   });
   // LEGACY_OWNER set only where a test names its account, as a deployment sets it.

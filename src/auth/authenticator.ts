@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { CacheKeyFactory } from '../cache/cache-key.factory.js';
 import { ResponseCache, type Lookup } from '../cache/response-cache.service.js';
 import { AppConfig } from '../config/configuration.js';
-import { LegacyOwner } from './legacy-owner.js';
+import { OwnerScope } from './owner-scope.js';
 import { RefusedTokens } from './refused-tokens.js';
 import { bearerToken, readToken, type ReadToken } from './bearer-token.js';
 import { ALL_SCOPES, isScope, type Scope } from './scopes.js';
@@ -69,7 +69,7 @@ export class Authenticator {
     private readonly cache: ResponseCache,
     private readonly keys: CacheKeyFactory,
     private readonly sessions: SessionsRepository,
-    private readonly legacy: LegacyOwner,
+    private readonly legacy: OwnerScope,
     private readonly config: AppConfig,
   ) {}
 

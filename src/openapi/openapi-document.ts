@@ -3,7 +3,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import type { FastifyRequest } from 'fastify';
 import { BEARER_SCHEME } from '../auth/access.decorator.js';
 import type { AppConfig } from '../config/configuration.js';
-import { ORIGINAL_TODO_FORM } from '../todos/dto/legacy-todo.dto.js';
+import { ORIGINAL_TODO_FORM } from '../original/dto/legacy-todo.dto.js';
 import { REQUEST_ID_HEADER, RETRY_AFTER_HEADER } from '../http/response-headers.js';
 
 // The spec's object types, which @nestjs/swagger does not export by name.

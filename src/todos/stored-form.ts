@@ -1,12 +1,11 @@
-import type { AnyBulkWriteOperation, Document, Filter } from 'mongodb';
+import type { Document, Filter } from 'mongodb';
 import { trusted, type QueryFilter, type Types } from 'mongoose';
 import type { StoredTodo } from './stored-todo.js';
-import type { Conversion } from './todo-migration.js';
 import type { StoredTime, Todo } from './todo.schema.js';
 
 /**
  * How `TodosRepository` puts todos into the collection: the times as configured, the
- * original's shape during a cutover, the guard of every change, the migration's writes.
+ * original's shape during a cutover (STORE_ORIGINAL_TIMES), the guard of every change.
  */
 
 /** The fields a write sets, with times as dates: the repository stores them as configured. */
@@ -86,23 +85,13 @@ const REPRESENTED = [
  * hand-written one) matches as stored instead of being cast, and `$eq` matches an object
  * value as a value, never as operators.
  */
-function asRead(fields: Record<string, unknown>): Record<string, unknown> {
+export function asRead(fields: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(fields).map(([field, value]) => [
       field,
       value === undefined ? { $exists: false } : { $eq: value },
     ]),
   );
-}
-
-/** A migration's write: its `$set`, only where each field still holds what it was read with. */
-export function conversionWrite({ id, was, set }: Conversion): AnyBulkWriteOperation {
-  return {
-    updateOne: {
-      filter: { _id: id as Types.ObjectId, ...asRead(was) },
-      update: { $set: set },
-    },
-  };
 }
 
 /** The todo `seen`, only while its API form is as it was read: `If-Match`'s compare-and-set. */

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { readStoredTodo, storedInstant, toLegacyTodo } from './stored-todo.js';
+import { storedInstant } from './stored-todo.js';
 
 describe('storedInstant', () => {
   it.each([
@@ -25,25 +25,5 @@ describe('storedInstant', () => {
     ['an invalid date', new Date(Number.NaN)],
   ])('names no instant for %s', (_name, value) => {
     expect(storedInstant(value)).toBeNull();
-  });
-});
-
-describe('toLegacyTodo', () => {
-  it("keeps the original's own seconds exactly and converts a date of ours", () => {
-    const stored = {
-      _id: new Types.ObjectId('6650f1c2a1b2c3d4e5f60718'),
-      content: 'x',
-      created_at: 1796111889.283456,
-      is_finished: true,
-      finished_at: new Date(1796111900_250),
-    };
-    const todo = readStoredTodo(stored);
-    expect(todo && toLegacyTodo(stored, todo)).toEqual({
-      _id: { $oid: '6650f1c2a1b2c3d4e5f60718' },
-      content: 'x',
-      created_at: 1796111889.283456,
-      is_finished: true,
-      finished_at: 1796111900.25,
-    });
   });
 });

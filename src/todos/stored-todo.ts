@@ -1,5 +1,4 @@
 import type { Types } from 'mongoose';
-import type { LegacyTodoDto } from './dto/legacy-todo.dto.js';
 import type { TodoDto } from './dto/todo.dto.js';
 
 /**
@@ -92,21 +91,4 @@ export function readStoredTodo(stored: StoredTodo): TodoDto | undefined {
 /** A stored `_id` as the hex string routes use, when it is an ObjectId. */
 export function storedIdOf(stored: StoredTodo): string | undefined {
   return isObjectId(stored._id) ? stored._id.toHexString() : undefined;
-}
-
-/** A time as the original wrote it: its own epoch seconds unchanged, a date of ours converted. */
-function epochSeconds(stored: unknown, read: string | null): number | null {
-  if (typeof stored === 'number' && Number.isFinite(stored)) return stored;
-  return read === null ? null : Date.parse(read) / 1000;
-}
-
-/** A readable todo (`todo`, read from `stored`) in the original's `GET /todo` form. */
-export function toLegacyTodo(stored: StoredTodo, todo: TodoDto): LegacyTodoDto {
-  return {
-    _id: { $oid: todo.id },
-    content: todo.content,
-    created_at: epochSeconds(stored.created_at, todo.created_at) ?? 0,
-    is_finished: todo.is_finished,
-    finished_at: epochSeconds(stored.finished_at, todo.finished_at),
-  };
 }

@@ -3,7 +3,6 @@ import { ResponseCacheModule } from '../cache/cache.module.js';
 import { IdempotencyModule } from '../idempotency/idempotency.module.js';
 import { RedisLock } from '../redis/redis-lock.js';
 import { RemindersModule } from '../reminders/reminders.module.js';
-import { LegacyTodoController } from './legacy-todo.controller.js';
 import { PageCursorCodec } from './page-cursor.js';
 import { TodosDataModule } from './todos-data.module.js';
 import { TodosController } from './todos.controller.js';
@@ -13,7 +12,7 @@ import { TodosService } from './todos.service.js';
   // The cache module for the @CacheView() interceptor on the controllers' reads, the
   // idempotency module for @Idempotent() on the create.
   imports: [TodosDataModule, ResponseCacheModule, RemindersModule, IdempotencyModule],
-  controllers: [TodosController, LegacyTodoController],
+  controllers: [TodosController],
   providers: [TodosService, PageCursorCodec, RedisLock],
   exports: [TodosService],
 })

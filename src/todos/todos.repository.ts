@@ -2,11 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Document, Filter } from 'mongodb';
 import { Model, trusted, Types, type QueryFilter } from 'mongoose';
-import { ownedBy, type Owner } from '../auth/owner.js';
+import { ownedBy, recordedAsTheOriginal, type Owner } from '../auth/owner.js';
 import { ResponseCache } from '../cache/response-cache.service.js';
 import { AppConfig } from '../config/configuration.js';
 import {
-  conversionWrite,
   finishedBefore,
   originalDocument,
   READABLE,
@@ -16,7 +15,6 @@ import {
   type TodoFields,
 } from './stored-form.js';
 import type { StoredTodo } from './stored-todo.js';
-import type { Conversion } from './todo-migration.js';
 import { NEWEST_FIRST, Todo } from './todo.schema.js';
 
 export type { TodoChange, TodoFields } from './stored-form.js';
@@ -72,14 +70,12 @@ export class TodosRepository {
    */
   async create(owner: Owner, todo: TodoFields & { _id: Types.ObjectId }): Promise<StoredTodo> {
     const fields = { created_at: new Date(), ...todo };
-    const ownerId = new Types.ObjectId(owner.id);
     let created: StoredTodo;
     if (this.config.storeOriginalTimes) {
-      created = originalDocument(fields);
-      if (!owner.holdsOwnerless) created.owner_id = ownerId;
+      created = { ...originalDocument(fields), ...recordedAsTheOriginal(owner) };
       await this.todos.collection.insertOne(created as never);
     } else {
-      const stored = storedFields({ ...fields, owner_id: ownerId }, false);
+      const stored = storedFields({ ...fields, owner_id: new Types.ObjectId(owner.id) }, false);
       created = (await this.todos.create(stored)).toObject<StoredTodo>();
     }
     await this.cache.invalidate(owner.id);
@@ -130,78 +126,6 @@ export class TodosRepository {
     return removed;
   }
 
-  /** The ids of the todos whose ObjectId was made at `since` or later (the cutover's watch). */
-  async idsCreatedSince(since: Date): Promise<string[]> {
-    const rows = await this.todos
-      .find(
-        { _id: trusted({ $gte: Types.ObjectId.createFromTime(since.getTime() / 1000) }) },
-        { _id: 1 },
-      )
-      .lean()
-      .exec();
-    return rows.map((row) => String(row._id));
-  }
-
-  /** Invalidates the cached views after writes made by another service (the original). */
-  async noticeOutsideWrites(): Promise<void> {
-    await this.cache.invalidate();
-  }
-
-  /**
-   * The next `limit` stored todos after `after` in `_id` order, in one batch (the migration):
-   * read whole before the writes that follow, as a cursor open across writes can deadlock
-   * FerretDB's SQLite backend. Only ObjectId ids are visited; any other is no todo.
-   */
-  batchAfter(after: Types.ObjectId, limit: number): Promise<StoredTodo[]> {
-    return this.todos.collection
-      .find({ _id: { $gt: after } }, { batchSize: limit + 1 })
-      .sort({ _id: 1 })
-      .limit(limit)
-      .toArray();
-  }
-
-  /** How many todos there are, about: for a progress bar. */
-  estimatedCount(): Promise<number> {
-    return this.todos.estimatedDocumentCount().exec();
-  }
-
-  /**
-   * Applies conversions (the migration) in one unordered bulk write, each only where the
-   * document still holds what it was read with, so a concurrent change is never overwritten;
-   * written past Mongoose, which would cast the values. How many documents changed.
-   */
-  async convert(conversions: Conversion[]): Promise<number> {
-    if (conversions.length === 0) return 0;
-    const result = await this.todos.collection.bulkWrite(conversions.map(conversionWrite), {
-      ordered: false,
-    });
-    if (result.modifiedCount > 0) await this.cache.invalidate();
-    return result.modifiedCount;
-  }
-
-  /** How many todos have no owner (the original's, or from before accounts). */
-  countOwnerless(): Promise<number> {
-    return this.todos.countDocuments({ owner_id: null }).exec();
-  }
-
-  /**
-   * Gives up to `batch` todos without an owner to `ownerId` (`npm run migrate -- --owner`);
-   * how many. A todo adopted meanwhile by another run is left as that run left it.
-   */
-  async adoptOwnerless(ownerId: string, batch: number): Promise<number> {
-    const ids = await this.todos.find({ owner_id: null }, { _id: 1 }).limit(batch).lean().exec();
-    if (ids.length === 0) return 0;
-    const result = await this.todos
-      .updateMany(
-        { _id: trusted({ $in: ids.map((todo) => todo._id) }), owner_id: null },
-        { $set: { owner_id: new Types.ObjectId(ownerId) } },
-      )
-      .exec();
-    // Whoever saw them (LEGACY_OWNER) and their new owner: every view.
-    if (result.modifiedCount > 0) await this.cache.invalidate();
-    return result.modifiedCount;
-  }
-
   /**
    * Sets `reminded_at` once for a todo still due at `remindAt`; the todo as it was when this
    * call set it, `null` when it did not (another run did, or the todo changed).
@@ -221,41 +145,32 @@ export class TodosRepository {
 
   /** Deletes finished todos finished before `cutoff`, `batch` at a time; how many. */
   async removeFinishedBefore(cutoff: Date, batch: number): Promise<number> {
-    let deleted = 0;
-    for (;;) {
-      const ids = await this.todos
-        .find(finishedBefore(cutoff), { _id: 1 })
-        .limit(batch)
-        .lean()
-        .exec();
-      if (ids.length === 0) break;
-      const result = await this.todos
-        .deleteMany({ _id: trusted({ $in: ids.map((todo) => todo._id) }) })
-        .exec();
-      deleted += result.deletedCount;
-    }
+    const deleted = await this.removeInBatches(finishedBefore(cutoff), batch);
     if (deleted > 0) await this.cache.invalidate();
     return deleted;
   }
 
   /**
-   * Deletes every todo of a deleted account, in batches (FerretDB cannot delete 100k at
-   * once); how many. Only what names the account: ownerless todos are LEGACY_OWNER's data
-   * however the account was configured.
+   * Deletes every todo of a deleted account, in batches; how many. Only what names the
+   * account: ownerless todos are LEGACY_OWNER's data however the account was configured.
    */
   async removeOwnedBy(ownerId: string, batch: number): Promise<number> {
-    const owner = { owner_id: new Types.ObjectId(ownerId) };
+    const deleted = await this.removeInBatches({ owner_id: new Types.ObjectId(ownerId) }, batch);
+    if (deleted > 0) await this.cache.invalidate(ownerId);
+    return deleted;
+  }
+
+  /** Deletes what `filter` selects, `batch` at a time: FerretDB cannot delete 100k at once. */
+  private async removeInBatches(filter: QueryFilter<Todo>, batch: number): Promise<number> {
     let deleted = 0;
     for (;;) {
-      const ids = await this.todos.find(owner, { _id: 1 }).limit(batch).lean().exec();
-      if (ids.length === 0) break;
+      const ids = await this.todos.find(filter, { _id: 1 }).limit(batch).lean().exec();
+      if (ids.length === 0) return deleted;
       const result = await this.todos
         .deleteMany({ _id: trusted({ $in: ids.map((todo) => todo._id) }) })
         .exec();
       deleted += result.deletedCount;
     }
-    if (deleted > 0) await this.cache.invalidate(ownerId);
-    return deleted;
   }
 
   /** The todo a change is for, as the native driver takes it (uncast: values match as stored). */

@@ -194,15 +194,4 @@ describe('TodosService', () => {
       expect(page).toEqual({ items: [], next_cursor: null });
     });
   });
-
-  describe('legacyPage', () => {
-    it("reads a page of 10 of the owner's, in the original's form", async () => {
-      const rows = [todo({ content: 'first' })];
-      const { service, repository } = setup({ page: () => Promise.resolve(rows) });
-      const page = await service.legacyPage(LEGACY, 20);
-      expect(repository.mocks.page).toHaveBeenCalledWith(LEGACY, {}, 20, 10);
-      expect(page).toHaveLength(1);
-      expect(page[0]).toMatchObject({ content: 'first' });
-    });
-  });
 });

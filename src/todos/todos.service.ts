@@ -11,19 +11,12 @@ import { RedisLock } from '../redis/redis-lock.js';
 import { RemindersScheduler } from '../reminders/reminders.scheduler.js';
 import { endsPrevious, scheduledBy } from './change-reminders.js';
 import type { CreateTodoDto } from './dto/create-todo.dto.js';
-import type { LegacyTodoDto } from './dto/legacy-todo.dto.js';
-import { DEFAULT_PAGE_SIZE, type ListTodosQueryDto } from './dto/list-todos-query.dto.js';
+import type { ListTodosQueryDto } from './dto/list-todos-query.dto.js';
 import type { TodoDto, TodoPageDto } from './dto/todo.dto.js';
 import type { UpdateTodoDto } from './dto/update-todo.dto.js';
 import { afterPosition } from './keyset.js';
 import { PageCursorCodec, type PagePosition } from './page-cursor.js';
-import {
-  LOWEST_OBJECT_ID,
-  storedIdOf,
-  storedInstant,
-  toLegacyTodo,
-  type StoredTodo,
-} from './stored-todo.js';
+import { LOWEST_OBJECT_ID, storedIdOf, storedInstant, type StoredTodo } from './stored-todo.js';
 import { changesOf } from './todo-changes.js';
 import { TodoReader } from './todo-reader.js';
 import type { Todo } from './todo.schema.js';
@@ -63,15 +56,6 @@ export class TodosService {
       items: this.reader.readAll(items, 'a list'),
       next_cursor: more ? this.cursors.encode(owner.id, this.positionOf(last)) : null,
     };
-  }
-
-  /** A page of 10 for the original's `GET /todo`, in its form. */
-  async legacyPage(owner: Owner, start: number): Promise<LegacyTodoDto[]> {
-    const rows = await this.todos.page(owner, {}, start, DEFAULT_PAGE_SIZE);
-    return rows.flatMap((row) => {
-      const todo = this.reader.read(row, 'the original list');
-      return todo ? [toLegacyTodo(row, todo)] : [];
-    });
   }
 
   async get(owner: Owner, id: string): Promise<TodoDto> {

@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { CONTENT_MAX_LENGTH } from '../todo.schema.js';
+import { CONTENT_MAX_LENGTH } from '../../todos/todo.schema.js';
 
 /**
  * The largest `start` the original route takes. The original took any; past this, a skip

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { OwnerScope } from '../auth/owner-scope.js';
+import { emailKeyOf, UsersRepository } from '../auth/users.repository.js';
 import { AppConfig } from '../config/configuration.js';
-import { emailKeyOf, UsersRepository } from './users.repository.js';
 
 /** How long the account id of LEGACY_OWNER is remembered (the operator may make it after boot). */
 const REMEMBER_MS = 30_000;
@@ -11,9 +12,10 @@ const REMEMBER_MS = 30_000;
  * called without a token. Only an account that command marked counts, and the API never
  * registers or deletes one with that email: nobody can become it through the API. Looked
  * up by email and remembered briefly, so requests do not each read the users collection.
+ * The core asks it as its `OwnerScope`.
  */
 @Injectable()
-export class LegacyOwner {
+export class LegacyOwner implements OwnerScope {
   private readonly logger = new Logger(LegacyOwner.name);
   private remembered?: { id: string | undefined; until: number };
   private warned = false;

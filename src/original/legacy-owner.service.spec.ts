@@ -4,8 +4,8 @@ import { Types } from 'mongoose';
 import { loadConfig } from '../config/configuration.js';
 import { ALICE, LEGACY } from '../../test/unit/owners.js';
 import { strictFake } from '../../test/unit/strict-fake.js';
-import { LegacyOwner } from './legacy-owner.js';
-import type { Account, UsersRepository } from './users.repository.js';
+import type { Account, UsersRepository } from '../auth/users.repository.js';
+import { LegacyOwner } from './legacy-owner.service.js';
 
 const EMAIL = 'legacy@example.com';
 const legacyAccount: Account = {

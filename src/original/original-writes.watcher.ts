@@ -5,7 +5,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { AppConfig } from '../config/configuration.js';
-import { TodosRepository } from './todos.repository.js';
+import { OriginalTodosRepository } from './original-todos.repository.js';
 
 /** How far back a poll looks: longer than any poll gap or clock skew between the services. */
 const WINDOW_MS = 60_000;
@@ -27,7 +27,7 @@ export class OriginalWritesWatcher implements OnApplicationBootstrap, OnApplicat
   private polling = false;
 
   constructor(
-    private readonly todos: TodosRepository,
+    private readonly todos: OriginalTodosRepository,
     private readonly config: AppConfig,
   ) {}
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { OBJECT_ID } from '../../common/patterns.js';
-import { CONTENT_SCHEMA } from './todo-fields.js';
+import { CONTENT_SCHEMA } from '../../todos/dto/todo-fields.js';
 
 /** An ObjectId as `bson.json_util` writes it. */
 @ApiSchema({ name: 'OriginalObjectId' })

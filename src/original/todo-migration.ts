@@ -1,4 +1,7 @@
-import { readStoredTodo, storedInstant, type StoredTodo } from './stored-todo.js';
+import type { AnyBulkWriteOperation } from 'mongodb';
+import type { Types } from 'mongoose';
+import { asRead } from '../todos/stored-form.js';
+import { readStoredTodo, storedInstant, type StoredTodo } from '../todos/stored-todo.js';
 
 /** One document's conversion: the fields as they were (the write's condition) and as they become. */
 export interface Conversion {
@@ -35,4 +38,14 @@ export function conversionOf(stored: StoredTodo): Conversion | 'current' | 'unre
     if (value !== null && !isDate(value)) change(field, storedInstant(value));
   }
   return Object.keys(set).length === 0 ? 'current' : { id: stored._id, was, set };
+}
+
+/** A migration's write: its `$set`, only where each field still holds what it was read with. */
+export function conversionWrite({ id, was, set }: Conversion): AnyBulkWriteOperation {
+  return {
+    updateOne: {
+      filter: { _id: id as Types.ObjectId, ...asRead(was) },
+      update: { $set: set },
+    },
+  };
 }

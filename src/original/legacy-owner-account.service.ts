@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { AccessTokens } from '../auth/access-tokens.service.js';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/dto/credentials.dto.js';
+import { PasswordHasher } from '../auth/password-hasher.js';
+import { UsersRepository } from '../auth/users.repository.js';
 import { AppConfig } from '../config/configuration.js';
-import { AccessTokens } from './access-tokens.service.js';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './dto/credentials.dto.js';
-import { PasswordHasher } from './password-hasher.js';
-import { UsersRepository } from './users.repository.js';
 
 /** What the command did; `ended`: the sessions and tokens that a reset refused everywhere. */
 export type LegacyAccountOutcome =

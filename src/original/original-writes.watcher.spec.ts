@@ -1,10 +1,10 @@
 import type { AppConfig } from '../config/configuration.js';
 import { strictFake } from '../../test/unit/strict-fake.js';
 import { OriginalWritesWatcher } from './original-writes.watcher.js';
-import type { TodosRepository } from './todos.repository.js';
+import type { OriginalTodosRepository } from './original-todos.repository.js';
 
 function watcher(polls: string[][]) {
-  const todos = strictFake<TodosRepository>('todos', {
+  const todos = strictFake<OriginalTodosRepository>('todos', {
     idsCreatedSince: () => Promise.resolve(polls.shift() ?? []),
     noticeOutsideWrites: () => Promise.resolve(),
   });
@@ -22,7 +22,7 @@ describe('OriginalWritesWatcher', () => {
   });
 
   it('survives a failed look and tries again', async () => {
-    const todos = strictFake<TodosRepository>('todos', {
+    const todos = strictFake<OriginalTodosRepository>('todos', {
       idsCreatedSince: () => Promise.reject(new Error('MongoDB away')),
     });
     const w = new OriginalWritesWatcher(todos, { storeOriginalTimes: true } as AppConfig);

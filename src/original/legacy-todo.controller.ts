@@ -23,7 +23,7 @@ import { BodyTypes } from '../http/body-types.guard.js';
 import { ApiConditionalGet, ETAG_HEADER } from '../http/entity-tags.js';
 import { LEGACY_MAX_START, legacyContent, legacyStart } from './dto/legacy-input.js';
 import { LegacyTodoDto, LegacyTodoFormDto } from './dto/legacy-todo.dto.js';
-import { TodosService } from './todos.service.js';
+import { LegacyTodosService } from './legacy-todos.service.js';
 
 /**
  * The original Flask service's two routes, answering as it did so that its clients run
@@ -42,7 +42,7 @@ import { TodosService } from './todos.service.js';
 })
 @Controller('todo')
 export class LegacyTodoController {
-  constructor(private readonly todos: TodosService) {}
+  constructor(private readonly todos: LegacyTodosService) {}
 
   @Get()
   @RequiresScope('todos:read')
@@ -69,7 +69,7 @@ export class LegacyTodoController {
     @CurrentOwner() owner: Principal,
     @Query() query: Record<string, unknown>,
   ): Promise<LegacyTodoDto[]> {
-    return this.todos.legacyPage(owner, legacyStart(query));
+    return this.todos.page(owner, legacyStart(query));
   }
 
   @Post()
@@ -88,6 +88,6 @@ export class LegacyTodoController {
     @CurrentOwner() owner: Principal,
     @Body() body: Record<string, unknown>,
   ): Promise<void> {
-    await this.todos.create(owner, { content: legacyContent(body) });
+    await this.todos.create(owner, legacyContent(body));
   }
 }

@@ -2,10 +2,10 @@ import { Types } from 'mongoose';
 import { loadConfig } from '../config/configuration.js';
 import { LEGACY } from '../../test/unit/owners.js';
 import { strictFake } from '../../test/unit/strict-fake.js';
-import type { AccessTokens } from './access-tokens.service.js';
-import { LegacyOwnerAccount } from './legacy-owner-account.js';
-import type { PasswordHasher } from './password-hasher.js';
-import type { UsersRepository } from './users.repository.js';
+import type { AccessTokens } from '../auth/access-tokens.service.js';
+import type { PasswordHasher } from '../auth/password-hasher.js';
+import type { UsersRepository } from '../auth/users.repository.js';
+import { LegacyOwnerAccount } from './legacy-owner-account.service.js';
 
 const EMAIL = 'legacy@example.com';
 const PASSWORD = 'the operator knows this';

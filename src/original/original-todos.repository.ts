@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, trusted, Types } from 'mongoose';
+import { ResponseCache } from '../cache/response-cache.service.js';
+import type { StoredTodo } from '../todos/stored-todo.js';
+import { Todo } from '../todos/todo.schema.js';
+import { conversionWrite, type Conversion } from './todo-migration.js';
+
+/**
+ * The cutover's side of the shared `todos` collection: the watch's read of new ids, and the
+ * migration's batches, conversions and adoption of the ownerless todos. Everything the API
+ * and the worker write goes through `TodosRepository`; these are the one-off writes that
+ * bring the original's documents over, and like it they invalidate the cached views before
+ * they resolve (every owner's: what had no owner was LEGACY_OWNER's view).
+ */
+@Injectable()
+export class OriginalTodosRepository {
+  constructor(
+    @InjectModel(Todo.name) private readonly todos: Model<Todo>,
+    private readonly cache: ResponseCache,
+  ) {}
+
+  /** The ids of the todos whose ObjectId was made at `since` or later (the cutover's watch). */
+  async idsCreatedSince(since: Date): Promise<string[]> {
+    const rows = await this.todos
+      .find(
+        { _id: trusted({ $gte: Types.ObjectId.createFromTime(since.getTime() / 1000) }) },
+        { _id: 1 },
+      )
+      .lean()
+      .exec();
+    return rows.map((row) => String(row._id));
+  }
+
+  /** Invalidates the cached views after writes made by another service (the original). */
+  async noticeOutsideWrites(): Promise<void> {
+    await this.cache.invalidate();
+  }
+
+  /**
+   * The next `limit` stored todos after `after` in `_id` order, in one batch (the migration):
+   * read whole before the writes that follow, as a cursor open across writes can deadlock
+   * FerretDB's SQLite backend. Only ObjectId ids are visited; any other is no todo.
+   */
+  batchAfter(after: Types.ObjectId, limit: number): Promise<StoredTodo[]> {
+    return this.todos.collection
+      .find({ _id: { $gt: after } }, { batchSize: limit + 1 })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+  }
+
+  /** How many todos there are, about: for a progress bar. */
+  estimatedCount(): Promise<number> {
+    return this.todos.estimatedDocumentCount().exec();
+  }
+
+  /**
+   * Applies conversions (the migration) in one unordered bulk write, each only where the
+   * document still holds what it was read with, so a concurrent change is never overwritten;
+   * written past Mongoose, which would cast the values. How many documents changed.
+   */
+  async convert(conversions: Conversion[]): Promise<number> {
+    if (conversions.length === 0) return 0;
+    const result = await this.todos.collection.bulkWrite(conversions.map(conversionWrite), {
+      ordered: false,
+    });
+    if (result.modifiedCount > 0) await this.cache.invalidate();
+    return result.modifiedCount;
+  }
+
+  /** How many todos have no owner (the original's, or from before accounts). */
+  countOwnerless(): Promise<number> {
+    return this.todos.countDocuments({ owner_id: null }).exec();
+  }
+
+  /**
+   * Gives up to `batch` todos without an owner to `ownerId` (`npm run migrate -- --owner`);
+   * how many. A todo adopted meanwhile by another run is left as that run left it.
+   */
+  async adoptOwnerless(ownerId: string, batch: number): Promise<number> {
+    const ids = await this.todos.find({ owner_id: null }, { _id: 1 }).limit(batch).lean().exec();
+    if (ids.length === 0) return 0;
+    const result = await this.todos
+      .updateMany(
+        { _id: trusted({ $in: ids.map((todo) => todo._id) }), owner_id: null },
+        { $set: { owner_id: new Types.ObjectId(ownerId) } },
+      )
+      .exec();
+    // Whoever saw them (LEGACY_OWNER) and their new owner: every view.
+    if (result.modifiedCount > 0) await this.cache.invalidate();
+    return result.modifiedCount;
+  }
+}
