@@ -4,6 +4,7 @@ import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/configuration.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { MetricsModule } from './observability/metrics.module.js';
 import { QueuesModule } from './queues/queues.module.js';
 import { RedisModule } from './redis/redis.module.js';
@@ -27,6 +28,7 @@ export function processModules(
     DatabaseModule,
     RedisModule,
     QueuesModule.forRoot(role),
+    JobsModule,
     ...features,
     HealthModule,
     MetricsModule.forRoot(role),

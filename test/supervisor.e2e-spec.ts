@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExportAcceptedDto } from '../src/exports/dto/create-export.dto.js';
 import { ExportFilesService } from '../src/exports/export-files.service.js';
-import type { JobViewDto } from '../src/jobs/job-view.dto.js';
+import type { JobViewDto } from '../src/job-status/job-view.dto.js';
 import type { TodoDto } from '../src/todos/dto/todo.dto.js';
 import { isolatedStores, send, startApi, type TestApi } from './support/api.js';
 import { freePort, PRODUCTION_SECRETS } from './support/process.js';

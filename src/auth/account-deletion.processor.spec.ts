@@ -2,17 +2,17 @@ import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import type { Job, JobType, Queue } from 'bullmq';
 import type { ResponseCache } from '../cache/response-cache.service.js';
-import { loadConfig } from '../config/configuration.js';
 import type { ExportFilesService } from '../exports/export-files.service.js';
 import type { ExportRecordsRepository } from '../exports/export-records.repository.js';
 import type { IdempotencyStore } from '../idempotency/idempotency.store.js';
 import { ALICE, BOB } from '../testing/owners.js';
 import { strictFake } from '../testing/strict-fake.js';
+import { JobsProducer } from '../jobs/jobs.producer.js';
 import type { TodosRepository } from '../todos/todos.repository.js';
 import type { AccessTokens } from './access-tokens.service.js';
-import type { AccountDeletionJobData } from './account-deletion-job.js';
 import { AccountDeletionProcessor } from './account-deletion.processor.js';
 import type { UsersRepository } from './users.repository.js';
+import type { AccountDeletionJobData } from '../jobs/job-catalogue.js';
 
 interface FakeJob {
   id: string;
@@ -65,9 +65,12 @@ function setup(exports: FakeJob[] = [], reminders: FakeJob[] = []) {
     fakes.exportRecords,
     fakes.idempotency,
     fakes.cache,
-    fakes.exports,
-    fakes.reminders,
-    loadConfig({}),
+    new JobsProducer(
+      fakes.exports,
+      fakes.reminders,
+      strictFake('maintenance'),
+      strictFake('accounts'),
+    ),
   );
   const job = { data: { owner_id: ALICE.id } } as Job<AccountDeletionJobData>;
   return { ...fakes, run: () => processor.process(job) };

@@ -1,15 +1,13 @@
-import { InjectQueue, Processor } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Job, JobType, Queue } from 'bullmq';
 import { ResponseCache } from '../cache/response-cache.service.js';
-import { AppConfig } from '../config/configuration.js';
 import { ExportFilesService } from '../exports/export-files.service.js';
 import { ExportRecordsRepository } from '../exports/export-records.repository.js';
 import { IdempotencyStore } from '../idempotency/idempotency.store.js';
-import { ConfiguredWorkerHost } from '../queues/configured-worker-host.js';
-import { QUEUES } from '../queues/queues.constants.js';
+import type { AccountDeletionJobData, AccountDeletionResult } from '../jobs/job-catalogue.js';
+import { JobsProducer } from '../jobs/jobs.producer.js';
+import { OnJob } from '../jobs/on-job.decorator.js';
 import { TodosRepository } from '../todos/todos.repository.js';
-import type { AccountDeletionJobData, AccountDeletionResult } from './account-deletion-job.js';
 import { AccessTokens } from './access-tokens.service.js';
 import { UsersRepository } from './users.repository.js';
 
@@ -31,8 +29,8 @@ const REMOVABLE: JobType[] = [
  * crash finishes the work. An export of the account still running would write a file after
  * this: the job fails then, and its retry (with backoff) deletes what it left.
  */
-@Processor(QUEUES.accounts, { autorun: false })
-export class AccountDeletionProcessor extends ConfiguredWorkerHost {
+@Injectable()
+export class AccountDeletionProcessor {
   private readonly logger = new Logger(AccountDeletionProcessor.name);
 
   constructor(
@@ -43,21 +41,18 @@ export class AccountDeletionProcessor extends ConfiguredWorkerHost {
     private readonly exportRecords: ExportRecordsRepository,
     private readonly idempotency: IdempotencyStore,
     private readonly cache: ResponseCache,
-    @InjectQueue(QUEUES.exports) private readonly exports: Queue,
-    @InjectQueue(QUEUES.reminders) private readonly reminders: Queue,
-    config: AppConfig,
-  ) {
-    super(config);
-  }
+    private readonly jobs: JobsProducer,
+  ) {}
 
+  @OnJob('accounts.delete')
   async process(job: Job<AccountDeletionJobData>): Promise<AccountDeletionResult> {
     const ownerId = job.data.owner_id;
     await this.users.remove(ownerId);
     const credentials = await this.tokens.endAll(ownerId);
     const running: string[] = [];
     const jobs =
-      (await this.removeJobs(this.reminders, ownerId, running)) +
-      (await this.removeJobs(this.exports, ownerId, running));
+      (await this.removeJobs(this.jobs.queueOf('reminders.fire'), ownerId, running)) +
+      (await this.removeJobs(this.jobs.queueOf('exports.build'), ownerId, running));
     // The records first: an export still running then finds its record gone and deletes the
     // file it wrote, and none of the owner's exports can be downloaded from here on.
     await this.exportRecords.removeOwnedBy(ownerId);

@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import { JobsProducer } from '../jobs/jobs.producer.js';
 import { Types } from 'mongoose';
 import { loadConfig } from '../config/configuration.js';
 import { strictFake } from '../testing/strict-fake.js';
@@ -6,6 +7,9 @@ import type { ExportFilesService } from './export-files.service.js';
 import type { ExportRecordDoc } from './export-record.schema.js';
 import type { ExportRecordsRepository } from './export-records.repository.js';
 import { ExportsExpiry } from './exports-expiry.service.js';
+
+/** The real producer over one fake queue: the deadline and the names are the producer's. */
+const producerOf = (queue: Queue) => new JobsProducer(queue, queue, queue, queue);
 
 const record = (state: ExportRecordDoc['state'], n: number) =>
   ({
@@ -38,7 +42,10 @@ function setup(
       getJobState: (id: string) => Promise.resolve(jobStates[id] ?? 'unknown'),
     }),
   };
-  return { ...fakes, expiry: new ExportsExpiry(fakes.records, fakes.files, fakes.queue, config) };
+  return {
+    ...fakes,
+    expiry: new ExportsExpiry(fakes.records, fakes.files, producerOf(fakes.queue), config),
+  };
 }
 
 describe('ExportsExpiry', () => {

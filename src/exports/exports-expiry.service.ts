@@ -1,12 +1,11 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import { AppConfig } from '../config/configuration.js';
 import { DAY_MS } from '../common/time.js';
 import { ExportFilesService } from './export-files.service.js';
 import type { ExportRecordDoc } from './export-record.schema.js';
 import { ExportRecordsRepository } from './export-records.repository.js';
-import { QUEUES } from '../queues/queues.constants.js';
+import type { ExportsSweep } from '../jobs/job-catalogue.js';
+import { JobsProducer } from '../jobs/jobs.producer.js';
 
 const BATCH = 1_000;
 /** An export in flight this long whose job is gone (a lost or restored Redis) has failed. */
@@ -19,13 +18,6 @@ const filesOf = (record: ExportRecordDoc): string[] => [
   ...new Set([...(record.attempt_files ?? []), ...(record.file_id ? [record.file_id] : [])]),
 ];
 
-export interface ExportsSweep {
-  expired: number;
-  abandoned: number;
-  stray_files: number;
-  records_deleted: number;
-}
-
 /**
  * The exports' part of the maintenance job: deletes the files of exports past their end
  * (EXPORT_TTL_HOURS after they finished), fails in-flight exports whose job is gone, deletes
@@ -37,7 +29,7 @@ export class ExportsExpiry {
   constructor(
     private readonly records: ExportRecordsRepository,
     private readonly files: ExportFilesService,
-    @InjectQueue(QUEUES.exports) private readonly queue: Queue,
+    private readonly jobs: JobsProducer,
     private readonly config: AppConfig,
   ) {}
 
@@ -69,7 +61,7 @@ export class ExportsExpiry {
     const since = new Date(now.getTime() - ABANDONED_AFTER_MS);
     let abandoned = 0;
     for (const record of await this.records.inFlightSince(since, BATCH)) {
-      const state = await this.queue.getJobState(record._id.toHexString());
+      const state = await this.jobs.stateOf('exports.build', record._id.toHexString());
       // `failed` is final (a retry waits as `delayed`): its last attempt died before settling.
       if (state !== 'unknown' && state !== 'failed') continue;
       const outcome = { state: 'failed' as const, failed_reason: `its job is gone (${state})` };

@@ -5,8 +5,9 @@ import { ALICE } from '../testing/owners.js';
 import { strictFake } from '../testing/strict-fake.js';
 import type { StoredTodo } from '../todos/stored-todo.js';
 import type { TodosRepository } from '../todos/todos.repository.js';
-import { formerReminderJobId, reminderJobId, type ReminderJobData } from './reminder-job.js';
+import { formerReminderJobId, reminderJobId } from './reminder-job.js';
 import { RemindersProcessor } from './reminders.processor.js';
+import type { ReminderJobData } from '../jobs/job-catalogue.js';
 
 const TODO = '6650f1c2a1b2c3d4e5f60718';
 const REMIND_AT = '2030-01-01T09:00:00.000Z';

@@ -1,13 +1,12 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import type { Queue, Worker } from 'bullmq';
 import { loadConfig, type AppConfig } from '../config/configuration.js';
 import { strictFake } from '../testing/strict-fake.js';
-import { PURGE_JOB, PURGE_SCHEDULER_ID } from './retention-job.js';
 import { RetentionProcessor } from './retention.processor.js';
 import type { TodosRepository } from './todos.repository.js';
 import type { SessionsRepository } from '../auth/sessions.repository.js';
-import type { ExportsExpiry, ExportsSweep } from '../exports/exports-expiry.service.js';
+import type { ExportsExpiry } from '../exports/exports-expiry.service.js';
+import type { ExportsSweep } from '../jobs/job-catalogue.js';
 
 const sessions = (ended = 0) =>
   strictFake<SessionsRepository>('sessions', { removeEnded: () => Promise.resolve(ended) });
@@ -36,7 +35,6 @@ describe('RetentionProcessor', () => {
         strictFake<TodosRepository>('todos'),
         ended,
         exportsExpiry(),
-        strictFake<Queue>('maintenance queue'),
         config(),
       );
       expect(await processor.process()).toEqual({
@@ -55,7 +53,6 @@ describe('RetentionProcessor', () => {
         todos,
         sessions(),
         exportsExpiry(),
-        strictFake<Queue>('maintenance queue'),
         config({ retentionDays: 30 }),
       );
 
@@ -69,72 +66,6 @@ describe('RetentionProcessor', () => {
       ];
       expect(Math.abs(cutoff.getTime() - (Date.now() - 30 * DAY_MS))).toBeLessThan(1_000);
       expect(batch).toBe(1_000);
-    });
-  });
-
-  describe('onApplicationBootstrap', () => {
-    /** The processor with a fake worker where Nest's registrar would have put the real one. */
-    const withWorker = (processor: RetentionProcessor) => {
-      const worker = strictFake<Worker>('worker', {
-        opts: {},
-        concurrency: 1,
-        run: () => Promise.resolve(),
-      });
-      Object.defineProperty(processor, 'worker', { get: () => worker });
-      return worker;
-    };
-
-    it('starts the worker with the configured settings and declares the schedule', async () => {
-      const queue = strictFake<Queue>('maintenance queue', {
-        upsertJobScheduler: () => Promise.resolve({}),
-      });
-      const settings = config({ retentionDays: 30, maintenanceIntervalMs: 60_000 });
-      const processor = new RetentionProcessor(
-        strictFake<TodosRepository>('todos'),
-        sessions(),
-        strictFake<ExportsExpiry>('exports expiry'),
-        queue,
-        settings,
-      );
-      const worker = withWorker(processor);
-
-      await processor.onApplicationBootstrap();
-
-      expect(worker.mocks.run).toHaveBeenCalledTimes(1);
-      expect(worker.concurrency).toBe(settings.workerConcurrency);
-      expect(worker.opts).toEqual({
-        lockDuration: settings.workerLockMs,
-        stalledInterval: settings.workerStalledIntervalMs,
-        maxStalledCount: settings.workerMaxStalledCount,
-      });
-      expect(queue.calls).toEqual([
-        {
-          method: 'upsertJobScheduler',
-          args: [PURGE_SCHEDULER_ID, { every: 60_000 }, { name: PURGE_JOB }],
-        },
-      ]);
-    });
-
-    it('declares the schedule when retention is off too: sessions still end', async () => {
-      const queue = strictFake<Queue>('maintenance queue', {
-        upsertJobScheduler: () => Promise.resolve({}),
-      });
-      const processor = new RetentionProcessor(
-        strictFake<TodosRepository>('todos'),
-        sessions(),
-        strictFake<ExportsExpiry>('exports expiry'),
-        queue,
-        config({ maintenanceIntervalMs: 60_000 }),
-      );
-      withWorker(processor);
-
-      await processor.onApplicationBootstrap();
-      expect(queue.calls).toEqual([
-        {
-          method: 'upsertJobScheduler',
-          args: [PURGE_SCHEDULER_ID, { every: 60_000 }, { name: PURGE_JOB }],
-        },
-      ]);
     });
   });
 });

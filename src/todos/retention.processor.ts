@@ -1,46 +1,32 @@
-import { InjectQueue, Processor } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
-import type { Queue } from 'bullmq';
+import { Injectable, Logger } from '@nestjs/common';
 import { SessionsRepository } from '../auth/sessions.repository.js';
 import { AppConfig } from '../config/configuration.js';
-import { ConfiguredWorkerHost } from '../queues/configured-worker-host.js';
-import { QUEUES } from '../queues/queues.constants.js';
-import { PURGE_JOB, PURGE_SCHEDULER_ID } from './retention-job.js';
+import type { MaintenanceResult } from '../jobs/job-catalogue.js';
+import { OnJob } from '../jobs/on-job.decorator.js';
 import { TodosRepository } from './todos.repository.js';
 import { DAY_MS } from '../common/time.js';
-import { ExportsExpiry, type ExportsSweep } from '../exports/exports-expiry.service.js';
+import { ExportsExpiry } from '../exports/exports-expiry.service.js';
 
 const BATCH = 1_000;
 
 /**
- * The maintenance job, on a repeatable schedule (re)declared at boot: deletes ended sessions
+ * The maintenance job, on a repeatable schedule the worker (re)declares at boot: deletes ended sessions
  * (what a TTL index would do on MongoDB, which FerretDB lacks), expired exports (the exports
  * feature's sweep) and, when RETENTION_DAYS is set, finished todos older than that, in batches.
  */
-@Processor(QUEUES.maintenance, { autorun: false })
-export class RetentionProcessor extends ConfiguredWorkerHost {
+@Injectable()
+export class RetentionProcessor {
   private readonly logger = new Logger(RetentionProcessor.name);
 
   constructor(
     private readonly todos: TodosRepository,
     private readonly sessions: SessionsRepository,
     private readonly exports: ExportsExpiry,
-    @InjectQueue(QUEUES.maintenance) private readonly queue: Queue,
-    config: AppConfig,
-  ) {
-    super(config);
-  }
+    private readonly config: AppConfig,
+  ) {}
 
-  override async onApplicationBootstrap(): Promise<void> {
-    await super.onApplicationBootstrap();
-    await this.queue.upsertJobScheduler(
-      PURGE_SCHEDULER_ID,
-      { every: this.config.maintenanceIntervalMs },
-      { name: PURGE_JOB },
-    );
-  }
-
-  async process(): Promise<{ deleted: number; sessions_deleted: number; exports: ExportsSweep }> {
+  @OnJob('maintenance.run')
+  async process(): Promise<MaintenanceResult> {
     const sessions = await this.sessions.removeEnded();
     if (sessions > 0) this.logger.log(`deleted ${sessions} ended sessions`);
     const exports = await this.exports.sweep();
