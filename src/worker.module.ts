@@ -1,9 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
 import { AuthWorkerModule } from './auth/auth-worker.module.js';
 import type { AppConfig } from './config/configuration.js';
 import { ExportsWorkerModule } from './exports/exports-worker.module.js';
-import { JobsWorker } from './jobs/jobs.worker.js';
+import { JobsWorkerModule } from './jobs/jobs-worker.module.js';
+import { IdempotencyModule } from './idempotency/idempotency.module.js';
+import { ResponseCacheModule } from './cache/cache.module.js';
 import { processModules } from './process.modules.js';
 import { RemindersWorkerModule } from './reminders/reminders-worker.module.js';
 import { TodosWorkerModule } from './todos/todos-worker.module.js';
@@ -19,10 +20,13 @@ export class WorkerModule {
         ExportsWorkerModule,
         RemindersWorkerModule,
         TodosWorkerModule,
-        DiscoveryModule,
+        // Their part of deleting an account.
+        IdempotencyModule,
+        ResponseCacheModule,
+        // The dispatcher, which finds every feature's @OnJob handlers and runs the queues'
+        // workers, and the layer's own jobs and steps.
+        JobsWorkerModule,
       ]),
-      // The dispatcher: finds every feature's @OnJob handlers and runs the queues' workers.
-      providers: [JobsWorker],
     };
   }
 }

@@ -1,3 +1,4 @@
+import { ALICE } from '../testing/owners.js';
 import type { Queue } from 'bullmq';
 import { JobsProducer } from '../jobs/jobs.producer.js';
 import { Types } from 'mongoose';
@@ -111,6 +112,24 @@ describe('ExportsExpiry', () => {
     expect(files.mocks.remove.mock.calls).toEqual([['export-stray'], ['export-42']]);
     expect(records.mocks.removeExpiredBefore).toHaveBeenCalledWith(
       new Date(NOW.getTime() - 30 * 24 * 3_600_000),
+    );
+  });
+});
+
+describe('ExportsExpiry, on an account deleted', () => {
+  it('deletes the records before the files, so a running export deletes the file it writes', async () => {
+    const records = strictFake<ExportRecordsRepository>('records', {
+      removeOwnedBy: () => Promise.resolve(4),
+    });
+    const files = strictFake<ExportFilesService>('files', {
+      removeOwnedBy: () => Promise.resolve(2),
+    });
+    const expiry = new ExportsExpiry(records, files, strictFake('jobs'), config);
+    expect(await expiry.accountDeleted({ owner_id: ALICE.id })).toEqual({ export_files: 2 });
+    expect(records.mocks.removeOwnedBy).toHaveBeenCalledWith(ALICE.id);
+    expect(files.mocks.removeOwnedBy).toHaveBeenCalledWith(ALICE.id);
+    expect(records.mocks.removeOwnedBy.mock.invocationCallOrder[0]).toBeLessThan(
+      files.mocks.removeOwnedBy.mock.invocationCallOrder[0],
     );
   });
 });

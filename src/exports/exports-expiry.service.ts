@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/configuration.js';
 import { DAY_MS } from '../common/time.js';
 import { ExportFilesService } from './export-files.service.js';
 import type { ExportRecordDoc } from './export-record.schema.js';
 import { ExportRecordsRepository } from './export-records.repository.js';
-import type { ExportsSweep } from '../jobs/job-catalogue.js';
+import type { AccountDeletionJobData, ExportsSweep } from '../jobs/job-catalogue.js';
+import { OnAccountDeleted, OnMaintenance } from '../jobs/job-steps.js';
 import { JobsProducer } from '../jobs/jobs.producer.js';
 
 const BATCH = 1_000;
@@ -26,12 +27,32 @@ const filesOf = (record: ExportRecordDoc): string[] => [
  */
 @Injectable()
 export class ExportsExpiry {
+  private readonly logger = new Logger(ExportsExpiry.name);
+
   constructor(
     private readonly records: ExportRecordsRepository,
     private readonly files: ExportFilesService,
     private readonly jobs: JobsProducer,
     private readonly config: AppConfig,
   ) {}
+
+  @OnMaintenance(20)
+  async maintain(): Promise<{ exports: ExportsSweep }> {
+    const exports = await this.sweep();
+    if (exports.expired > 0) this.logger.log(`expired ${exports.expired} exports`);
+    return { exports };
+  }
+
+  /**
+   * The exports' part of deleting an account. The records first: an export still running
+   * then finds its record gone and deletes the file it wrote, and none of the owner's exports
+   * can be downloaded from here on.
+   */
+  @OnAccountDeleted(30)
+  async accountDeleted({ owner_id }: AccountDeletionJobData): Promise<{ export_files: number }> {
+    await this.records.removeOwnedBy(owner_id);
+    return { export_files: await this.files.removeOwnedBy(owner_id) };
+  }
 
   async sweep(now = new Date()): Promise<ExportsSweep> {
     return {

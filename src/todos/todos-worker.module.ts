@@ -1,18 +1,15 @@
 import { Module } from '@nestjs/common';
-import { AuthDataModule } from '../auth/auth-data.module.js';
-import { ExportFilesModule } from '../exports/export-files.module.js';
 import { OriginalWritesWatcher } from './original-writes.watcher.js';
 import { RetentionProcessor } from './retention.processor.js';
 import { TodosDataModule } from './todos-data.module.js';
 
 /**
- * The todos' work in the worker: the maintenance job's processor and, during a cutover, the
- * watch for the original's writes. Imported by the worker module only, never by the API.
+ * The todos' work in the worker: their part of the maintenance job and of deleting an
+ * account and, during a cutover, the watch for the original's writes. Imported by the
+ * worker module only, never by the API.
  */
 @Module({
-  // The accounts' and exports' data for the maintenance job, which deletes ended sessions
-  // and expired exports too.
-  imports: [TodosDataModule, AuthDataModule, ExportFilesModule],
+  imports: [TodosDataModule],
   providers: [RetentionProcessor, OriginalWritesWatcher],
 })
 export class TodosWorkerModule {}
