@@ -6,7 +6,6 @@ import { JobsWorkerModule } from './jobs/jobs-worker.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { ResponseCacheModule } from './cache/cache.module.js';
 import { processModules } from './process.modules.js';
-import { RemindersWorkerModule } from './reminders/reminders-worker.module.js';
 import { TodosWorkerModule } from './todos/todos-worker.module.js';
 
 /** The worker process: the job handlers, and probes and metrics on its own small port. */
@@ -18,7 +17,6 @@ export class WorkerModule {
       imports: processModules(config, 'worker', [
         AuthWorkerModule,
         ExportsWorkerModule,
-        RemindersWorkerModule,
         TodosWorkerModule,
         // Their part of deleting an account.
         IdempotencyModule,

@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 import { Types } from 'mongoose';
 import type { JobViewDto } from '../src/job-status/job-view.dto.js';
 import { QUEUES } from '../src/queues/queues.constants.js';
-import { formerReminderJobId, reminderJobId } from '../src/reminders/reminder-job.js';
+import { formerReminderJobId, reminderJobId } from '../src/todos/reminder-job.js';
 import type { TodoDto } from '../src/todos/dto/todo.dto.js';
 import { expectError, send, startApi, type TestApi } from './support/api.js';
 import { spawnApi } from './support/spawned-api.js';

@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import { fingerprintOf } from '../src/idempotency/fingerprint.js';
 import { IdempotencyStore } from '../src/idempotency/idempotency.store.js';
 import { QUEUES } from '../src/queues/queues.constants.js';
-import { formerReminderJobId, reminderJobId } from '../src/reminders/reminder-job.js';
+import { formerReminderJobId, reminderJobId } from '../src/todos/reminder-job.js';
 import type { TodoDto } from '../src/todos/dto/todo.dto.js';
 import { expectError, send, useApi, type RequestOptions } from './support/api.js';
 import { signIn } from './support/auth.js';

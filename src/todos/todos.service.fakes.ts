@@ -3,7 +3,7 @@ import type { Owner } from '../auth/owner.js';
 import { loadConfig } from '../config/configuration.js';
 import { etagOfJson } from '../http/entity-tags.js';
 import type { RedisLock } from '../redis/redis-lock.js';
-import type { RemindersScheduler } from '../reminders/reminders.scheduler.js';
+import type { RemindersScheduler } from './reminders.scheduler.js';
 import { ALICE } from '../testing/owners.js';
 import { strictFake } from '../testing/strict-fake.js';
 import type { ListTodosQueryDto } from './dto/list-todos-query.dto.js';

@@ -3,7 +3,7 @@ import type { Job } from 'bullmq';
 import { AppConfig } from '../config/configuration.js';
 import type { ReminderJobData, ReminderJobResult } from '../jobs/job-catalogue.js';
 import { OnJob } from '../jobs/on-job.decorator.js';
-import { TodosRepository } from '../todos/todos.repository.js';
+import { TodosRepository } from './todos.repository.js';
 
 /**
  * Marks the todo reminded (once) and calls the webhook. A failed webhook call fails the job,
