@@ -3,7 +3,7 @@ import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import type { AppConfig } from './config/configuration.js';
 import { ExportsModule } from './exports/exports.module.js';
-import { JobsModule } from './jobs/jobs.module.js';
+import { JobStatusModule } from './job-status/job-status.module.js';
 import { OriginalModule } from './original/original.module.js';
 import { processModules } from './process.modules.js';
 import { TodosModule } from './todos/todos.module.js';
@@ -20,7 +20,7 @@ export class AppModule {
         TodosModule,
         OriginalModule.forRole('api'),
         ExportsModule,
-        JobsModule,
+        JobStatusModule,
         ...(config.admin ? [AdminModule.register(config.admin)] : []),
       ]),
     };

@@ -4,12 +4,11 @@ import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/configuration.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import type { ProcessRole } from './process-role.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { MetricsModule } from './observability/metrics.module.js';
 import { QueuesModule } from './queues/queues.module.js';
 import { RedisModule } from './redis/redis.module.js';
-
-/** What runs in a process of either role. */
-export type ProcessRole = 'api' | 'worker';
 
 /**
  * The modules both processes are built on, with the role's feature modules among them: the
@@ -27,6 +26,7 @@ export function processModules(
     DatabaseModule,
     RedisModule,
     QueuesModule.forRoot(role),
+    JobsModule,
     ...features,
     HealthModule,
     MetricsModule.forRoot(role),

@@ -1,5 +1,5 @@
 import type { ExportAcceptedDto } from '../src/exports/dto/create-export.dto.js';
-import type { JobViewDto } from '../src/jobs/job-view.dto.js';
+import type { JobViewDto } from '../src/job-status/job-view.dto.js';
 import { startApi, useApi, type TestApi } from './support/api.js';
 import { PrivateRedis } from './support/redis-server.js';
 import { insertTodos, todoDocs } from './support/todo-docs.js';

@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import type { ExportJobResult } from '../src/exports/export-job.js';
 import { ExportFilesService } from '../src/exports/export-files.service.js';
-import type { ExportsSweep } from '../src/exports/exports-expiry.service.js';
 import { QUEUES } from '../src/queues/queues.constants.js';
 import type { TodoDto } from '../src/todos/dto/todo.dto.js';
-import { PURGE_JOB } from '../src/todos/retention-job.js';
 import { expectError, startApi, type TestApi } from './support/api.js';
 import { signIn } from './support/auth.js';
 import {
@@ -19,12 +16,13 @@ import {
 import { insertTodos, todoDocs } from './support/todo-docs.js';
 import { sleep, until } from './support/wait.js';
 import { startWorker, stopWorker, type TestWorker } from './support/worker.js';
+import type { ExportJobResult, ExportsSweep } from '../src/jobs/job-catalogue.js';
 
 /** Runs the maintenance job on the real worker, once, and answers what its exports sweep did. */
 async function runMaintenance(api: TestApi, run: string): Promise<ExportsSweep> {
   const queue = api.app.get<Queue>(getQueueToken(QUEUES.maintenance));
   // A job id of this run's own: Redis keeps the jobs of the runs before it.
-  const job = await queue.add(PURGE_JOB, {}, { jobId: `sweep-${run}-${randomUUID()}` });
+  const job = await queue.add('maintenance.run', {}, { jobId: `sweep-${run}-${randomUUID()}` });
   const id = String(job.id);
   await until(
     () => queue.getJobState(id),

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { Types } from 'mongoose';
 import type { ExportAcceptedDto } from '../src/exports/dto/create-export.dto.js';
 import { ExportFilesService } from '../src/exports/export-files.service.js';
-import type { JobViewDto } from '../src/jobs/job-view.dto.js';
+import type { JobViewDto } from '../src/job-status/job-view.dto.js';
 import type { TodoDto } from '../src/todos/dto/todo.dto.js';
 import { expectError, startApi, type TestApi } from './support/api.js';
 import { insertTodos, todoDocs } from './support/todo-docs.js';

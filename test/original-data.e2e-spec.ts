@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { ExportAcceptedDto } from '../src/exports/dto/create-export.dto.js';
-import type { JobViewDto } from '../src/jobs/job-view.dto.js';
+import type { JobViewDto } from '../src/job-status/job-view.dto.js';
 import type { TodoDto, TodoPageDto } from '../src/todos/dto/todo.dto.js';
 import { send, useApi, type ApiResponse } from './support/api.js';
 import { defaultEmailOf } from './support/auth.js';

@@ -1,9 +1,9 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { Types } from 'mongoose';
-import type { JobViewDto } from '../src/jobs/job-view.dto.js';
+import type { JobViewDto } from '../src/job-status/job-view.dto.js';
 import { QUEUES } from '../src/queues/queues.constants.js';
-import { formerReminderJobId, REMIND_JOB, reminderJobId } from '../src/reminders/reminder-job.js';
+import { formerReminderJobId, reminderJobId } from '../src/todos/reminder-job.js';
 import type { TodoDto } from '../src/todos/dto/todo.dto.js';
 import { expectError, send, startApi, type TestApi } from './support/api.js';
 import { spawnApi } from './support/spawned-api.js';
@@ -151,7 +151,8 @@ describe('reminders and maintenance (e2e, real worker)', () => {
     const jobId = formerReminderJobId(id, remindAt);
     const queue = api.app.get<Queue>(getQueueToken(QUEUES.reminders), { strict: false });
     const data = { todo_id: id, owner_id: api.ownerId, remind_at: remindAt.toISOString() };
-    await queue.add(REMIND_JOB, data, { jobId, delay: remindAt.getTime() - Date.now() });
+    // Under the name reminder jobs had then, too.
+    await queue.add('remind', data, { jobId, delay: remindAt.getTime() - Date.now() });
 
     await untilReminded(id);
     await until(

@@ -5,18 +5,14 @@ import type { Queue } from 'bullmq';
 import { fingerprintOf } from '../src/idempotency/fingerprint.js';
 import { IdempotencyStore } from '../src/idempotency/idempotency.store.js';
 import { QUEUES } from '../src/queues/queues.constants.js';
-import {
-  formerReminderJobId,
-  REMIND_JOB,
-  reminderJobId,
-  type ReminderJobData,
-} from '../src/reminders/reminder-job.js';
+import { formerReminderJobId, reminderJobId } from '../src/todos/reminder-job.js';
 import type { TodoDto } from '../src/todos/dto/todo.dto.js';
 import { expectError, send, useApi, type RequestOptions } from './support/api.js';
 import { signIn } from './support/auth.js';
 import { watchSets } from './support/redis-monitor.js';
 import { useTwoSpawnedApis } from './support/spawned-api.js';
 import { until } from './support/wait.js';
+import type { ReminderJobData } from '../src/jobs/job-catalogue.js';
 
 const DATABASE = 'todo_e2e_side_effects';
 const HOUR = 3_600_000;
@@ -120,7 +116,7 @@ describe("another owner's writes reach no side effect of the owner's (e2e)", () 
         await api.todos.updateOne({ _id: todo.id }, { $set: { remind_at: new Date(remindAt) } });
         const jobId = formerReminderJobId(todo.id, new Date(remindAt));
         const data = { todo_id: todo.id, owner_id: ownerOf(alice), remind_at: remindAt };
-        await queue().add(REMIND_JOB, data, { jobId, delay: HOUR });
+        await queue().add('remind', data, { jobId, delay: HOUR });
         return { id: jobId, state: 'delayed', owner: ownerOf(alice) };
       }),
     );

@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { ExportAcceptedDto } from '../src/exports/dto/create-export.dto.js';
 import { ExportFilesService } from '../src/exports/export-files.service.js';
-import type { JobViewDto } from '../src/jobs/job-view.dto.js';
+import type { JobViewDto } from '../src/job-status/job-view.dto.js';
 import { QUEUES } from '../src/queues/queues.constants.js';
 import type { TodoDto } from '../src/todos/dto/todo.dto.js';
 import { isolatedStores, send, startApi, type TestApi } from './support/api.js';

@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import { Types } from 'mongoose';
 import type { CreatedTokenDto, SessionDto, TokenDto } from '../src/auth/dto/me.dto.js';
 import type { ExportAcceptedDto } from '../src/exports/dto/create-export.dto.js';
-import type { JobViewDto } from '../src/jobs/job-view.dto.js';
+import type { JobViewDto } from '../src/job-status/job-view.dto.js';
 import { REDIS_CLIENT, type RedisClient } from '../src/redis/redis.module.js';
 import type { TodoDto } from '../src/todos/dto/todo.dto.js';
 import { expectError, send, startApi, useApi, type TestApi } from './support/api.js';

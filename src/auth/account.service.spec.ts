@@ -8,6 +8,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { JobsProducer } from '../jobs/jobs.producer.js';
 import { Types } from 'mongoose';
 import type { ResponseCache } from '../cache/response-cache.service.js';
 import type { RedisLock } from '../redis/redis-lock.js';
@@ -22,6 +23,9 @@ import type { Principal } from './owner.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { SessionsRepository } from './sessions.repository.js';
 import type { UsersRepository } from './users.repository.js';
+
+/** The real producer over one fake queue: the deadline and the names are the producer's. */
+const producerOf = (queue: Queue) => new JobsProducer(queue, queue, queue, queue);
 
 const caller: Principal = { ...ALICE, credential: { kind: 'session', hash: 'current' } };
 const ADDRESS = '203.0.113.7';
@@ -80,7 +84,7 @@ function setup(fakes: Fakes = {}) {
     made.tokens,
     made.cache,
     made.locks,
-    made.queue,
+    producerOf(made.queue),
     made.legacy,
   );
   return { service, ...made };
@@ -243,7 +247,7 @@ describe('AccountService', () => {
       await service.deleteAccount(caller);
       expect(order).toEqual(['queue', 'account', 'credentials', 'cache']);
       expect(queue.mocks.add).toHaveBeenCalledWith(
-        'delete-account',
+        'accounts.delete',
         { owner_id: ALICE.id },
         { jobId: `delete-account-${ALICE.id}` },
       );

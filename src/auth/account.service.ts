@@ -1,4 +1,3 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import {
   BadRequestException,
   ConflictException,
@@ -7,16 +6,10 @@ import {
   NotFoundException,
   UnauthorizedException,
 } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import { ResponseCache } from '../cache/response-cache.service.js';
-import { addJob } from '../queues/producer.js';
+import { JobsProducer } from '../jobs/jobs.producer.js';
 import { RedisLock } from '../redis/redis-lock.js';
-import { QUEUES } from '../queues/queues.constants.js';
-import {
-  accountDeletionJobId,
-  DELETE_ACCOUNT_JOB,
-  type AccountDeletionJobData,
-} from './account-deletion-job.js';
+import { accountDeletionJobId } from './account-deletion-job.js';
 import { AccessTokens } from './access-tokens.service.js';
 import type { CredentialKind } from './bearer-token.js';
 import type {
@@ -66,7 +59,7 @@ export class AccountService {
     private readonly tokens: AccessTokens,
     private readonly cache: ResponseCache,
     private readonly locks: RedisLock,
-    @InjectQueue(QUEUES.accounts) private readonly deletions: Queue<AccountDeletionJobData>,
+    private readonly jobs: JobsProducer,
     private readonly legacy: OwnerScope,
   ) {}
 
@@ -153,13 +146,10 @@ export class AccountService {
       );
     }
     await this.requireRecentSignIn(caller);
-    await addJob(
-      this.deletions,
-      DELETE_ACCOUNT_JOB,
+    await this.jobs.enqueue(
+      'accounts.delete',
       { owner_id: caller.id },
-      {
-        jobId: accountDeletionJobId(caller.id),
-      },
+      { jobId: accountDeletionJobId(caller.id) },
     );
     await this.users.remove(caller.id);
     await this.tokens.endAll(caller.id);

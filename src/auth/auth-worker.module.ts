@@ -1,21 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ResponseCacheModule } from '../cache/cache.module.js';
-import { ExportFilesModule } from '../exports/export-files.module.js';
-import { IdempotencyModule } from '../idempotency/idempotency.module.js';
-import { TodosDataModule } from '../todos/todos-data.module.js';
 import { AccessTokens } from './access-tokens.service.js';
-import { AccountDeletionProcessor } from './account-deletion.processor.js';
 import { AuthDataModule } from './auth-data.module.js';
+import { AuthProcessor } from './auth.processor.js';
 
-/** The accounts' work in the worker: deleting a deleted account's data, every store of it. */
+/** The accounts' jobs in the worker: deleting a deleted account's data, ending sessions. */
 @Module({
-  imports: [
-    AuthDataModule,
-    TodosDataModule,
-    ExportFilesModule,
-    IdempotencyModule,
-    ResponseCacheModule,
-  ],
-  providers: [AccountDeletionProcessor, AccessTokens],
+  imports: [AuthDataModule, ResponseCacheModule],
+  providers: [AuthProcessor, AccessTokens],
 })
 export class AuthWorkerModule {}

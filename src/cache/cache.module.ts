@@ -2,6 +2,7 @@ import { CacheModule } from '@nestjs/cache-manager';
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/configuration.js';
 import { CACHE_REDIS_CLIENT, type RedisClient } from '../redis/redis.module.js';
+import { CacheAccountListener } from './cache-account.listener.js';
 import { CacheKeyFactory } from './cache-key.factory.js';
 import { CacheStats } from './cache-stats.js';
 import { HttpCacheInterceptor } from './http-cache.interceptor.js';
@@ -22,7 +23,14 @@ import { ResponseCache } from './response-cache.service.js';
       }),
     }),
   ],
-  providers: [ResponseCache, CacheStats, CacheKeyFactory, HttpCacheInterceptor],
+  // The account listener runs in the worker only, where the jobs layer finds it.
+  providers: [
+    ResponseCache,
+    CacheStats,
+    CacheKeyFactory,
+    HttpCacheInterceptor,
+    CacheAccountListener,
+  ],
   exports: [ResponseCache, CacheStats, CacheKeyFactory, HttpCacheInterceptor],
 })
 export class ResponseCacheModule {}

@@ -4,10 +4,10 @@ import { GridFSBucket, type GridFSBucketReadStream } from 'mongodb';
 import type { Connection, Model } from 'mongoose';
 import { pipeline } from 'node:stream/promises';
 import { ownedBy } from '../auth/owner.js';
-import type { ExportJobData, ExportJobResult } from './export-job.js';
 import { TodoReader } from '../todos/todo-reader.js';
 import { NEWEST_FIRST, Todo } from '../todos/todo.schema.js';
 import { CONTENT_TYPES, formatExport } from './export-format.js';
+import type { ExportJobData, ExportJobResult } from '../jobs/job-catalogue.js';
 
 /** The GridFS bucket of export files; its indexes are made by `dist/sync-indexes.js` too. */
 export const EXPORTS_BUCKET = 'exports';

@@ -1,8 +1,8 @@
 import { Transform, type Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import type { ExportFormat } from './export-job.js';
 import type { TodoDto } from '../todos/dto/todo.dto.js';
 import type { StoredTodo } from '../todos/stored-todo.js';
+import type { ExportFormat } from '../jobs/job-catalogue.js';
 
 export const CONTENT_TYPES: Record<ExportFormat, string> = {
   json: 'application/json; charset=utf-8',

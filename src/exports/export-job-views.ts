@@ -1,9 +1,7 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, NotFoundException } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import type { Owner } from '../auth/owner.js';
-import { jobViewOf, readJob } from '../jobs/job-read.js';
-import type { JobViewDto } from '../jobs/job-view.dto.js';
+import { jobViewOf, readJob, type JobView } from '../jobs/job-read.js';
+import { JobsProducer } from '../jobs/jobs.producer.js';
 import { QUEUES } from '../queues/queues.constants.js';
 import { ExportRecordsRepository } from './export-records.repository.js';
 import { hasExpired } from './exports.service.js';
@@ -17,10 +15,10 @@ import { hasExpired } from './exports.service.js';
 export class ExportJobViews {
   constructor(
     private readonly records: ExportRecordsRepository,
-    @InjectQueue(QUEUES.exports) private readonly queue: Queue,
+    private readonly jobs: JobsProducer,
   ) {}
 
-  async view(owner: Owner, id: string): Promise<JobViewDto> {
+  async view(owner: Owner, id: string): Promise<JobView> {
     const record = await this.records.findOwned(owner.id, id);
     if (!record) throw new NotFoundException(`no job ${id} in ${QUEUES.exports}`);
     const base = { id, queue: QUEUES.exports, attempts_made: record.attempts_made ?? 0 };
@@ -32,7 +30,7 @@ export class ExportJobViews {
       return { ...base, state: 'failed', progress: 0, failed_reason: record.failed_reason };
     }
     // In flight: the job tells how far it is.
-    const { state, job } = await readJob(this.queue, id);
+    const { state, job } = await readJob(this.jobs.queueOf('exports.build'), id);
     return job
       ? jobViewOf(QUEUES.exports, id, state, job)
       : { ...base, state, progress: 0, attempts_made: 0 };

@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { SchemaTypes, type Types } from 'mongoose';
-import type { ExportFormat, ExportJobResult } from './export-job.js';
+import type { ExportFormat, ExportJobResult } from '../jobs/job-catalogue.js';
 
 /**
  * Where an export is in its life. `in_flight`: asked for, not yet written (waiting or

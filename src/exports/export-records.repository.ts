@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { MongoServerError } from 'mongodb';
 import { Model, trusted, Types } from 'mongoose';
-import type { ExportFormat, ExportJobResult } from './export-job.js';
 import { ExportRecord, type ExportRecordDoc } from './export-record.schema.js';
 import { free, freeSlot, newExportId } from './export-slots.js';
 import { OBJECT_ID } from '../common/patterns.js';
+import type { ExportFormat, ExportJobResult } from '../jobs/job-catalogue.js';
 
 export interface ExportLimits {
   running: number;

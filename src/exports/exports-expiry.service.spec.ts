@@ -1,4 +1,6 @@
+import { ALICE } from '../../test/unit/owners.js';
 import type { Queue } from 'bullmq';
+import { JobsProducer } from '../jobs/jobs.producer.js';
 import { Types } from 'mongoose';
 import { loadConfig } from '../config/configuration.js';
 import { strictFake } from '../../test/unit/strict-fake.js';
@@ -6,6 +8,9 @@ import type { ExportFilesService } from './export-files.service.js';
 import type { ExportRecordDoc } from './export-record.schema.js';
 import type { ExportRecordsRepository } from './export-records.repository.js';
 import { ExportsExpiry } from './exports-expiry.service.js';
+
+/** The real producer over one fake queue: the deadline and the names are the producer's. */
+const producerOf = (queue: Queue) => new JobsProducer(queue, queue, queue, queue);
 
 const record = (state: ExportRecordDoc['state'], n: number) =>
   ({
@@ -38,7 +43,10 @@ function setup(
       getJobState: (id: string) => Promise.resolve(jobStates[id] ?? 'unknown'),
     }),
   };
-  return { ...fakes, expiry: new ExportsExpiry(fakes.records, fakes.files, fakes.queue, config) };
+  return {
+    ...fakes,
+    expiry: new ExportsExpiry(fakes.records, fakes.files, producerOf(fakes.queue), config),
+  };
 }
 
 describe('ExportsExpiry', () => {
@@ -104,6 +112,24 @@ describe('ExportsExpiry', () => {
     expect(files.mocks.remove.mock.calls).toEqual([['export-stray'], ['export-42']]);
     expect(records.mocks.removeExpiredBefore).toHaveBeenCalledWith(
       new Date(NOW.getTime() - 30 * 24 * 3_600_000),
+    );
+  });
+});
+
+describe('ExportsExpiry, on an account deleted', () => {
+  it('deletes the records before the files, so a running export deletes the file it writes', async () => {
+    const records = strictFake<ExportRecordsRepository>('records', {
+      removeOwnedBy: () => Promise.resolve(4),
+    });
+    const files = strictFake<ExportFilesService>('files', {
+      removeOwnedBy: () => Promise.resolve(2),
+    });
+    const expiry = new ExportsExpiry(records, files, strictFake('jobs'), config);
+    expect(await expiry.accountDeleted({ owner_id: ALICE.id })).toEqual({ export_files: 2 });
+    expect(records.mocks.removeOwnedBy).toHaveBeenCalledWith(ALICE.id);
+    expect(files.mocks.removeOwnedBy).toHaveBeenCalledWith(ALICE.id);
+    expect(records.mocks.removeOwnedBy.mock.invocationCallOrder[0]).toBeLessThan(
+      files.mocks.removeOwnedBy.mock.invocationCallOrder[0],
     );
   });
 });

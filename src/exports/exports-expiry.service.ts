@@ -1,12 +1,12 @@
-import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/configuration.js';
 import { DAY_MS } from '../common/time.js';
 import { ExportFilesService } from './export-files.service.js';
 import type { ExportRecordDoc } from './export-record.schema.js';
 import { ExportRecordsRepository } from './export-records.repository.js';
-import { QUEUES } from '../queues/queues.constants.js';
+import type { AccountDeletionJobData, ExportsSweep } from '../jobs/job-catalogue.js';
+import { OnAccountDeleted, OnMaintenance } from '../jobs/job-steps.js';
+import { JobsProducer } from '../jobs/jobs.producer.js';
 
 const BATCH = 1_000;
 /** An export in flight this long whose job is gone (a lost or restored Redis) has failed. */
@@ -19,13 +19,6 @@ const filesOf = (record: ExportRecordDoc): string[] => [
   ...new Set([...(record.attempt_files ?? []), ...(record.file_id ? [record.file_id] : [])]),
 ];
 
-export interface ExportsSweep {
-  expired: number;
-  abandoned: number;
-  stray_files: number;
-  records_deleted: number;
-}
-
 /**
  * The exports' part of the maintenance job: deletes the files of exports past their end
  * (EXPORT_TTL_HOURS after they finished), fails in-flight exports whose job is gone, deletes
@@ -34,12 +27,32 @@ export interface ExportsSweep {
  */
 @Injectable()
 export class ExportsExpiry {
+  private readonly logger = new Logger(ExportsExpiry.name);
+
   constructor(
     private readonly records: ExportRecordsRepository,
     private readonly files: ExportFilesService,
-    @InjectQueue(QUEUES.exports) private readonly queue: Queue,
+    private readonly jobs: JobsProducer,
     private readonly config: AppConfig,
   ) {}
+
+  @OnMaintenance(20)
+  async maintain(): Promise<{ exports: ExportsSweep }> {
+    const exports = await this.sweep();
+    if (exports.expired > 0) this.logger.log(`expired ${exports.expired} exports`);
+    return { exports };
+  }
+
+  /**
+   * The exports' part of deleting an account. The records first: an export still running
+   * then finds its record gone and deletes the file it wrote, and none of the owner's exports
+   * can be downloaded from here on.
+   */
+  @OnAccountDeleted(30)
+  async accountDeleted({ owner_id }: AccountDeletionJobData): Promise<{ export_files: number }> {
+    await this.records.removeOwnedBy(owner_id);
+    return { export_files: await this.files.removeOwnedBy(owner_id) };
+  }
 
   async sweep(now = new Date()): Promise<ExportsSweep> {
     return {
@@ -69,7 +82,7 @@ export class ExportsExpiry {
     const since = new Date(now.getTime() - ABANDONED_AFTER_MS);
     let abandoned = 0;
     for (const record of await this.records.inFlightSince(since, BATCH)) {
-      const state = await this.queue.getJobState(record._id.toHexString());
+      const state = await this.jobs.stateOf('exports.build', record._id.toHexString());
       // `failed` is final (a retry waits as `delayed`): its last attempt died before settling.
       if (state !== 'unknown' && state !== 'failed') continue;
       const outcome = { state: 'failed' as const, failed_reason: `its job is gone (${state})` };

@@ -22,7 +22,7 @@ import { ApiPathParam, JOB_ID_PATTERN } from '../common/api-path-param.decorator
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { BodyTypes } from '../http/body-types.guard.js';
 import { Idempotent, IDEMPOTENT_REPLAYED_HEADER } from '../idempotency/idempotent.decorator.js';
-import { ParseJobIdPipe } from '../jobs/parse-job-id.pipe.js';
+import { ParseJobIdPipe } from '../common/parse-job-id.pipe.js';
 import { CreateExportDto, ExportAcceptedDto } from './dto/create-export.dto.js';
 import { ExportsService } from './exports.service.js';
 import { locationHeader } from '../http/response-headers.js';

@@ -4,10 +4,10 @@ import { loadConfig } from '../config/configuration.js';
 import { ALICE } from '../../test/unit/owners.js';
 import { strictFake } from '../../test/unit/strict-fake.js';
 import type { ExportFilesService } from './export-files.service.js';
-import type { ExportJobData, ExportJobResult } from './export-job.js';
 import type { ExportRecordDoc } from './export-record.schema.js';
 import type { ExportRecordsRepository } from './export-records.repository.js';
 import { ExportsProcessor } from './exports.processor.js';
+import type { ExportJobData, ExportJobResult } from '../jobs/job-catalogue.js';
 
 const ID = new Types.ObjectId('6b1602aa74d0f8a1f63c8232');
 const WRITTEN = {

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { Processor } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { AppConfig } from '../config/configuration.js';
-import { ConfiguredWorkerHost } from '../queues/configured-worker-host.js';
-import { QUEUES } from '../queues/queues.constants.js';
+import type { ExportJobData, ExportJobResult } from '../jobs/job-catalogue.js';
+import { OnJob } from '../jobs/on-job.decorator.js';
 import { ExportFilesService } from './export-files.service.js';
-import type { ExportJobData, ExportJobResult } from './export-job.js';
 import type { ExportRecordDoc } from './export-record.schema.js';
 import { ExportRecordsRepository } from './export-records.repository.js';
 
@@ -16,16 +15,15 @@ import { ExportRecordsRepository } from './export-records.repository.js';
  * writes nothing; the first attempt to finish wins, and every other attempt's file, whole or
  * partial (a run killed, or taken over as stalled while it still wrote), is deleted.
  */
-@Processor(QUEUES.exports, { autorun: false })
-export class ExportsProcessor extends ConfiguredWorkerHost {
+@Injectable()
+export class ExportsProcessor {
   constructor(
     private readonly files: ExportFilesService,
     private readonly records: ExportRecordsRepository,
-    config: AppConfig,
-  ) {
-    super(config);
-  }
+    private readonly config: AppConfig,
+  ) {}
 
+  @OnJob('exports.build')
   async process(job: Job<ExportJobData, ExportJobResult>): Promise<ExportJobResult> {
     const jobId = String(job.id);
     const record = await this.records.findInFlight(jobId);

@@ -7,16 +7,20 @@ import {
   StreamableFile,
 } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { JobsProducer } from '../jobs/jobs.producer.js';
 import { Types } from 'mongoose';
 import { RetryLaterException } from '../common/retry-later.exception.js';
 import { loadConfig } from '../config/configuration.js';
 import { ALICE, BOB, LEGACY } from '../../test/unit/owners.js';
 import { strictFake } from '../../test/unit/strict-fake.js';
 import type { ExportFilesService } from './export-files.service.js';
-import { EXPORT_JOB, type ExportJobResult } from './export-job.js';
 import type { ExportRecordDoc } from './export-record.schema.js';
 import type { ExportRecordsRepository, Reservation } from './export-records.repository.js';
 import { ExportsService } from './exports.service.js';
+import type { ExportJobResult } from '../jobs/job-catalogue.js';
+
+/** The real producer over one fake queue: the deadline and the names are the producer's. */
+const producerOf = (queue: Queue) => new JobsProducer(queue, queue, queue, queue);
 
 const ID = new Types.ObjectId('6b1602aa74d0f8a1f63c8232');
 const RESULT: ExportJobResult = {
@@ -50,7 +54,7 @@ const service = (
   queue: Partial<Record<keyof Queue, unknown>> = {},
 ) =>
   new ExportsService(
-    strictFake<Queue>('exports queue', queue),
+    producerOf(strictFake<Queue>('exports queue', queue)),
     strictFake<ExportFilesService>('files', files),
     strictFake<ExportRecordsRepository>('records', records),
     config,
@@ -62,7 +66,7 @@ describe('ExportsService', () => {
 
     it("is a 404 for an unknown export or another owner's, looked up by the owner", async () => {
       const records = strictFake<ExportRecordsRepository>('records', found(null));
-      const exports = new ExportsService(strictFake('queue'), strictFake('files'), records, config);
+      const exports = new ExportsService(strictFake('jobs'), strictFake('files'), records, config);
       await expect(exports.download(BOB, ID.toHexString())).rejects.toThrow(
         new NotFoundException(`export ${ID.toHexString()} not found`),
       );
@@ -101,7 +105,7 @@ describe('ExportsService', () => {
         open: () => Promise.resolve(stream),
       });
       const records = strictFake<ExportRecordsRepository>('records', found(record()));
-      const file = await new ExportsService(strictFake('queue'), files, records, config).download(
+      const file = await new ExportsService(strictFake('jobs'), files, records, config).download(
         ALICE,
         'x',
       );
@@ -129,14 +133,16 @@ describe('ExportsService', () => {
     it("reserves within the owner's limits, then queues the job under the record's id", async () => {
       const exports = queue();
       const kept = records();
-      const accepted = await new ExportsService(exports, strictFake('files'), kept, config).request(
-        ALICE,
-        { format: 'csv', finished: false },
-      );
+      const accepted = await new ExportsService(
+        producerOf(exports),
+        strictFake('files'),
+        kept,
+        config,
+      ).request(ALICE, { format: 'csv', finished: false });
       const id = ID.toHexString();
       expect(kept.mocks.reserve).toHaveBeenCalledWith(ALICE.id, 'csv', { running: 3, kept: 20 });
       expect(exports.mocks.add).toHaveBeenCalledWith(
-        EXPORT_JOB,
+        'exports.build',
         { format: 'csv', owner_id: ALICE.id, finished: false },
         { jobId: id, removeOnComplete: { age: 86_400, count: 1_000 } },
       );
@@ -149,9 +155,12 @@ describe('ExportsService', () => {
 
     it('marks the job of an owner who holds the ownerless, so it exports those too', async () => {
       const exports = queue();
-      await new ExportsService(exports, strictFake('files'), records(), config).request(LEGACY, {
-        format: 'json',
-      });
+      await new ExportsService(producerOf(exports), strictFake('files'), records(), config).request(
+        LEGACY,
+        {
+          format: 'json',
+        },
+      );
       const [[, data]] = exports.mocks.add.mock.calls as unknown as [[string, unknown]];
       expect(data).toStrictEqual({ format: 'json', owner_id: LEGACY.id, holds_ownerless: true });
     });
@@ -174,7 +183,7 @@ describe('ExportsService', () => {
         add: () => Promise.reject(new Error('connection is closed')),
       });
       await expect(
-        new ExportsService(down, strictFake('files'), kept, config).request(ALICE, {
+        new ExportsService(producerOf(down), strictFake('files'), kept, config).request(ALICE, {
           format: 'csv',
         }),
       ).rejects.toThrow(ServiceUnavailableException);

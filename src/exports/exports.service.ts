@@ -1,4 +1,3 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import {
   ConflictException,
   GoneException,
@@ -6,22 +5,17 @@ import {
   NotFoundException,
   StreamableFile,
 } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import type { Owner } from '../auth/owner.js';
 import { RetryLaterException } from '../common/retry-later.exception.js';
 import { AppConfig } from '../config/configuration.js';
-import { addJob } from '../queues/producer.js';
+import { JobsProducer } from '../jobs/jobs.producer.js';
 import { QUEUES } from '../queues/queues.constants.js';
 import type { CreateExportDto, ExportAcceptedDto } from './dto/create-export.dto.js';
 import { ExportFilesService } from './export-files.service.js';
-import {
-  EXPORT_JOB,
-  EXPORT_RETRY_AFTER_SECONDS,
-  type ExportJobData,
-  type ExportJobResult,
-} from './export-job.js';
+import { EXPORT_RETRY_AFTER_SECONDS } from './export-job.js';
 import type { ExportRecordDoc } from './export-record.schema.js';
 import { ExportRecordsRepository } from './export-records.repository.js';
+import type { ExportJobData } from '../jobs/job-catalogue.js';
 
 /** Completed export jobs are trimmed after a day as every queue's are; the count is the setting. */
 const COMPLETED_JOB_AGE_SECONDS = 24 * 3600;
@@ -34,7 +28,7 @@ export const hasExpired = (record: ExportRecordDoc, now = Date.now()): boolean =
 @Injectable()
 export class ExportsService {
   constructor(
-    @InjectQueue(QUEUES.exports) private readonly queue: Queue<ExportJobData, ExportJobResult>,
+    private readonly jobs: JobsProducer,
     private readonly files: ExportFilesService,
     private readonly records: ExportRecordsRepository,
     private readonly config: AppConfig,
@@ -53,7 +47,7 @@ export class ExportsService {
     if (input.finished !== undefined) data.finished = input.finished;
     const id = reserved.record._id.toHexString();
     try {
-      await addJob(this.queue, EXPORT_JOB, data, {
+      await this.jobs.enqueue('exports.build', data, {
         jobId: id,
         removeOnComplete: { age: COMPLETED_JOB_AGE_SECONDS, count: this.config.exports.jobsKept },
       });

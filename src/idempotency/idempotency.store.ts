@@ -3,6 +3,8 @@ import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common'
 import { AppConfig } from '../config/configuration.js';
 import { PrefixedRedis } from '../redis/prefixed-redis.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.module.js';
+import type { AccountDeletionJobData } from '../jobs/job-catalogue.js';
+import { OnAccountDeleted } from '../jobs/job-steps.js';
 
 /** How long a finished request's answer is replayed for a retry with its key. */
 export const REPLAY_TTL_MS = 24 * 3600 * 1000;
@@ -77,5 +79,11 @@ export class IdempotencyStore extends PrefixedRedis {
       if (keys.length > 0) removed += await this.client.del(keys);
     }
     return removed;
+  }
+
+  /** Its part of deleting an account: the account's claims and recorded answers. */
+  @OnAccountDeleted(50)
+  async accountDeleted({ owner_id }: AccountDeletionJobData): Promise<undefined> {
+    await this.forgetOwner(owner_id);
   }
 }

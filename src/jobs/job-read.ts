@@ -1,6 +1,16 @@
 import type { Job, Queue } from 'bullmq';
 import { withinDeadline } from '../queues/producer.js';
-import type { JobViewDto } from './job-view.dto.js';
+
+/** A job as `GET /jobs/{queue}/{id}` shows it; the status feature's DTO documents it. */
+export interface JobView {
+  id: string;
+  queue: string;
+  state: string;
+  progress: number;
+  attempts_made: number;
+  result?: unknown;
+  failed_reason?: string;
+}
 
 /**
  * A job's state and the job, state first: a job read after it reached `completed` or
@@ -13,9 +23,9 @@ export async function readJob(queue: Queue, id: string): Promise<{ state: string
   return { state, job: await withinDeadline(queue.getJob(id), 'look up the job') };
 }
 
-/** The job as `GET /jobs/{queue}/{id}` shows it. */
-export function jobViewOf(queue: string, id: string, state: string, job: Job): JobViewDto {
-  const view: JobViewDto = {
+/** The job's view. */
+export function jobViewOf(queue: string, id: string, state: string, job: Job): JobView {
+  const view: JobView = {
     id,
     queue,
     state,

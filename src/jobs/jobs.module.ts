@@ -1,13 +1,7 @@
-import { Module } from '@nestjs/common';
-import { ExportJobViews } from '../exports/export-job-views.js';
-import { ExportRecordsModule } from '../exports/export-records.module.js';
-import { JobsController } from './jobs.controller.js';
-import { JobsService } from './jobs.service.js';
+import { Global, Module } from '@nestjs/common';
+import { JobsProducer } from './jobs.producer.js';
 
-/** The HTTP view of background jobs; an export's is its record's (the exports feature's). */
-@Module({
-  imports: [ExportRecordsModule],
-  controllers: [JobsController],
-  providers: [JobsService, ExportJobViews],
-})
+/** The producer every feature adds its jobs with; the worker process adds `JobsWorker`. */
+@Global()
+@Module({ providers: [JobsProducer], exports: [JobsProducer] })
 export class JobsModule {}

@@ -1,11 +1,11 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { WorkerHost } from '@nestjs/bullmq';
-import type { Job, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
+import { JobsWorker } from '../jobs/jobs.worker.js';
 import { jobDuration, jobFailures } from './metrics.js';
 import { MetricsService } from './metrics.service.js';
 
-/** Job durations and failures, from the events of every processor's worker (worker only). */
+/** Job durations and failures, from the events of every queue's worker (worker process only). */
 @Injectable()
 export class JobMetricsRecorder implements OnApplicationBootstrap {
   constructor(
@@ -16,9 +16,10 @@ export class JobMetricsRecorder implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     const durations = jobDuration(this.metrics.registry);
     const failures = jobFailures(this.metrics.registry);
-    for (const { instance } of this.discovery.getProviders()) {
-      if (!(instance instanceof WorkerHost)) continue;
-      const worker: Worker = (instance as WorkerHost).worker;
+    const workers = this.discovery
+      .getProviders()
+      .flatMap(({ instance }) => (instance instanceof JobsWorker ? instance.workers : []));
+    for (const worker of workers) {
       const seconds = (job: { processedOn?: number; finishedOn?: number }) =>
         ((job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now())) / 1000;
       worker.on('completed', (job: Job) =>

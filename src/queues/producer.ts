@@ -1,5 +1,4 @@
 import { ServiceUnavailableException } from '@nestjs/common';
-import type { Job, JobsOptions, Queue } from 'bullmq';
 import { PRODUCER_TIMEOUT_MS } from './queues.constants.js';
 
 /**
@@ -24,13 +23,4 @@ export async function withinDeadline<T>(
   } finally {
     clearTimeout(timer);
   }
-}
-
-export function addJob<T>(
-  queue: Queue,
-  name: string,
-  data: T,
-  options?: JobsOptions,
-): Promise<Job> {
-  return withinDeadline(queue.add(name, data, options), `queue ${queue.name} work`);
 }

@@ -1,17 +1,14 @@
 import { Module } from '@nestjs/common';
-import { AuthDataModule } from '../auth/auth-data.module.js';
-import { ExportFilesModule } from '../exports/export-files.module.js';
+import { RemindersProcessor } from './reminders.processor.js';
 import { RetentionProcessor } from './retention.processor.js';
 import { TodosDataModule } from './todos-data.module.js';
 
 /**
- * The todos' work in the worker: the maintenance job's processor. Imported by the worker
- * module only, never by the API.
+ * The todos' work in the worker: their reminders and their part of the maintenance job and
+ * of deleting an account. Imported by the worker module only, never by the API.
  */
 @Module({
-  // The accounts' and exports' data for the maintenance job, which deletes ended sessions
-  // and expired exports too.
-  imports: [TodosDataModule, AuthDataModule, ExportFilesModule],
-  providers: [RetentionProcessor],
+  imports: [TodosDataModule],
+  providers: [RemindersProcessor, RetentionProcessor],
 })
 export class TodosWorkerModule {}

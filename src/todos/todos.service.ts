@@ -8,7 +8,7 @@ import { Types, type QueryFilter } from 'mongoose';
 import type { Owner } from '../auth/owner.js';
 import { anyMatch, etagOfJson } from '../http/entity-tags.js';
 import { RedisLock } from '../redis/redis-lock.js';
-import { RemindersScheduler } from '../reminders/reminders.scheduler.js';
+import { RemindersScheduler } from './reminders.scheduler.js';
 import { endsPrevious, scheduledBy } from './change-reminders.js';
 import type { CreateTodoDto } from './dto/create-todo.dto.js';
 import type { ListTodosQueryDto } from './dto/list-todos-query.dto.js';

@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import type { JobViewDto } from '../../src/jobs/job-view.dto.js';
+import type { JobViewDto } from '../../src/job-status/job-view.dto.js';
 import { ExportFilesService } from '../../src/exports/export-files.service.js';
 import type { TodoDto } from '../../src/todos/dto/todo.dto.js';
 import { startApi, type TestApi } from '../support/api.js';

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { QUEUES } from '../../src/queues/queues.constants.js';
 import { ExportFilesService } from '../../src/exports/export-files.service.js';
-import type { JobViewDto } from '../../src/jobs/job-view.dto.js';
+import type { JobViewDto } from '../../src/job-status/job-view.dto.js';
 import { startApi, type TestApi } from '../support/api.js';
 import { LoadDriver } from '../support/load-driver.js';
 import { PrivateMongo } from '../support/mongo-server.js';

@@ -1,5 +1,5 @@
 import type { ExportAcceptedDto } from '../../src/exports/dto/create-export.dto.js';
-import type { JobViewDto } from '../../src/jobs/job-view.dto.js';
+import type { JobViewDto } from '../../src/job-status/job-view.dto.js';
 import { send, type ApiResponse } from './api.js';
 import { until } from './wait.js';
 

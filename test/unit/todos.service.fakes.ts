@@ -3,7 +3,7 @@ import type { Owner } from '../../src/auth/owner.js';
 import { loadConfig } from '../../src/config/configuration.js';
 import { etagOfJson } from '../../src/http/entity-tags.js';
 import type { RedisLock } from '../../src/redis/redis-lock.js';
-import type { RemindersScheduler } from '../../src/reminders/reminders.scheduler.js';
+import type { RemindersScheduler } from '../../src/todos/reminders.scheduler.js';
 import { ALICE } from './owners.js';
 import { strictFake } from './strict-fake.js';
 import type { ListTodosQueryDto } from '../../src/todos/dto/list-todos-query.dto.js';

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsBoolean, IsIn } from 'class-validator';
 import { IsOmittable } from '../../common/validation.js';
-import type { ExportFormat } from '../export-job.js';
+import type { ExportFormat } from '../../jobs/job-catalogue.js';
 
 @ApiSchema({ name: 'NewExport' })
 export class CreateExportDto {

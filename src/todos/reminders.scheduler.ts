@@ -1,14 +1,7 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
-import type { Queue } from 'bullmq';
-import { addJob, withinDeadline } from '../queues/producer.js';
-import { QUEUES } from '../queues/queues.constants.js';
-import {
-  formerReminderJobId,
-  REMIND_JOB,
-  reminderJobId,
-  type ReminderJobData,
-} from './reminder-job.js';
+import { JobsProducer } from '../jobs/jobs.producer.js';
+import { withinDeadline } from '../queues/producer.js';
+import { formerReminderJobId, reminderJobId } from './reminder-job.js';
 
 /**
  * One delayed job per owner, todo and reminder time (a deterministic id). Each call touches
@@ -25,7 +18,7 @@ import {
 export class RemindersScheduler {
   private readonly logger = new Logger(RemindersScheduler.name);
 
-  constructor(@InjectQueue(QUEUES.reminders) private readonly queue: Queue<ReminderJobData>) {}
+  constructor(private readonly jobs: JobsProducer) {}
 
   /** Fails with 503 when Redis is unavailable, so the caller can refuse the change. */
   async schedule(ownerId: string, todoId: string, remindAt: Date): Promise<void> {
@@ -33,9 +26,8 @@ export class RemindersScheduler {
     // A finished job of the same time is kept for a day; it would make `add` a no-op. A job
     // of the time in the old id form would fire beside the new one: it goes too.
     await withinDeadline(this.removeBoth(ownerId, todoId, remindAt), 'reschedule the reminder');
-    await addJob(
-      this.queue,
-      REMIND_JOB,
+    await this.jobs.enqueue(
+      'reminders.fire',
       { todo_id: todoId, owner_id: ownerId, remind_at: remindAt.toISOString() },
       { jobId, delay: Math.max(0, remindAt.getTime() - Date.now()) },
     );
@@ -53,8 +45,8 @@ export class RemindersScheduler {
 
   private async removeBoth(ownerId: string, todoId: string, remindAt: Date): Promise<void> {
     await Promise.all([
-      this.queue.remove(reminderJobId(ownerId, todoId, remindAt)),
-      this.queue.remove(formerReminderJobId(todoId, remindAt)),
+      this.jobs.remove('reminders.fire', reminderJobId(ownerId, todoId, remindAt)),
+      this.jobs.remove('reminders.fire', formerReminderJobId(todoId, remindAt)),
     ]);
   }
 }

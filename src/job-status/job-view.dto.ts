@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import type { JobView } from '../jobs/job-read.js';
 
 @ApiSchema({ name: 'Job' })
-export class JobViewDto {
+export class JobViewDto implements JobView {
   @ApiProperty({ example: '42' })
   id!: string;
 

@@ -3,10 +3,11 @@ import type { Job } from 'bullmq';
 import { loadConfig, type AppConfig } from '../config/configuration.js';
 import { ALICE } from '../../test/unit/owners.js';
 import { strictFake } from '../../test/unit/strict-fake.js';
-import type { StoredTodo } from '../todos/stored-todo.js';
-import type { TodosRepository } from '../todos/todos.repository.js';
-import { formerReminderJobId, reminderJobId, type ReminderJobData } from './reminder-job.js';
+import type { StoredTodo } from './stored-todo.js';
+import type { TodosRepository } from './todos.repository.js';
+import { formerReminderJobId, reminderJobId } from './reminder-job.js';
 import { RemindersProcessor } from './reminders.processor.js';
+import type { ReminderJobData } from '../jobs/job-catalogue.js';
 
 const TODO = '6650f1c2a1b2c3d4e5f60718';
 const REMIND_AT = '2030-01-01T09:00:00.000Z';

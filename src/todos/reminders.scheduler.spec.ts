@@ -1,15 +1,12 @@
 import { jest } from '@jest/globals';
 import { Logger, ServiceUnavailableException } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { JobsProducer } from '../jobs/jobs.producer.js';
 import { ALICE, BOB } from '../../test/unit/owners.js';
 import { strictFake } from '../../test/unit/strict-fake.js';
-import {
-  formerReminderJobId,
-  REMIND_JOB,
-  reminderJobId,
-  type ReminderJobData,
-} from './reminder-job.js';
+import { formerReminderJobId, reminderJobId } from './reminder-job.js';
 import { RemindersScheduler } from './reminders.scheduler.js';
+import type { ReminderJobData } from '../jobs/job-catalogue.js';
 
 type ReminderQueue = Queue<ReminderJobData>;
 
@@ -42,7 +39,11 @@ describe('RemindersScheduler', () => {
         add: () => Promise.resolve({ id: 'x' }),
       });
       const at = new Date(NOW + 90_000);
-      await new RemindersScheduler(queue).schedule(ALICE.id, TODO, at);
+      await new RemindersScheduler(new JobsProducer(queue, queue, queue, queue)).schedule(
+        ALICE.id,
+        TODO,
+        at,
+      );
 
       const jobId = reminderJobId(ALICE.id, TODO, at);
       expect(queue.calls).toEqual([
@@ -51,7 +52,7 @@ describe('RemindersScheduler', () => {
         {
           method: 'add',
           args: [
-            REMIND_JOB,
+            'reminders.fire',
             { todo_id: TODO, owner_id: ALICE.id, remind_at: at.toISOString() },
             { jobId, delay: 90_000 },
           ],
@@ -65,8 +66,12 @@ describe('RemindersScheduler', () => {
         add: () => Promise.resolve({ id: 'x' }),
       });
       const past = new Date(NOW - 5_000);
-      await new RemindersScheduler(queue).schedule(ALICE.id, TODO, past);
-      expect(queue.mocks.add).toHaveBeenCalledWith(REMIND_JOB, expect.anything(), {
+      await new RemindersScheduler(new JobsProducer(queue, queue, queue, queue)).schedule(
+        ALICE.id,
+        TODO,
+        past,
+      );
+      expect(queue.mocks.add).toHaveBeenCalledWith('reminders.fire', expect.anything(), {
         jobId: reminderJobId(ALICE.id, TODO, past),
         delay: 0,
       });
@@ -78,7 +83,11 @@ describe('RemindersScheduler', () => {
         add: () => Promise.resolve({ id: 'x' }),
       });
       await expect(
-        new RemindersScheduler(queue).schedule(ALICE.id, TODO, new Date(NOW + 1_000)),
+        new RemindersScheduler(new JobsProducer(queue, queue, queue, queue)).schedule(
+          ALICE.id,
+          TODO,
+          new Date(NOW + 1_000),
+        ),
       ).rejects.toThrow(ServiceUnavailableException);
       expect(queue.mocks.add).not.toHaveBeenCalled();
     });
@@ -87,14 +96,23 @@ describe('RemindersScheduler', () => {
   describe('cancel', () => {
     it.each([null, undefined])('does nothing for a %p time', async (time) => {
       // No queue member is provided: any use of the queue fails the test.
-      await new RemindersScheduler(queueFake()).cancel(ALICE.id, TODO, time);
+      const idle = queueFake();
+      await new RemindersScheduler(new JobsProducer(idle, idle, idle, idle)).cancel(
+        ALICE.id,
+        TODO,
+        time,
+      );
       expect(warn).not.toHaveBeenCalled();
     });
 
     it("removes the owner's job of exactly that time, and the one of the former id form", async () => {
       const queue = queueFake({ remove: () => Promise.resolve(1) });
       const at = new Date(NOW + 60_000);
-      await new RemindersScheduler(queue).cancel(ALICE.id, TODO, at);
+      await new RemindersScheduler(new JobsProducer(queue, queue, queue, queue)).cancel(
+        ALICE.id,
+        TODO,
+        at,
+      );
       expect(queue.calls).toEqual([
         { method: 'remove', args: [reminderJobId(ALICE.id, TODO, at)] },
         { method: 'remove', args: [formerReminderJobId(TODO, at)] },
@@ -104,7 +122,11 @@ describe('RemindersScheduler', () => {
     it('logs and swallows a queue failure', async () => {
       const queue = queueFake({ remove: () => Promise.reject(new Error('connection refused')) });
       await expect(
-        new RemindersScheduler(queue).cancel(ALICE.id, TODO, new Date(NOW + 60_000)),
+        new RemindersScheduler(new JobsProducer(queue, queue, queue, queue)).cancel(
+          ALICE.id,
+          TODO,
+          new Date(NOW + 60_000),
+        ),
       ).resolves.toBeUndefined();
       expect(warn).toHaveBeenCalledWith(expect.stringContaining(`reminder of ${TODO}`));
     });

@@ -13,17 +13,18 @@ import { ApiBearer, CurrentOwner, RequiresScope } from '../auth/access.decorator
 import type { Principal } from '../auth/owner.js';
 import { ApiPathParam, JOB_ID_PATTERN } from '../common/api-path-param.decorator.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
-import { QUEUE_NAMES, scopeOfQueue } from '../queues/queues.constants.js';
+import { ParseJobIdPipe } from '../common/parse-job-id.pipe.js';
+import { QUEUE_NAMES } from '../queues/queues.constants.js';
 import { JobViewDto } from './job-view.dto.js';
-import { JobsService } from './jobs.service.js';
-import { ParseJobIdPipe } from './parse-job-id.pipe.js';
+import { JobStatusService } from './job-status.service.js';
+import { scopeOfQueue } from './queue-scopes.js';
 
 @ApiTags('jobs')
 @ApiBearer()
 @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No valid bearer token.' })
 @Controller('jobs')
-export class JobsController {
-  constructor(private readonly jobs: JobsService) {}
+export class JobStatusController {
+  constructor(private readonly jobs: JobStatusService) {}
 
   @Get(':queue/:id')
   @RequiresScope(

@@ -1,13 +1,12 @@
-import { getQueueToken } from '@nestjs/bullmq';
 import { NotFoundException } from '@nestjs/common';
-import type { ModuleRef } from '@nestjs/core';
 import type { Job, Queue } from 'bullmq';
 import type { Owner } from '../auth/owner.js';
 import { ALICE, BOB, LEGACY } from '../../test/unit/owners.js';
 import { strictFake } from '../../test/unit/strict-fake.js';
 import type { ExportJobViews } from '../exports/export-job-views.js';
+import { JobsProducer } from '../jobs/jobs.producer.js';
 import type { JobViewDto } from './job-view.dto.js';
-import { JobsService } from './jobs.service.js';
+import { JobStatusService } from './job-status.service.js';
 
 /** Jobs of ALICE's, unless a test says whose. */
 const ofAlice = { owner_id: ALICE.id };
@@ -18,13 +17,15 @@ function setup(state: string, job: Partial<Record<keyof Job, unknown>> | null) {
     getJobState: () => Promise.resolve(state),
     getJob: () => Promise.resolve(job && strictFake<Job>('job', job)),
   });
-  const modules = strictFake<ModuleRef>('modules', { get: () => queue });
-  return { service: new JobsService(modules, strictFake('export views')), modules, queue };
+  const jobs = new JobsProducer(queue, queue, queue, queue);
+  return { service: new JobStatusService(jobs, strictFake('export views')), queue };
 }
 
-describe('JobsService', () => {
+describe('JobStatusService', () => {
   it('is a 404 for a queue that does not exist, without looking it up', async () => {
-    const service = new JobsService(strictFake<ModuleRef>('modules'), strictFake('export views'));
+    const idle = strictFake<Queue>('queue');
+    const jobs = new JobsProducer(idle, idle, idle, idle);
+    const service = new JobStatusService(jobs, strictFake('export views'));
     await expect(service.view(ALICE, 'nope', '1')).rejects.toThrow(NotFoundException);
   });
 
@@ -39,7 +40,8 @@ describe('JobsService', () => {
     const exports = strictFake<ExportJobViews>('export views', {
       view: () => Promise.resolve(view),
     });
-    const service = new JobsService(strictFake<ModuleRef>('modules'), exports);
+    const idle = strictFake<Queue>('queue');
+    const service = new JobStatusService(new JobsProducer(idle, idle, idle, idle), exports);
     expect(await service.view(ALICE, 'exports', '9')).toBe(view);
     expect(exports.mocks.view).toHaveBeenCalledWith(ALICE, '9');
   });
@@ -52,15 +54,14 @@ describe('JobsService', () => {
     await expect(service.view(ALICE, 'reminders', '1')).rejects.toThrow(NotFoundException);
   });
 
-  it('looks the queue up by its token and reads the state before the job', async () => {
-    const { service, modules, queue } = setup('active', {
+  it('reads the state before the job', async () => {
+    const { service, queue } = setup('active', {
       progress: 40,
       attemptsMade: 1,
       data: ofAlice,
     });
     const view = await service.view(ALICE, 'reminders', '9');
 
-    expect(modules.mocks.get).toHaveBeenCalledWith(getQueueToken('reminders'), { strict: false });
     expect(queue.calls.map((call) => call.method)).toEqual(['getJobState', 'getJob']);
     // Neither a result nor a failure reason before the job has ended.
     expect(view).toStrictEqual({

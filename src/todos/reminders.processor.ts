@@ -1,26 +1,24 @@
-import { Processor } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { AppConfig } from '../config/configuration.js';
-import { ConfiguredWorkerHost } from '../queues/configured-worker-host.js';
-import { QUEUES } from '../queues/queues.constants.js';
-import { TodosRepository } from '../todos/todos.repository.js';
-import type { ReminderJobData, ReminderJobResult } from './reminder-job.js';
+import type { ReminderJobData, ReminderJobResult } from '../jobs/job-catalogue.js';
+import { OnJob } from '../jobs/on-job.decorator.js';
+import { TodosRepository } from './todos.repository.js';
 
 /**
  * Marks the todo reminded (once) and calls the webhook. A failed webhook call fails the job,
  * which BullMQ retries with backoff; the retry finds `reminded_at` already set and only
  * calls the webhook again, with the same Idempotency-Key.
  */
-@Processor(QUEUES.reminders, { autorun: false })
-export class RemindersProcessor extends ConfiguredWorkerHost {
+@Injectable()
+export class RemindersProcessor {
   constructor(
     private readonly todos: TodosRepository,
-    config: AppConfig,
-  ) {
-    super(config);
-  }
+    private readonly config: AppConfig,
+  ) {}
 
-  async process(job: Job<ReminderJobData>): Promise<ReminderJobResult> {
+  @OnJob('reminders.fire')
+  async process(job: Job<ReminderJobData, ReminderJobResult>): Promise<ReminderJobResult> {
     const { todo_id, owner_id, remind_at } = job.data;
     const remindAt = new Date(remind_at);
     // Deleted, finished or rescheduled since: this job's time is not the todo's any more.
