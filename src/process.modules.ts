@@ -4,7 +4,7 @@ import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/configuration.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
-import type { ProcessRole } from './process-role.js';
+import type { ProcessRole } from './config/process-role.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { MetricsModule } from './observability/metrics.module.js';
 import { QueuesModule } from './queues/queues.module.js';

@@ -1,5 +1,5 @@
 import type { Job, Queue } from 'bullmq';
-import { withinDeadline } from '../queues/producer.js';
+import { withinDeadline } from '../redis/within-deadline.js';
 
 /** A job as `GET /jobs/{queue}/{id}` shows it; the status feature's DTO documents it. */
 export interface JobView {

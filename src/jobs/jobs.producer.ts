@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Job, JobsOptions, JobState, Queue } from 'bullmq';
-import { withinDeadline } from '../queues/producer.js';
+import { withinDeadline } from '../redis/within-deadline.js';
 import { QUEUES, type QueueName } from '../queues/queues.constants.js';
 import { JOBS, type JobData, type JobName, type JobResult } from './job-catalogue.js';
 

@@ -1,4 +1,4 @@
-import type { ProcessRole } from '../process-role.js';
+import type { ProcessRole } from '../config/process-role.js';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ResponseCacheModule } from '../cache/cache.module.js';

@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { CacheStats } from '../cache/cache-stats.js';
-import { withinDeadline } from '../queues/producer.js';
+import { withinDeadline } from '../redis/within-deadline.js';
 import { QUEUE_NAMES } from '../queues/queues.constants.js';
 import { TodoReader } from '../todos/todo-reader.js';
 import { createRegistry, httpDuration } from './metrics.js';

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthDataModule } from '../auth/auth-data.module.js';
 import { OwnerScope } from '../auth/owner-scope.js';
 import { ResponseCacheModule } from '../cache/cache.module.js';
-import type { ProcessRole } from '../process-role.js';
+import type { ProcessRole } from '../config/process-role.js';
 import { TodoModelModule } from '../todos/todo-model.module.js';
 import { TodosDataModule } from '../todos/todos-data.module.js';
 import { TodosModule } from '../todos/todos.module.js';

@@ -1,4 +1,4 @@
-import type { ProcessRole } from '../process-role.js';
+import type { ProcessRole } from '../config/process-role.js';
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '../config/configuration.js';

@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config/configuration.js';
-import { withinDeadline } from '../queues/producer.js';
+import { withinDeadline } from './within-deadline.js';
 import type { RedisClient } from './redis.module.js';
 
 /**

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { JobsProducer } from '../jobs/jobs.producer.js';
-import { withinDeadline } from '../queues/producer.js';
+import { withinDeadline } from '../redis/within-deadline.js';
 import { formerReminderJobId, reminderJobId } from './reminder-job.js';
 
 /**

@@ -1,5 +1,7 @@
 import { ServiceUnavailableException } from '@nestjs/common';
-import { PRODUCER_TIMEOUT_MS } from './queues.constants.js';
+
+/** How long a request waits for Redis (or BullMQ's `add`, which would wait on) before a 503. */
+export const PRODUCER_TIMEOUT_MS = 1_000;
 
 /**
  * Runs a queue command (or another Redis one: `store` names it) with a deadline. BullMQ
