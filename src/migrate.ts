@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { AuthDataModule } from './auth/auth-data.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { accountIdOf, ownerOption } from './auth/owner-option.js';
 import { UsersRepository } from './auth/users.repository.js';
 import { bootOrExit, oneOffModule } from './bootstrap.js';
@@ -11,7 +11,7 @@ import { OriginalTodosRepository } from './original/original-todos.repository.js
 import { TodoMigration } from './original/todo-migration.service.js';
 import { RedisModule } from './redis/redis.module.js';
 import { ResponseCacheModule } from './cache/cache.module.js';
-import { TodoModelModule } from './todos/todo-model.module.js';
+import { TodosModule } from './todos/todos.module.js';
 
 /**
  * `npm run migrate [-- --dry-run] [--batch N] [--owner <email>]` (`node dist/migrate.js` in
@@ -31,9 +31,9 @@ const modules = (config: AppConfig) => ({
     }),
     DatabaseModule,
     RedisModule,
-    TodoModelModule,
+    TodosModule.forRole('command'),
     ResponseCacheModule,
-    AuthDataModule,
+    AuthModule.forRole('command'),
   ]),
   providers: [OriginalTodosRepository, TodoMigration],
 });

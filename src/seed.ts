@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { SingleBar, Presets } from 'cli-progress';
 import { Types } from 'mongoose';
-import { AuthDataModule } from './auth/auth-data.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { accountIdOf, ownerOption } from './auth/owner-option.js';
 import { UsersRepository } from './auth/users.repository.js';
 import { bootOrExit, oneOffModule } from './bootstrap.js';
@@ -10,7 +10,7 @@ import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/configuration.js';
 import { DatabaseModule } from './database/database.module.js';
 import { RedisModule } from './redis/redis.module.js';
-import { TodosDataModule } from './todos/todos-data.module.js';
+import { TodosModule } from './todos/todos.module.js';
 import { TodosRepository } from './todos/todos.repository.js';
 
 /**
@@ -24,8 +24,8 @@ const modules = (config: AppConfig) =>
     ConfigModule.forRoot(config),
     DatabaseModule,
     RedisModule,
-    TodosDataModule,
-    AuthDataModule,
+    TodosModule.forRole('command'),
+    AuthModule.forRole('command'),
   ]);
 
 const BATCH = 1_000;

@@ -1,18 +1,18 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { getConnectionToken } from '@nestjs/mongoose';
+import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { AuthDataModule } from './auth/auth-data.module.js';
+import { AUTH_MODELS } from './auth/auth.module.js';
 import { bootOrExit, oneOffModule } from './bootstrap.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/configuration.js';
 import { DatabaseModule } from './database/database.module.js';
 import { ensureGridFsIndexes, syncAllIndexes } from './database/index-sync.js';
 import { EXPORTS_BUCKET } from './exports/export-files.service.js';
-import { ExportRecordsModule } from './exports/export-records.module.js';
+import { EXPORT_MODELS } from './exports/exports.module.js';
 import { createRootLogger, PinoLoggerService } from './observability/logging.js';
-import { TodoModelModule } from './todos/todo-model.module.js';
+import { TODO_MODELS } from './todos/todos.module.js';
 
 /**
  * `node dist/sync-indexes.js`: creates the collections and the indexes every schema declares,
@@ -25,10 +25,8 @@ const modules = (config: AppConfig) =>
     // The sync builds the indexes itself; the connection must not build them at boot too.
     ConfigModule.forRoot({ ...config, mongodbAutoIndex: false }),
     DatabaseModule,
-    // Every module that registers a model: the sync covers exactly what the processes use.
-    TodoModelModule,
-    AuthDataModule,
-    ExportRecordsModule,
+    // Every feature's models: the sync covers exactly what the processes use.
+    MongooseModule.forFeature([...TODO_MODELS, ...AUTH_MODELS, ...EXPORT_MODELS]),
   ]);
 
 await bootOrExit(async (config) => {

@@ -5,9 +5,7 @@ import { ConfigModule } from '../config/config.module.js';
 import type { AppConfig } from '../config/configuration.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { RedisModule } from '../redis/redis.module.js';
-import { AccessTokens } from './access-tokens.service.js';
-import { AuthDataModule } from './auth-data.module.js';
-import { PasswordHasher } from './password-hasher.js';
+import { AuthModule } from './auth.module.js';
 
 /**
  * The module of a one-off command that works on accounts (the development token, the
@@ -19,7 +17,7 @@ export const accountsOneOffModule = (config: AppConfig, command: Provider) => ({
     DatabaseModule,
     RedisModule,
     ResponseCacheModule,
-    AuthDataModule,
+    AuthModule.forRole('command'),
   ]),
-  providers: [command, AccessTokens, PasswordHasher],
+  providers: [command],
 });

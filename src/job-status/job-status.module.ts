@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
-import { ExportJobViews } from '../exports/export-job-views.js';
-import { ExportRecordsModule } from '../exports/export-records.module.js';
+import { ExportsModule } from '../exports/exports.module.js';
 import { JobStatusController } from './job-status.controller.js';
 import { JobStatusService } from './job-status.service.js';
 
-/** The HTTP view of background jobs; an export's is its record's (the exports feature's). */
+/** The HTTP view of background jobs, in the API; an export's is the exports feature's. */
 @Module({
-  imports: [ExportRecordsModule],
+  imports: [ExportsModule.forRole('api')],
   controllers: [JobStatusController],
-  providers: [JobStatusService, ExportJobViews],
+  providers: [JobStatusService],
 })
 export class JobStatusModule {}

@@ -1,10 +1,8 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import { AuthDataModule } from '../auth/auth-data.module.js';
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
 import { OwnerScope } from '../auth/owner-scope.js';
 import { ResponseCacheModule } from '../cache/cache.module.js';
-import type { ProcessRole } from '../config/process-role.js';
-import { TodoModelModule } from '../todos/todo-model.module.js';
-import { TodosDataModule } from '../todos/todos-data.module.js';
+import { forRoles, only } from '../config/process-role.js';
 import { TodosModule } from '../todos/todos.module.js';
 import { LegacyOwner } from './legacy-owner.service.js';
 import { LegacyTodoController } from './legacy-todo.controller.js';
@@ -20,31 +18,21 @@ import { OriginalWritesWatcher } from './original-writes.watcher.js';
  */
 @Module({})
 export class OriginalModule {
-  static forRole(role: ProcessRole): DynamicModule {
-    const scope = {
-      imports: [AuthDataModule],
-      providers: [LegacyOwner, { provide: OwnerScope, useExisting: LegacyOwner }],
-    };
-    const work =
-      role === 'api'
-        ? {
-            // The cache module for @CacheView() on the original's list.
-            imports: [TodosModule, TodosDataModule, ResponseCacheModule],
-            controllers: [LegacyTodoController],
-            providers: [LegacyTodosService],
-          }
-        : {
-            imports: [TodoModelModule, ResponseCacheModule],
-            controllers: [],
-            providers: [OriginalTodosRepository, OriginalWritesWatcher],
-          };
-    return {
-      module: OriginalModule,
-      global: true,
-      imports: [...scope.imports, ...work.imports],
-      controllers: work.controllers,
-      providers: [...scope.providers, ...work.providers],
-      exports: [OwnerScope],
-    };
-  }
+  static readonly forRole = forRoles(OriginalModule, (role) => ({
+    global: true,
+    imports: [
+      AuthModule.forRole(role),
+      TodosModule.forRole(role),
+      // The cache module for @CacheView() on the original's list, and the watcher's invalidation.
+      ResponseCacheModule,
+    ],
+    controllers: only('api', role, [LegacyTodoController]),
+    providers: [
+      LegacyOwner,
+      { provide: OwnerScope, useExisting: LegacyOwner },
+      ...only('api', role, [LegacyTodosService]),
+      ...only('worker', role, [OriginalTodosRepository, OriginalWritesWatcher]),
+    ],
+    exports: [OwnerScope],
+  }));
 }
