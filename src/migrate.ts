@@ -7,7 +7,7 @@ import { bootOrExit, oneOffModule } from './bootstrap.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/configuration.js';
 import { DatabaseModule } from './database/database.module.js';
-import { OriginalTodosRepository } from './original/original-todos.repository.js';
+import { OriginalModule } from './original/original.module.js';
 import { TodoMigration } from './original/todo-migration.service.js';
 import { RedisModule } from './redis/redis.module.js';
 import { ResponseCacheModule } from './cache/cache.module.js';
@@ -20,8 +20,8 @@ import { TodosModule } from './todos/todos.module.js';
  * (`TodoMigration`). It builds no index: the original's `created_at_-1` is the one the
  * schema declares, by name and key.
  */
-const modules = (config: AppConfig) => ({
-  ...oneOffModule([
+const modules = (config: AppConfig) =>
+  oneOffModule([
     // A batch of conditional writes may take long on a slow server (FerretDB's SQLite
     // backend scans the collection for each): this one-off waits for it.
     ConfigModule.forRoot({
@@ -34,9 +34,8 @@ const modules = (config: AppConfig) => ({
     TodosModule.forRole('command'),
     ResponseCacheModule,
     AuthModule.forRole('command'),
-  ]),
-  providers: [OriginalTodosRepository, TodoMigration],
-});
+    OriginalModule.forRole('command'),
+  ]);
 
 /**
  * The largest batch. FerretDB 1.24's SQLite backend (the development server here) hung for

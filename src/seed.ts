@@ -9,6 +9,7 @@ import { bootOrExit, oneOffModule } from './bootstrap.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/configuration.js';
 import { DatabaseModule } from './database/database.module.js';
+import { OriginalModule } from './original/original.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { TodosModule } from './todos/todos.module.js';
 import { TodosRepository } from './todos/todos.repository.js';
@@ -26,6 +27,8 @@ const modules = (config: AppConfig) =>
     RedisModule,
     TodosModule.forRole('command'),
     AuthModule.forRole('command'),
+    // The form a todo is written in (`TodoShape`) is the original's module's to say.
+    OriginalModule.forRole('command'),
   ]);
 
 const BATCH = 1_000;

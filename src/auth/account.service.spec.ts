@@ -8,7 +8,6 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { JobsProducer } from '../jobs/jobs.producer.js';
 import { Types } from 'mongoose';
 import type { ResponseCache } from '../cache/response-cache.service.js';
 import type { RedisLock } from '../redis/redis-lock.js';
@@ -23,9 +22,9 @@ import type { Principal } from './owner.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { SessionsRepository } from './sessions.repository.js';
 import type { UsersRepository } from './users.repository.js';
+import { producerOf } from '../../test/unit/job-queues.js';
 
 /** The real producer over one fake queue: the deadline and the names are the producer's. */
-const producerOf = (queue: Queue) => new JobsProducer(queue, queue, queue, queue);
 
 const caller: Principal = { ...ALICE, credential: { kind: 'session', hash: 'current' } };
 const ADDRESS = '203.0.113.7';

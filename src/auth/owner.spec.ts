@@ -1,15 +1,8 @@
 import { sanitizeFilter, Types } from 'mongoose';
 import { ALICE, BOB, LEGACY } from '../../test/unit/owners.js';
-import { holds, ownedBy, recordedAsTheOriginal } from './owner.js';
+import { holds, ownedBy } from './owner.js';
 
 describe('owner', () => {
-  describe('recordedAsTheOriginal', () => {
-    it("names an account's own records, and leaves LEGACY_OWNER's without an owner", () => {
-      expect(recordedAsTheOriginal(ALICE)).toEqual({ owner_id: new Types.ObjectId(ALICE.id) });
-      expect(recordedAsTheOriginal(LEGACY)).toEqual({});
-    });
-  });
-
   describe('ownedBy', () => {
     it("selects an account's own records by its ObjectId", () => {
       const filter = ownedBy(ALICE);

@@ -36,14 +36,6 @@ export function ownedBy(owner: Owner): {
   return { owner_id: owner.holdsOwnerless ? trusted({ $in: [id, null] }) : id };
 }
 
-/**
- * The `owner_id` of a record of `owner`'s stored in the original's form: none for the owner
- * of what has no owner, as the original stores its todos, so that its own reads show them.
- */
-export function recordedAsTheOriginal(owner: Owner): { owner_id?: Types.ObjectId } {
-  return owner.holdsOwnerless ? {} : { owner_id: new Types.ObjectId(owner.id) };
-}
-
 /** Whether `owner` holds a record (a job, a file) whose recorded owner is `recorded`. */
 export function holds(owner: Owner, recorded: unknown): boolean {
   return recorded === undefined || recorded === null ? owner.holdsOwnerless : recorded === owner.id;

@@ -4,6 +4,7 @@ import { GridFSBucket, type GridFSBucketReadStream } from 'mongodb';
 import type { Connection, Model } from 'mongoose';
 import { pipeline } from 'node:stream/promises';
 import { ownedBy } from '../auth/owner.js';
+import { OwnerScope } from '../auth/owner-scope.js';
 import { TodoReader } from '../todos/todo-reader.js';
 import { NEWEST_FIRST, Todo } from '../todos/todo.schema.js';
 import { CONTENT_TYPES, formatExport } from './export-format.js';
@@ -26,6 +27,7 @@ export class ExportFilesService {
     @InjectModel(Todo.name) private readonly todos: Model<Todo>,
     @InjectConnection() connection: Connection,
     private readonly reader: TodoReader,
+    private readonly scope: OwnerScope,
   ) {
     // Providers are built after @nestjs/mongoose has connected, so the database is there.
     if (!connection.db) throw new Error('MongoDB is not connected');
@@ -40,7 +42,7 @@ export class ExportFilesService {
   ): Promise<Omit<ExportJobResult, 'expires_at'>> {
     const { jobId, fileId } = target;
     const filter = {
-      ...ownerFilter(data),
+      ...(await this.ownerFilter(data)),
       ...(data.finished === undefined ? {} : { is_finished: data.finished }),
     };
     const total = await this.todos.countDocuments(filter).exec();
@@ -131,10 +133,13 @@ export class ExportFilesService {
       // No files document (an attempt killed mid-upload): its chunks are deleted anyway.
     }
   }
-}
 
-/** The todos an export holds: its owner's; a job from before accounts, the ownerless ones. */
-function ownerFilter(data: ExportJobData) {
-  if (data.owner_id === undefined) return { owner_id: null };
-  return ownedBy({ id: data.owner_id, holdsOwnerless: data.holds_ownerless === true });
+  /**
+   * The todos an export holds: its owner's (with what has no owner, for LEGACY_OWNER's
+   * account, asked as the job runs); a job from before accounts, those with no owner.
+   */
+  private async ownerFilter(data: ExportJobData) {
+    if (data.owner_id === undefined) return { owner_id: null };
+    return ownedBy({ id: data.owner_id, holdsOwnerless: await this.scope.is(data.owner_id) });
+  }
 }

@@ -1,15 +1,14 @@
 import { NotFoundException } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
-import { JobsProducer } from '../jobs/jobs.producer.js';
 import { Types } from 'mongoose';
 import { ALICE } from '../../test/unit/owners.js';
 import { strictFake } from '../../test/unit/strict-fake.js';
 import { ExportJobViews } from './export-job-views.js';
 import type { ExportRecordDoc } from './export-record.schema.js';
 import type { ExportRecordsRepository } from './export-records.repository.js';
+import { producerOf } from '../../test/unit/job-queues.js';
 
 /** The real producer over one fake queue: the deadline and the names are the producer's. */
-const producerOf = (queue: Queue) => new JobsProducer(queue, queue, queue, queue);
 
 const ID = '6b1602aa74d0f8a1f63c8232';
 const RESULT = { file_id: `export-${ID}`, expires_at: '2026-12-08T00:00:00.000Z' };

@@ -1,6 +1,5 @@
 import { ALICE } from '../../test/unit/owners.js';
 import type { Queue } from 'bullmq';
-import { JobsProducer } from '../jobs/jobs.producer.js';
 import { Types } from 'mongoose';
 import { loadConfig } from '../config/configuration.js';
 import { strictFake } from '../../test/unit/strict-fake.js';
@@ -8,9 +7,9 @@ import type { ExportFilesService } from './export-files.service.js';
 import type { ExportRecordDoc } from './export-record.schema.js';
 import type { ExportRecordsRepository } from './export-records.repository.js';
 import { ExportsExpiry } from './exports-expiry.service.js';
+import { producerOf } from '../../test/unit/job-queues.js';
 
 /** The real producer over one fake queue: the deadline and the names are the producer's. */
-const producerOf = (queue: Queue) => new JobsProducer(queue, queue, queue, queue);
 
 const record = (state: ExportRecordDoc['state'], n: number) =>
   ({

@@ -7,7 +7,6 @@ import {
   StreamableFile,
 } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { JobsProducer } from '../jobs/jobs.producer.js';
 import { Types } from 'mongoose';
 import { RetryLaterException } from '../common/retry-later.exception.js';
 import { loadConfig } from '../config/configuration.js';
@@ -18,9 +17,9 @@ import type { ExportRecordDoc } from './export-record.schema.js';
 import type { ExportRecordsRepository, Reservation } from './export-records.repository.js';
 import { ExportsService } from './exports.service.js';
 import type { ExportJobResult } from '../jobs/job-catalogue.js';
+import { producerOf } from '../../test/unit/job-queues.js';
 
 /** The real producer over one fake queue: the deadline and the names are the producer's. */
-const producerOf = (queue: Queue) => new JobsProducer(queue, queue, queue, queue);
 
 const ID = new Types.ObjectId('6b1602aa74d0f8a1f63c8232');
 const RESULT: ExportJobResult = {
@@ -153,7 +152,7 @@ describe('ExportsService', () => {
       });
     });
 
-    it('marks the job of an owner who holds the ownerless, so it exports those too', async () => {
+    it('records only the owner, for LEGACY_OWNER too: what it holds is asked as the job runs', async () => {
       const exports = queue();
       await new ExportsService(producerOf(exports), strictFake('files'), records(), config).request(
         LEGACY,
@@ -162,7 +161,7 @@ describe('ExportsService', () => {
         },
       );
       const [[, data]] = exports.mocks.add.mock.calls as unknown as [[string, unknown]];
-      expect(data).toStrictEqual({ format: 'json', owner_id: LEGACY.id, holds_ownerless: true });
+      expect(data).toStrictEqual({ format: 'json', owner_id: LEGACY.id });
     });
 
     it('is a 429 with Retry-After at the running limit and a 409 at the kept one, queuing nothing', async () => {

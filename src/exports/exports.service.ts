@@ -43,7 +43,6 @@ export class ExportsService {
     const reserved = await this.records.reserve(owner.id, input.format, limits);
     if ('refused' in reserved) throw this.refusal(reserved.refused);
     const data: ExportJobData = { format: input.format, owner_id: owner.id };
-    if (owner.holdsOwnerless) data.holds_ownerless = true;
     if (input.finished !== undefined) data.finished = input.finished;
     const id = reserved.record._id.toHexString();
     try {

@@ -4,9 +4,9 @@ import type { Owner } from '../auth/owner.js';
 import { ALICE, BOB, LEGACY } from '../../test/unit/owners.js';
 import { strictFake } from '../../test/unit/strict-fake.js';
 import type { ExportJobViews } from '../exports/export-job-views.js';
-import { JobsProducer } from '../jobs/jobs.producer.js';
 import type { JobViewDto } from './job-view.dto.js';
 import { JobStatusService } from './job-status.service.js';
+import { producerOf } from '../../test/unit/job-queues.js';
 
 /** Jobs of ALICE's, unless a test says whose. */
 const ofAlice = { owner_id: ALICE.id };
@@ -17,14 +17,14 @@ function setup(state: string, job: Partial<Record<keyof Job, unknown>> | null) {
     getJobState: () => Promise.resolve(state),
     getJob: () => Promise.resolve(job && strictFake<Job>('job', job)),
   });
-  const jobs = new JobsProducer(queue, queue, queue, queue);
+  const jobs = producerOf(queue);
   return { service: new JobStatusService(jobs, strictFake('export views')), queue };
 }
 
 describe('JobStatusService', () => {
   it('is a 404 for a queue that does not exist, without looking it up', async () => {
     const idle = strictFake<Queue>('queue');
-    const jobs = new JobsProducer(idle, idle, idle, idle);
+    const jobs = producerOf(idle);
     const service = new JobStatusService(jobs, strictFake('export views'));
     await expect(service.view(ALICE, 'nope', '1')).rejects.toThrow(NotFoundException);
   });
@@ -41,7 +41,7 @@ describe('JobStatusService', () => {
       view: () => Promise.resolve(view),
     });
     const idle = strictFake<Queue>('queue');
-    const service = new JobStatusService(new JobsProducer(idle, idle, idle, idle), exports);
+    const service = new JobStatusService(producerOf(idle), exports);
     expect(await service.view(ALICE, 'exports', '9')).toBe(view);
     expect(exports.mocks.view).toHaveBeenCalledWith(ALICE, '9');
   });

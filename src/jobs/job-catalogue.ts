@@ -11,8 +11,6 @@ export interface ExportJobData {
   format: ExportFormat;
   /** Whose todos; absent on jobs from before accounts, which only LEGACY_OWNER sees. */
   owner_id?: string;
-  /** The owner is LEGACY_OWNER's account: the export holds the ownerless todos too. */
-  holds_ownerless?: boolean;
   /** Only finished (true) or unfinished (false) todos; all when absent. */
   finished?: boolean;
 }
@@ -70,6 +68,11 @@ export interface AccountDeletionResult {
 interface Entry<Data, Result> {
   queue: QueueName;
   /**
+   * The job is its owner's (`data.owner_id`): deleting the account removes it. Not the
+   * account deletion's own job, whose `owner_id` is the account it deletes.
+   */
+  owned: boolean;
+  /**
    * The names the job was added under before: jobs already in Redis (a reminder can wait for
    * months) still dispatch to the handler.
    */
@@ -79,21 +82,24 @@ interface Entry<Data, Result> {
   result?: Result;
 }
 
-const entry = <Data, Result>(queue: QueueName, ...formerNames: string[]): Entry<Data, Result> => ({
-  queue,
-  formerNames,
-});
+const entry = <Data, Result>(
+  queue: QueueName,
+  owned: boolean,
+  ...formerNames: string[]
+): Entry<Data, Result> => ({ queue, owned, formerNames });
 
 /** Names are `<feature or queue>.<verb>`. */
 export const JOBS = {
-  'exports.build': entry<ExportJobData, ExportJobResult>(QUEUES.exports, 'export'),
-  'reminders.fire': entry<ReminderJobData, ReminderJobResult>(QUEUES.reminders, 'remind'),
+  'exports.build': entry<ExportJobData, ExportJobResult>(QUEUES.exports, true, 'export'),
+  'reminders.fire': entry<ReminderJobData, ReminderJobResult>(QUEUES.reminders, true, 'remind'),
   'maintenance.run': entry<Record<string, never>, MaintenanceResult>(
     QUEUES.maintenance,
+    false,
     'purge-finished',
   ),
   'accounts.delete': entry<AccountDeletionJobData, AccountDeletionResult>(
     QUEUES.accounts,
+    false,
     'delete-account',
   ),
 } as const;
@@ -102,6 +108,9 @@ export type JobName = keyof typeof JOBS;
 export const JOB_NAMES = Object.keys(JOBS) as JobName[];
 export type JobData<N extends JobName> = NonNullable<(typeof JOBS)[N]['data']>;
 export type JobResult<N extends JobName> = NonNullable<(typeof JOBS)[N]['result']>;
+
+/** The jobs whose payload names an owner, which deleting the account removes. */
+export const OWNED_JOBS = JOB_NAMES.filter((name) => JOBS[name].owned);
 
 /** The catalogued job a name of the queue stands for, today's or a former one. */
 export function jobNamed(queue: string, name: string): JobName | undefined {

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { forRoles, only, type ProcessRole } from '../config/process-role.js';
 import { JobSteps } from './job-steps.js';
-import { JobsProducer } from './jobs.producer.js';
+import { JOB_QUEUES_PROVIDER, JobsProducer } from './jobs.producer.js';
 import { JobsWorker } from './jobs.worker.js';
 import { MaintenanceJob } from './maintenance.job.js';
 import { OwnerJobs } from './owner-jobs.js';
@@ -19,6 +19,7 @@ export class JobsModule {
     global: true,
     imports: only('worker', role, [DiscoveryModule]),
     providers: [
+      JOB_QUEUES_PROVIDER,
       JobsProducer,
       ...only('worker', role, [JobsWorker, JobSteps, MaintenanceJob, OwnerJobs]),
     ],

@@ -1,9 +1,22 @@
-import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Inject, Injectable, type Provider } from '@nestjs/common';
 import type { Job, JobsOptions, JobState, Queue } from 'bullmq';
 import { withinDeadline } from '../redis/within-deadline.js';
-import { QUEUES, type QueueName } from '../queues/queues.constants.js';
+import { QUEUE_NAMES, type QueueName } from '../queues/queues.constants.js';
 import { JOBS, type JobData, type JobName, type JobResult } from './job-catalogue.js';
+
+/** Every queue by its name. */
+export type JobQueues = Record<QueueName, Queue>;
+
+const JOB_QUEUES = Symbol('JobQueues');
+
+/** The queues `QueuesModule` registers, one per name in QUEUE_NAMES, gathered by name. */
+export const JOB_QUEUES_PROVIDER: Provider = {
+  provide: JOB_QUEUES,
+  inject: QUEUE_NAMES.map((name) => getQueueToken(name)),
+  useFactory: (...queues: Queue[]): JobQueues =>
+    Object.fromEntries(QUEUE_NAMES.map((name, at) => [name, queues[at]])) as JobQueues,
+};
 
 /**
  * The one way features reach the queues: adding a catalogued job, and the few reads and
@@ -11,16 +24,7 @@ import { JOBS, type JobData, type JobName, type JobResult } from './job-catalogu
  */
 @Injectable()
 export class JobsProducer {
-  private readonly queues: Record<QueueName, Queue>;
-
-  constructor(
-    @InjectQueue(QUEUES.exports) exports: Queue,
-    @InjectQueue(QUEUES.reminders) reminders: Queue,
-    @InjectQueue(QUEUES.maintenance) maintenance: Queue,
-    @InjectQueue(QUEUES.accounts) accounts: Queue,
-  ) {
-    this.queues = { exports, reminders, maintenance, accounts };
-  }
+  constructor(@Inject(JOB_QUEUES) private readonly queues: JobQueues) {}
 
   /** Adds the job; a Redis that does not answer within the deadline is a 503 (Retry-After). */
   enqueue<N extends JobName>(

@@ -1,8 +1,8 @@
 import type { JobType, Queue } from 'bullmq';
 import { ALICE, BOB } from '../../test/unit/owners.js';
 import { strictFake } from '../../test/unit/strict-fake.js';
-import { JobsProducer } from './jobs.producer.js';
 import { OwnerJobs } from './owner-jobs.js';
+import { producerOf } from '../../test/unit/job-queues.js';
 
 interface FakeJob {
   id: string;
@@ -36,12 +36,7 @@ function setup(exports: FakeJob[] = [], reminders: FakeJob[] = []) {
     exports: queueOf('exports', exports),
     reminders: queueOf('reminders', reminders),
   };
-  const producer = new JobsProducer(
-    queues.exports,
-    queues.reminders,
-    strictFake('maintenance'),
-    strictFake('accounts'),
-  );
+  const producer = producerOf(strictFake('the other queues'), queues);
   const retry: string[] = [];
   const run = () =>
     new OwnerJobs(producer).accountDeleted(

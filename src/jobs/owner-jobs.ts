@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { JobType, Queue } from 'bullmq';
-import type { AccountDeletionJobData, JobName } from './job-catalogue.js';
+import { OWNED_JOBS, type AccountDeletionJobData } from './job-catalogue.js';
 import { OnAccountDeleted, type StepRun } from './job-steps.js';
 import { JobsProducer } from './jobs.producer.js';
 
@@ -14,8 +14,6 @@ const REMOVABLE: JobType[] = [
   'completed',
   'failed',
 ];
-/** The jobs that carry an owner (`data.owner_id`). */
-const OWNED: JobName[] = ['reminders.fire', 'exports.build'];
 
 /**
  * The layer's part of deleting an account: the account's queued and finished jobs. One still
@@ -28,7 +26,8 @@ export class OwnerJobs {
   @OnAccountDeleted(20)
   async accountDeleted({ owner_id }: AccountDeletionJobData, run: StepRun) {
     let jobs = 0;
-    for (const name of OWNED) jobs += await this.removeJobs(this.jobs.queueOf(name), owner_id, run);
+    for (const name of OWNED_JOBS)
+      jobs += await this.removeJobs(this.jobs.queueOf(name), owner_id, run);
     return { jobs };
   }
 

@@ -3,8 +3,8 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import type { FastifyRequest } from 'fastify';
 import { BEARER_SCHEME } from '../auth/access.decorator.js';
 import type { AppConfig } from '../config/configuration.js';
-import { ORIGINAL_TODO_FORM } from '../original/dto/legacy-todo.dto.js';
 import { REQUEST_ID_HEADER, RETRY_AFTER_HEADER } from '../http/response-headers.js';
+import { OPEN_BODY_EXTENSION } from './open-body.decorator.js';
 
 // The spec's object types, which @nestjs/swagger does not export by name.
 type Operation = NonNullable<OpenAPIObject['paths'][string]['get']>;
@@ -15,12 +15,6 @@ type Headers = NonNullable<Response['headers']>;
 /** Where Swagger UI and the document are served. */
 const DOCS_PATH = 'docs';
 const DOCUMENT_PATH = 'docs-json';
-
-/**
- * Request bodies that allow fields they do not define. Every other body goes through the
- * validation pipe, which refuses unknown fields (`forbidNonWhitelisted`).
- */
-const OPEN_BODIES = new Set([ORIGINAL_TODO_FORM]);
 
 /**
  * The OpenAPI document, as clients generate code from it: Nest's scan of the controllers,
@@ -82,12 +76,15 @@ export function setUpSwagger(app: INestApplication, config: AppConfig): void {
 function refuseUnknownFields(document: OpenAPIObject): void {
   const schemas = document.components?.schemas ?? {};
   for (const operation of operationsOf(document)) {
+    const marked = operation as Operation & { [OPEN_BODY_EXTENSION]?: boolean };
+    const open = marked[OPEN_BODY_EXTENSION] === true;
+    delete marked[OPEN_BODY_EXTENSION];
     const body = operation.requestBody;
-    if (!body || '$ref' in body) continue;
+    if (!body || '$ref' in body || open) continue;
     for (const media of Object.values(body.content)) {
       const name = referencedName(media.schema);
       const schema = name === undefined ? undefined : schemas[name];
-      if (name === undefined || !schema || '$ref' in schema || OPEN_BODIES.has(name)) continue;
+      if (name === undefined || !schema || '$ref' in schema) continue;
       schema.additionalProperties = false;
     }
   }

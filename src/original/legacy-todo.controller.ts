@@ -21,6 +21,7 @@ import { CacheView } from '../cache/cache-view.decorator.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { BodyTypes } from '../http/body-types.guard.js';
 import { ApiConditionalGet, ETAG_HEADER } from '../http/entity-tags.js';
+import { OpenBody } from '../openapi/open-body.decorator.js';
 import { LEGACY_MAX_START, legacyContent, legacyStart } from './dto/legacy-input.js';
 import { LegacyTodoDto, LegacyTodoFormDto } from './dto/legacy-todo.dto.js';
 import { LegacyTodosService } from './legacy-todos.service.js';
@@ -82,6 +83,7 @@ export class LegacyTodoController {
   // A form, as the original took it (its `request.form` never read a JSON body).
   @BodyTypes('application/x-www-form-urlencoded')
   @ApiBody({ type: LegacyTodoFormDto })
+  @OpenBody()
   @ApiOkResponse({ description: 'Created; the body is empty.' })
   @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Body over 64 KiB.' })
   async create(

@@ -4,19 +4,20 @@ import { Model, trusted, Types } from 'mongoose';
 import { ResponseCache } from '../cache/response-cache.service.js';
 import type { StoredTodo } from '../todos/stored-todo.js';
 import { Todo } from '../todos/todo.schema.js';
+import { TodosRepository } from '../todos/todos.repository.js';
 import { conversionWrite, type Conversion } from './todo-migration.js';
 
 /**
  * The cutover's side of the shared `todos` collection: the watch's read of new ids, and the
- * migration's batches, conversions and adoption of the ownerless todos. Everything the API
- * and the worker write goes through `TodosRepository`; these are the one-off writes that
- * bring the original's documents over, and like it they invalidate the cached views before
- * they resolve (every owner's: what had no owner was LEGACY_OWNER's view).
+ * migration's batches, conversions and adoption of the ownerless todos. It reads; what it
+ * changes it hands as guarded writes to the collection's one writer, `TodosRepository`,
+ * which invalidates the cached views before it resolves.
  */
 @Injectable()
 export class OriginalTodosRepository {
   constructor(
     @InjectModel(Todo.name) private readonly todos: Model<Todo>,
+    private readonly writer: TodosRepository,
     private readonly cache: ResponseCache,
   ) {}
 
@@ -56,17 +57,11 @@ export class OriginalTodosRepository {
   }
 
   /**
-   * Applies conversions (the migration) in one unordered bulk write, each only where the
-   * document still holds what it was read with, so a concurrent change is never overwritten;
-   * written past Mongoose, which would cast the values. How many documents changed.
+   * Applies conversions (the migration), each only where the document still holds what it
+   * was read with, so a concurrent change is never overwritten; how many documents changed.
    */
-  async convert(conversions: Conversion[]): Promise<number> {
-    if (conversions.length === 0) return 0;
-    const result = await this.todos.collection.bulkWrite(conversions.map(conversionWrite), {
-      ordered: false,
-    });
-    if (result.modifiedCount > 0) await this.cache.invalidate();
-    return result.modifiedCount;
+  convert(conversions: Conversion[]): Promise<number> {
+    return this.writer.write(conversions.map(conversionWrite));
   }
 
   /** How many todos have no owner (the original's, or from before accounts). */
@@ -81,14 +76,14 @@ export class OriginalTodosRepository {
   async adoptOwnerless(ownerId: string, batch: number): Promise<number> {
     const ids = await this.todos.find({ owner_id: null }, { _id: 1 }).limit(batch).lean().exec();
     if (ids.length === 0) return 0;
-    const result = await this.todos
-      .updateMany(
-        { _id: trusted({ $in: ids.map((todo) => todo._id) }), owner_id: null },
-        { $set: { owner_id: new Types.ObjectId(ownerId) } },
-      )
-      .exec();
-    // Whoever saw them (LEGACY_OWNER) and their new owner: every view.
-    if (result.modifiedCount > 0) await this.cache.invalidate();
-    return result.modifiedCount;
+    // Only those still without an owner: another run's adoption is left as it was.
+    return this.writer.write([
+      {
+        updateMany: {
+          filter: { _id: { $in: ids.map((todo) => todo._id) }, owner_id: null },
+          update: { $set: { owner_id: new Types.ObjectId(ownerId) } },
+        },
+      },
+    ]);
   }
 }

@@ -1,12 +1,12 @@
 import { jest } from '@jest/globals';
 import { Logger, ServiceUnavailableException } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { JobsProducer } from '../jobs/jobs.producer.js';
 import { ALICE, BOB } from '../../test/unit/owners.js';
 import { strictFake } from '../../test/unit/strict-fake.js';
 import { formerReminderJobId, reminderJobId } from './reminder-job.js';
 import { RemindersScheduler } from './reminders.scheduler.js';
 import type { ReminderJobData } from '../jobs/job-catalogue.js';
+import { producerOf } from '../../test/unit/job-queues.js';
 
 type ReminderQueue = Queue<ReminderJobData>;
 
@@ -39,11 +39,7 @@ describe('RemindersScheduler', () => {
         add: () => Promise.resolve({ id: 'x' }),
       });
       const at = new Date(NOW + 90_000);
-      await new RemindersScheduler(new JobsProducer(queue, queue, queue, queue)).schedule(
-        ALICE.id,
-        TODO,
-        at,
-      );
+      await new RemindersScheduler(producerOf(queue)).schedule(ALICE.id, TODO, at);
 
       const jobId = reminderJobId(ALICE.id, TODO, at);
       expect(queue.calls).toEqual([
@@ -66,11 +62,7 @@ describe('RemindersScheduler', () => {
         add: () => Promise.resolve({ id: 'x' }),
       });
       const past = new Date(NOW - 5_000);
-      await new RemindersScheduler(new JobsProducer(queue, queue, queue, queue)).schedule(
-        ALICE.id,
-        TODO,
-        past,
-      );
+      await new RemindersScheduler(producerOf(queue)).schedule(ALICE.id, TODO, past);
       expect(queue.mocks.add).toHaveBeenCalledWith('reminders.fire', expect.anything(), {
         jobId: reminderJobId(ALICE.id, TODO, past),
         delay: 0,
@@ -83,11 +75,7 @@ describe('RemindersScheduler', () => {
         add: () => Promise.resolve({ id: 'x' }),
       });
       await expect(
-        new RemindersScheduler(new JobsProducer(queue, queue, queue, queue)).schedule(
-          ALICE.id,
-          TODO,
-          new Date(NOW + 1_000),
-        ),
+        new RemindersScheduler(producerOf(queue)).schedule(ALICE.id, TODO, new Date(NOW + 1_000)),
       ).rejects.toThrow(ServiceUnavailableException);
       expect(queue.mocks.add).not.toHaveBeenCalled();
     });
@@ -97,22 +85,14 @@ describe('RemindersScheduler', () => {
     it.each([null, undefined])('does nothing for a %p time', async (time) => {
       // No queue member is provided: any use of the queue fails the test.
       const idle = queueFake();
-      await new RemindersScheduler(new JobsProducer(idle, idle, idle, idle)).cancel(
-        ALICE.id,
-        TODO,
-        time,
-      );
+      await new RemindersScheduler(producerOf(idle)).cancel(ALICE.id, TODO, time);
       expect(warn).not.toHaveBeenCalled();
     });
 
     it("removes the owner's job of exactly that time, and the one of the former id form", async () => {
       const queue = queueFake({ remove: () => Promise.resolve(1) });
       const at = new Date(NOW + 60_000);
-      await new RemindersScheduler(new JobsProducer(queue, queue, queue, queue)).cancel(
-        ALICE.id,
-        TODO,
-        at,
-      );
+      await new RemindersScheduler(producerOf(queue)).cancel(ALICE.id, TODO, at);
       expect(queue.calls).toEqual([
         { method: 'remove', args: [reminderJobId(ALICE.id, TODO, at)] },
         { method: 'remove', args: [formerReminderJobId(TODO, at)] },
@@ -122,11 +102,7 @@ describe('RemindersScheduler', () => {
     it('logs and swallows a queue failure', async () => {
       const queue = queueFake({ remove: () => Promise.reject(new Error('connection refused')) });
       await expect(
-        new RemindersScheduler(new JobsProducer(queue, queue, queue, queue)).cancel(
-          ALICE.id,
-          TODO,
-          new Date(NOW + 60_000),
-        ),
+        new RemindersScheduler(producerOf(queue)).cancel(ALICE.id, TODO, new Date(NOW + 60_000)),
       ).resolves.toBeUndefined();
       expect(warn).toHaveBeenCalledWith(expect.stringContaining(`reminder of ${TODO}`));
     });

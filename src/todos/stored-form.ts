@@ -1,14 +1,14 @@
 import type { Document, Filter } from 'mongodb';
 import { trusted, type QueryFilter, type Types } from 'mongoose';
 import type { StoredTodo } from './stored-todo.js';
-import type { StoredTime, Todo } from './todo.schema.js';
+import type { Todo } from './todo.schema.js';
 
 /**
- * How `TodosRepository` puts todos into the collection: the times as configured, the
- * original's shape during a cutover (STORE_ORIGINAL_TIMES), the guard of every change.
+ * The conditions `TodosRepository` writes under: what makes a document a todo it may change,
+ * retention's range, and the guard of every change. How a todo is stored is `TodoShape`'s.
  */
 
-/** The fields a write sets, with times as dates: the repository stores them as configured. */
+/** The fields a write sets, with times as dates: `TodoShape` says how they are stored. */
 export type TodoFields = Partial<Omit<Todo, 'created_at' | 'finished_at'>> & {
   created_at?: Date;
   finished_at?: Date | null;
@@ -38,34 +38,6 @@ export function finishedBefore(cutoff: Date): QueryFilter<Todo> {
       { finished_at: trusted({ $lt: cutoff }) },
       { finished_at: trusted({ $lt: cutoff.getTime() / 1000 }) },
     ],
-  };
-}
-
-/** `created_at`/`finished_at` as stored: dates, or (`originalTimes`) the original's epoch seconds. */
-export function storedFields(fields: TodoFields, originalTimes: boolean): Partial<Todo> {
-  const time = (date: Date): StoredTime => (originalTimes ? date.getTime() / 1000 : date);
-  const { created_at, finished_at, ...rest } = fields;
-  return {
-    ...rest,
-    ...(created_at === undefined ? {} : { created_at: time(created_at) }),
-    ...(finished_at === undefined ? {} : { finished_at: finished_at && time(finished_at) }),
-  };
-}
-
-/**
- * A new todo exactly as the original writes one: its four fields (a reminder's only when one
- * is set), epoch seconds, so that the original's own reads of it look as if it had written it.
- */
-export function originalDocument(
-  todo: TodoFields & { _id: Types.ObjectId; created_at: Date },
-): StoredTodo {
-  return {
-    _id: todo._id,
-    content: todo.content,
-    created_at: todo.created_at.getTime() / 1000,
-    is_finished: false,
-    finished_at: null,
-    ...(todo.remind_at ? { remind_at: todo.remind_at, reminded_at: null } : {}),
   };
 }
 

@@ -1,20 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Document, Filter } from 'mongodb';
+import type { AnyBulkWriteOperation, Document, Filter } from 'mongodb';
 import { Model, trusted, Types, type QueryFilter } from 'mongoose';
-import { ownedBy, recordedAsTheOriginal, type Owner } from '../auth/owner.js';
+import { ownedBy, type Owner } from '../auth/owner.js';
 import { ResponseCache } from '../cache/response-cache.service.js';
-import { AppConfig } from '../config/configuration.js';
 import {
   finishedBefore,
-  originalDocument,
   READABLE,
-  storedFields,
   unchangedSince,
   type TodoChange,
   type TodoFields,
 } from './stored-form.js';
 import type { StoredTodo } from './stored-todo.js';
+import { TodoShape } from './todo-shape.js';
 import { NEWEST_FIRST, Todo } from './todo.schema.js';
 
 export type { TodoChange, TodoFields } from './stored-form.js';
@@ -31,7 +29,7 @@ export class TodosRepository {
   constructor(
     @InjectModel(Todo.name) private readonly todos: Model<Todo>,
     private readonly cache: ResponseCache,
-    private readonly config: AppConfig,
+    private readonly shape: TodoShape,
   ) {}
 
   /** A page of the owner's, newest first; `filter` may hold trusted operators (keyset conditions). */
@@ -63,21 +61,10 @@ export class TodosRepository {
     return (await this.todos.exists(this.due(id, remindAt)).exec()) !== null;
   }
 
-  /**
-   * Creates the owner's todo now. With STORE_ORIGINAL_TIMES, in the original's shape exactly;
-   * LEGACY_OWNER's then without an owner, as the original writes them, so the original's
-   * answers over the shared collection keep their five fields.
-   */
+  /** Creates the owner's todo now, in the form `TodoShape` gives it. */
   async create(owner: Owner, todo: TodoFields & { _id: Types.ObjectId }): Promise<StoredTodo> {
-    const fields = { created_at: new Date(), ...todo };
-    let created: StoredTodo;
-    if (this.config.storeOriginalTimes) {
-      created = { ...originalDocument(fields), ...recordedAsTheOriginal(owner) };
-      await this.todos.collection.insertOne(created as never);
-    } else {
-      const stored = storedFields({ ...fields, owner_id: new Types.ObjectId(owner.id) }, false);
-      created = (await this.todos.create(stored)).toObject<StoredTodo>();
-    }
+    const created = this.shape.created(owner, { created_at: new Date(), ...todo });
+    await this.todos.collection.insertOne(created as never);
     await this.cache.invalidate(owner.id);
     return created;
   }
@@ -106,7 +93,7 @@ export class TodosRepository {
     set: TodoFields,
     seen?: StoredTodo,
   ): Promise<TodoChange | null> {
-    const stored = storedFields(set, this.config.storeOriginalTimes);
+    const stored = this.shape.changed(set);
     const before = (await this.todos.collection.findOneAndUpdate(
       this.target(owner, id, seen),
       { $set: stored },
@@ -158,6 +145,19 @@ export class TodosRepository {
     const deleted = await this.removeInBatches({ owner_id: new Types.ObjectId(ownerId) }, batch);
     if (deleted > 0) await this.cache.invalidate(ownerId);
     return deleted;
+  }
+
+  /**
+   * Applies writes across owners built elsewhere (the cutover's migration, in `original/`),
+   * in one unordered bulk write past Mongoose, which would cast the values; how many
+   * documents changed. Each write's filter is its guard. Every view is invalidated, as what
+   * had no owner was LEGACY_OWNER's view.
+   */
+  async write(operations: AnyBulkWriteOperation[]): Promise<number> {
+    if (operations.length === 0) return 0;
+    const result = await this.todos.collection.bulkWrite(operations, { ordered: false });
+    if (result.modifiedCount > 0) await this.cache.invalidate();
+    return result.modifiedCount;
   }
 
   /** Deletes what `filter` selects, `batch` at a time: FerretDB cannot delete 100k at once. */

@@ -202,27 +202,6 @@ export interface paths {
     patch: operations['updateTodo'];
     trace?: never;
   };
-  '/todo': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Original route: a page of 10 todos, newest first, in the original JSON
-     * @description `_id` as `{"$oid": …}`, times as epoch seconds. Other query parameters are ignored.
-     */
-    get: operations['listOriginalTodos'];
-    put?: never;
-    /** Original route: create from a form field content, empty 200 */
-    post: operations['createOriginalTodo'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/todos/exports': {
     parameters: {
       query?: never;
@@ -251,6 +230,27 @@ export interface paths {
     get: operations['downloadExport'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/todo': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Original route: a page of 10 todos, newest first, in the original JSON
+     * @description `_id` as `{"$oid": …}`, times as epoch seconds. Other query parameters are ignored.
+     */
+    get: operations['listOriginalTodos'];
+    put?: never;
+    /** Original route: create from a form field content, empty 200 */
+    post: operations['createOriginalTodo'];
     delete?: never;
     options?: never;
     head?: never;
@@ -566,6 +566,23 @@ export interface components {
        */
       remind_at?: string | null;
     };
+    NewExport: {
+      /**
+       * @example csv
+       * @enum {string}
+       */
+      format: 'json' | 'csv';
+      /** @description Only finished (`true`) or unfinished (`false`) todos. */
+      finished?: boolean;
+    };
+    ExportAccepted: {
+      /** @example 42 */
+      job_id: string;
+      /** @example /jobs/exports/42 */
+      status_url: string;
+      /** @example /todos/exports/42/download */
+      download_url: string;
+    };
     OriginalObjectId: {
       /** @example 6650f1c2a1b2c3d4e5f60718 */
       $oid: string;
@@ -594,23 +611,6 @@ export interface components {
        * @example Buy milk
        */
       content: string;
-    };
-    NewExport: {
-      /**
-       * @example csv
-       * @enum {string}
-       */
-      format: 'json' | 'csv';
-      /** @description Only finished (`true`) or unfinished (`false`) todos. */
-      finished?: boolean;
-    };
-    ExportAccepted: {
-      /** @example 42 */
-      job_id: string;
-      /** @example /jobs/exports/42 */
-      status_url: string;
-      /** @example /todos/exports/42/download */
-      download_url: string;
     };
     Job: {
       /** @example 42 */
@@ -1932,160 +1932,6 @@ export interface operations {
       };
     };
   };
-  listOriginalTodos: {
-    parameters: {
-      query?: {
-        /** @description Offset: ASCII digits, anything else counts as 0; over 1000000 is a 400. */
-        start?: string;
-      };
-      header?: {
-        /** @description The `ETag` of a copy the client holds: answered 304 while it is current. */
-        'If-None-Match'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          /** @description `HIT` when the answer came from the Redis cache, `MISS` otherwise. */
-          'X-Cache'?: 'HIT' | 'MISS';
-          /** @description Strong entity tag of this representation: send it as `If-None-Match` or `If-Match`. */
-          ETag?: string;
-          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
-          'X-Request-Id': string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['OriginalTodo'][];
-        };
-      };
-      /** @description The copy named by `If-None-Match` is current. */
-      304: {
-        headers: {
-          /** @description Strong entity tag of this representation: send it as `If-None-Match` or `If-Match`. */
-          ETag: string;
-          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
-          'X-Request-Id': string;
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input. */
-      400: {
-        headers: {
-          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
-          'X-Request-Id': string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No valid bearer token, and no LEGACY_OWNER to act for without one. */
-      401: {
-        headers: {
-          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
-          'X-Request-Id': string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A personal access token without the scope todos:read. */
-      403: {
-        headers: {
-          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
-          'X-Request-Id': string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  createOriginalTodo: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/x-www-form-urlencoded': components['schemas']['OriginalTodoForm'];
-      };
-    };
-    responses: {
-      /** @description Created; the body is empty. */
-      200: {
-        headers: {
-          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
-          'X-Request-Id': string;
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input. */
-      400: {
-        headers: {
-          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
-          'X-Request-Id': string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No valid bearer token, and no LEGACY_OWNER to act for without one. */
-      401: {
-        headers: {
-          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
-          'X-Request-Id': string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A personal access token without the scope todos:write. */
-      403: {
-        headers: {
-          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
-          'X-Request-Id': string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Body over 64 KiB. */
-      413: {
-        headers: {
-          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
-          'X-Request-Id': string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description The body is not application/x-www-form-urlencoded. */
-      415: {
-        headers: {
-          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
-          'X-Request-Id': string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
   createExport: {
     parameters: {
       query?: never;
@@ -2321,6 +2167,160 @@ export interface operations {
           'X-Request-Id': string;
           /** @description Seconds to wait before trying again. */
           'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  listOriginalTodos: {
+    parameters: {
+      query?: {
+        /** @description Offset: ASCII digits, anything else counts as 0; over 1000000 is a 400. */
+        start?: string;
+      };
+      header?: {
+        /** @description The `ETag` of a copy the client holds: answered 304 while it is current. */
+        'If-None-Match'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          /** @description `HIT` when the answer came from the Redis cache, `MISS` otherwise. */
+          'X-Cache'?: 'HIT' | 'MISS';
+          /** @description Strong entity tag of this representation: send it as `If-None-Match` or `If-Match`. */
+          ETag?: string;
+          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
+          'X-Request-Id': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OriginalTodo'][];
+        };
+      };
+      /** @description The copy named by `If-None-Match` is current. */
+      304: {
+        headers: {
+          /** @description Strong entity tag of this representation: send it as `If-None-Match` or `If-Match`. */
+          ETag: string;
+          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
+          'X-Request-Id': string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input. */
+      400: {
+        headers: {
+          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
+          'X-Request-Id': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description No valid bearer token, and no LEGACY_OWNER to act for without one. */
+      401: {
+        headers: {
+          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
+          'X-Request-Id': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description A personal access token without the scope todos:read. */
+      403: {
+        headers: {
+          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
+          'X-Request-Id': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  createOriginalTodo: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/x-www-form-urlencoded': components['schemas']['OriginalTodoForm'];
+      };
+    };
+    responses: {
+      /** @description Created; the body is empty. */
+      200: {
+        headers: {
+          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
+          'X-Request-Id': string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input. */
+      400: {
+        headers: {
+          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
+          'X-Request-Id': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description No valid bearer token, and no LEGACY_OWNER to act for without one. */
+      401: {
+        headers: {
+          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
+          'X-Request-Id': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description A personal access token without the scope todos:write. */
+      403: {
+        headers: {
+          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
+          'X-Request-Id': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Body over 64 KiB. */
+      413: {
+        headers: {
+          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
+          'X-Request-Id': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description The body is not application/x-www-form-urlencoded. */
+      415: {
+        headers: {
+          /** @description The id of this request in the logs: the one the client sent, if it was 1-128 of `A-Z a-z 0-9 _ . : -`, else a new UUID. */
+          'X-Request-Id': string;
           [name: string]: unknown;
         };
         content: {

@@ -31,14 +31,13 @@ export class LegacyTodoDto {
   finished_at!: number | null;
 }
 
-export const ORIGINAL_TODO_FORM = 'OriginalTodoForm';
-
 /**
  * The original's create form. Only documented: the route reads it itself (`legacyContent`),
- * ignoring other fields as the original did, so unlike the API's own bodies it allows them.
+ * ignoring other fields as the original did, so unlike the API's own bodies it allows them
+ * (`@OpenBody()` on the route).
  */
 @ApiSchema({
-  name: ORIGINAL_TODO_FORM,
+  name: 'OriginalTodoForm',
   description: 'Other fields are ignored, as the original service ignored them.',
 })
 export class LegacyTodoFormDto {
