@@ -4,8 +4,10 @@
 # CACHE_REDIS_MAXMEMORY, default 256mb).
 # Idempotent and quick when they already answer. Otherwise, for a local address only, it
 # starts them: redis-server (installed from Debian when missing), and mongod when on PATH,
-# else FerretDB built from tools/ferretdb (no registry reachable here ships mongod).
+# else FerretDB built from tools/ferretdb (no registry reachable here ships mongod) on a
+# private PostgreSQL (Debian's, installed when missing; EMBEDDED_DB=sqlite: on SQLite).
 # Data lives under $DATA_DIR (default .data/, ignored by git).
+# `stores.sh --fresh-pg-database NAME` makes an empty database there (a test's own FerretDB).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -13,6 +15,14 @@ data=${DATA_DIR:-$root/.data}
 mongodb_uri=${MONGODB_URI:-mongodb://127.0.0.1:27017/todo}
 redis_url=${REDIS_URL:-redis://127.0.0.1:6379}
 cache_redis_url=${CACHE_REDIS_URL:-$redis_url}
+embedded_db=${EMBEDDED_DB:-postgresql}
+case $embedded_db in postgresql | sqlite) ;; *)
+  log "EMBEDDED_DB must be postgresql or sqlite, got $embedded_db"
+  exit 78
+  ;;
+esac
+# shellcheck source=scripts/postgresql.sh
+source "$(dirname "$0")/postgresql.sh"
 
 # host:port of the first host in a URI (credentials, path and options stripped).
 endpoint() {
@@ -80,14 +90,33 @@ start_mongo() {
     log "starting mongod on $ep (data in $dir)"
     mongod --bind_ip "${ep%%:*}" --port "${ep##*:}" --dbpath "$dir" --fork --logpath "$dir/mongod.log" >&2
   else
-    local bin
+    local bin backend
     bin=$(ferretdb_binary)
-    log "starting FerretDB on $ep (SQLite backend; data in $dir)"
-    setsid nohup "$bin" -listen "$ep" -data "$dir" >>"$dir/ferretdb.log" 2>&1 </dev/null &
+    if [ "$embedded_db" = sqlite ]; then
+      backend=(-handler sqlite -data "$dir")
+    else
+      start_postgresql
+      ensure_pg_database ferretdb
+      backend=(-handler postgresql -postgresql-url "$(pg_url ferretdb)")
+    fi
+    log "starting FerretDB on $ep (${embedded_db} backend)"
+    setsid nohup "$bin" -listen "$ep" "${backend[@]}" >>"$dir/ferretdb.log" 2>&1 </dev/null &
     echo $! >"$dir/ferretdb.pid"
   fi
   wait_for mongodb answers_tcp "$ep" 30
 }
+
+# `stores.sh --fresh-pg-database NAME`: the private PostgreSQL with an empty database NAME
+# (dropped first if there), its URL on stdout: a test's own FerretDB keeps its data there.
+# Prints nothing with EMBEDDED_DB=sqlite.
+if [ "${1:-}" = --fresh-pg-database ]; then
+  [ "$embedded_db" = sqlite ] && exit 0
+  start_postgresql
+  "$(pg_bin)/dropdb" -h 127.0.0.1 -p "$pg_port" -U postgres --if-exists --force "$2"
+  ensure_pg_database "$2"
+  pg_url "$2"
+  exit 0
+fi
 
 # `stores.sh --ferretdb-binary`: only build FerretDB (the tests start private servers with it).
 if [ "${1:-}" = --ferretdb-binary ]; then

@@ -1,7 +1,8 @@
 // Command ferretdb runs FerretDB, a MongoDB wire-compatible server, embedded with its
-// SQLite backend. It exists because no mongod binary can be installed on the machines this
-// project develops and tests on; scripts/stores.sh builds and starts it only when neither
-// MONGODB_URI answers nor mongod is on PATH.
+// PostgreSQL backend (the default of scripts/stores.sh, which starts a private PostgreSQL for
+// it) or its SQLite one (EMBEDDED_DB=sqlite). It exists because no mongod binary can be
+// installed on the machines this project develops and tests on; scripts/stores.sh builds and
+// starts it only when neither MONGODB_URI answers nor mongod is on PATH.
 package main
 
 import (
@@ -19,7 +20,9 @@ import (
 
 func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
+	handler := flag.String("handler", "sqlite", "backend: sqlite or postgresql")
 	dataDir := flag.String("data", ".data/ferretdb", "directory for the SQLite files")
+	postgresqlURL := flag.String("postgresql-url", "", "the PostgreSQL database, for -handler postgresql")
 	flag.Parse()
 
 	dir, err := filepath.Abs(*dataDir)
@@ -34,8 +37,9 @@ func main() {
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
 		Logger:    logger,
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + dir + "/",
+		Handler:       *handler,
+		SQLiteURL:     "file:" + dir + "/",
+		PostgreSQLURL: *postgresqlURL,
 	})
 	if err != nil {
 		log.Fatal(err)
