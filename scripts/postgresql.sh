@@ -45,10 +45,11 @@ start_postgresql() {
     mkdir -p "$pg_dir"
     [ "$(id -u)" != 0 ] || chown postgres: "$pg_dir"
     chmod 700 "$pg_dir"
-    as_pg_owner "$bin/initdb" -D "$pg_dir" -U postgres --auth=trust --encoding=UTF8 --locale=C >&2
+    as_pg_owner "$bin/initdb" -D "$pg_dir" -U postgres --auth=trust --encoding=UTF8 --locale=C \
+      >"$pg_dir.init.log" 2>&1 || { cat "$pg_dir.init.log" >&2; return 1; }
   fi
   log "starting PostgreSQL on 127.0.0.1:$pg_port (data in $pg_dir)"
-  as_pg_owner "$bin/pg_ctl" -D "$pg_dir" -l "$pg_dir/server.log" -w -t 30 start \
+  as_pg_owner "$bin/pg_ctl" -D "$pg_dir" -l "$pg_dir/server.log" -s -w -t 30 start \
     -o "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories=''" >&2
 }
 
@@ -63,3 +64,6 @@ ensure_pg_database() {
 }
 
 pg_url() { echo "postgres://postgres@127.0.0.1:$pg_port/$1"; }
+
+# Notices ("does not exist, skipping") are not news here.
+export PGOPTIONS='-c client_min_messages=warning'

@@ -5,9 +5,9 @@ import { freePort } from './process.js';
 import { PrivateServer } from './private-server.js';
 
 /**
- * A MongoDB-compatible server of the test's own: the FerretDB `npm test` builds, on a
- * PostgreSQL database of its own in the private cluster (on SQLite files in its folder with
- * EMBEDDED_DB=sqlite), else mongod. Killing or freezing it touches no other test's data.
+ * A MongoDB-compatible server of the test's own: the FerretDB `npm test` builds, on SQLite
+ * files in its folder (with EMBEDDED_DB=postgresql, on a PostgreSQL database of its own in
+ * the private cluster), else mongod. Killing or freezing it touches no other test's data.
  */
 export class PrivateMongo extends PrivateServer {
   private backend?: string[];
@@ -24,7 +24,8 @@ export class PrivateMongo extends PrivateServer {
 
   protected command(): [string, string[]] {
     const ferretdb = join(process.env.DATA_DIR ?? '.data', 'bin', 'ferretdb');
-    if (existsSync(ferretdb)) return [ferretdb, ['-listen', `127.0.0.1:${this.port}`, ...this.store()]];
+    if (existsSync(ferretdb))
+      return [ferretdb, ['-listen', `127.0.0.1:${this.port}`, ...this.store()]];
     return [
       'mongod',
       ['--bind_ip', '127.0.0.1', '--port', String(this.port), '--dbpath', this.dir],
@@ -34,10 +35,14 @@ export class PrivateMongo extends PrivateServer {
   /** FerretDB's backend flags, made once: a restart keeps the same data. */
   private store(): string[] {
     if (this.backend) return this.backend;
-    const url = execFileSync('bash', ['scripts/stores.sh', '--fresh-pg-database', `test_${this.port}`], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    }).trim();
+    const url = execFileSync(
+      'bash',
+      ['scripts/stores.sh', '--fresh-pg-database', `test_${this.port}`],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    ).trim();
     this.backend = url
       ? ['-handler', 'postgresql', '-postgresql-url', url]
       : ['-handler', 'sqlite', '-data', this.dir];

@@ -1,8 +1,9 @@
 // Command ferretdb runs FerretDB, a MongoDB wire-compatible server, embedded with its
-// PostgreSQL backend (the default of scripts/stores.sh, which starts a private PostgreSQL for
-// it) or its SQLite one (EMBEDDED_DB=sqlite). It exists because no mongod binary can be
-// installed on the machines this project develops and tests on; scripts/stores.sh builds and
-// starts it only when neither MONGODB_URI answers nor mongod is on PATH.
+// SQLite backend (the default of scripts/stores.sh) or its PostgreSQL one
+// (EMBEDDED_DB=postgresql, for which scripts/stores.sh starts a private PostgreSQL). It
+// exists because no mongod binary can be installed on the machines this project develops
+// and tests on; scripts/stores.sh builds and starts it only when neither MONGODB_URI answers
+// nor mongod is on PATH.
 package main
 
 import (
@@ -35,8 +36,8 @@ func main() {
 
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
-		Logger:    logger,
+		Listener:      ferretdb.ListenerConfig{TCP: *listen},
+		Logger:        logger,
 		Handler:       *handler,
 		SQLiteURL:     "file:" + dir + "/",
 		PostgreSQLURL: *postgresqlURL,
