@@ -1,6 +1,7 @@
-// What the benchmarks share: where their data lives and how memory is read.
+// What the benchmarks share: where their data lives, accounts, waiting and medians, memory.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * The cursor secret of this run's API processes: production refuses the public development
@@ -39,3 +40,26 @@ export async function benchToken(base, email = 'bench@example.com') {
 
 /** `Authorization` for a token, none without one. */
 export const authHeaders = (token) => (token ? { authorization: `Bearer ${token}` } : {});
+
+/** The middle value (the upper one of an even count): a run's figure among its repeats. */
+export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Resolves once `url` answers 2xx, polling every 100 ms; rejects after `tries` polls. */
+export async function waitFor(url, tries = 3_000) {
+  for (let i = 0; i < tries; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+/** A Markdown table, each column as wide as its widest cell. */
+export function markdownTable(header, lines) {
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const row = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [row(header), row(widths.map((w) => '-'.repeat(w))), ...lines.map(row)].join('\n');
+}

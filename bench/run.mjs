@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { authHeaders, BENCH_CURSOR_SECRET, benchToken, mongoUri, peakRssMb } from './lib.mjs';
+import { ownersBench } from './owners.mjs';
 import { runWrk } from './wrk.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -321,4 +322,6 @@ writeFileSync(
   JSON.stringify({ settings, rows: plain, apiPeakRssMb: peaks }, null, 2),
 );
 writeFileSync(`bench/results/bench-${stamp}.md`, `${settings}\n\n${text}\n\n${rss}\n`);
+// Then the 100-owner section, on both FerretDB backends; BENCH_OWNERS=0 skips it.
+if (process.env.BENCH_OWNERS !== '0') await ownersBench();
 process.exit(0);

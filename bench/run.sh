@@ -18,4 +18,5 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 if [ "${1:-}" = worker ]; then exec node bench/worker.mjs; fi
 if [ "${1:-}" = round-trips ]; then shift && exec node bench/round-trips.mjs "$@"; fi
 if [ "${1:-}" = compare ]; then shift && exec node bench/compare.mjs "$@"; fi
+if [ "${1:-}" = owners ]; then exec node bench/owners.mjs; fi
 exec node bench/run.mjs "$@"

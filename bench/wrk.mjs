@@ -38,7 +38,7 @@ export function parseWrk(output) {
 /** Runs `wrk` against `url` and resolves with the parsed report. */
 export function runWrk(
   url,
-  { connections, duration, threads = 2, timeout = '1s', script, headers = {} },
+  { connections, duration, threads = 2, timeout = '1s', script, scriptArgs = [], headers = {} },
 ) {
   const args = [
     '-t',
@@ -54,6 +54,8 @@ export function runWrk(
   for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`);
   if (script) args.push('-s', script);
   args.push(url);
+  // wrk hands what follows `--` to the script's init(args).
+  if (scriptArgs.length > 0) args.push('--', ...scriptArgs.map(String));
   return new Promise((resolve, reject) => {
     const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
