@@ -13,7 +13,16 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { authHeaders, BENCH_CURSOR_SECRET, benchToken, mongoUri, peakRssMb } from './lib.mjs';
+import {
+  authHeaders,
+  BENCH_CURSOR_SECRET,
+  benchToken,
+  markdownTable,
+  median,
+  mongoUri,
+  peakRssMb,
+  waitFor,
+} from './lib.mjs';
 import { ownersBench } from './owners.mjs';
 import { runWrk } from './wrk.mjs';
 
@@ -40,18 +49,6 @@ function start(name, command, args, env, options = {}) {
   children.push(child);
   child.on('exit', (code) => code && console.error(`${name} exited with ${code}`));
   return child;
-}
-
-async function waitFor(url, tries = 3_000) {
-  for (let i = 0; i < tries; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await sleep(100);
-  }
-  throw new Error(`${url} did not answer`);
 }
 
 /** The service as production runs it on one machine: built, one API process per core. */
@@ -112,8 +109,6 @@ async function quiesce() {
   }
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
 async function measure(target, scenario) {
   const runs = [];
   for (let i = 0; i < REPEATS; i++) {
@@ -168,9 +163,7 @@ function table(rows) {
     r.kind === 'peer' ? '' : ratio(r.goodRps, r.peer?.goodRps),
     r.kind === 'ceiling' ? '' : ratio(r.goodRps, r.ceiling?.goodRps),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const row = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [row(header), row(widths.map((w) => '-'.repeat(w))), ...lines.map(row)].join('\n');
+  return markdownTable(header, lines);
 }
 
 // --- targets ------------------------------------------------------------------------------
