@@ -100,10 +100,37 @@ describe('ExportsProcessor', () => {
   ])('writes nothing and fails for good for %s', async (_name, found) => {
     const records = strictFake<ExportRecordsRepository>('records', {
       findInFlight: () => Promise.resolve(found),
+      findOwned: () => Promise.resolve(null),
     });
     await expect(
       new ExportsProcessor(strictFake('files'), records, config).process(jobOf()),
     ).rejects.toThrow(UnrecoverableError);
+    expect(records.mocks.findOwned).toHaveBeenCalledWith(ALICE.id, ID.toHexString());
+  });
+
+  it('completes a run of an export settled by a run killed before it tidied up, deleting the files it left', async () => {
+    const kept = `export-${ID.toHexString()}-aaaaaaaaaaaa`;
+    const left = `export-${ID.toHexString()}-bbbbbbbbbbbb`;
+    const files = strictFake<ExportFilesService>('files', { remove: () => Promise.resolve() });
+    const records = strictFake<ExportRecordsRepository>('records', {
+      findInFlight: () => Promise.resolve(null),
+      findOwned: () => Promise.resolve(done(kept, [left, kept])),
+    });
+    const result = await new ExportsProcessor(files, records, config).process(jobOf(1));
+    expect(result).toEqual({ ...WRITTEN, expires_at: 'then' });
+    expect(files.mocks.remove.mock.calls).toEqual([[left]]);
+  });
+
+  it('deletes every file left by the attempts of an export that failed, and fails for good', async () => {
+    const files = strictFake<ExportFilesService>('files', { remove: () => Promise.resolve() });
+    const records = strictFake<ExportRecordsRepository>('records', {
+      findInFlight: () => Promise.resolve(null),
+      findOwned: () => Promise.resolve({ ...RECORD, state: 'failed', attempt_files: ['a', 'b'] }),
+    });
+    await expect(new ExportsProcessor(files, records, config).process(jobOf(1))).rejects.toThrow(
+      UnrecoverableError,
+    );
+    expect(files.mocks.remove.mock.calls).toEqual([['a'], ['b']]);
   });
 
   it('keeps the file another run of the job completed the export with, deleting its own', async () => {

@@ -33,7 +33,7 @@ export class ExportsProcessor {
       record.owner_id.toHexString() !== job.data.owner_id ||
       !(await this.records.addAttempt(record._id, fileId))
     ) {
-      throw new UnrecoverableError(`export ${jobId} is not in flight: nothing to write`);
+      return this.settledBefore(job);
     }
     try {
       const written = await this.files.write({ jobId, fileId }, job.data, (percent) =>
@@ -60,6 +60,21 @@ export class ExportsProcessor {
       }
       throw error;
     }
+  }
+
+  /**
+   * A run of a job whose export is not in flight. A run killed after it settled the export
+   * but before it deleted the other attempts' files comes back as stalled: this run deletes
+   * them, and the job of a completed export completes with its result. Anything else (the
+   * export expired or is gone, its account was deleted, another owner's) writes nothing.
+   */
+  private async settledBefore(job: Job<ExportJobData, ExportJobResult>): Promise<ExportJobResult> {
+    const jobId = String(job.id);
+    const owner = job.data.owner_id;
+    const record = owner === undefined ? null : await this.records.findOwned(owner, jobId);
+    if (record && record.state !== 'in_flight') await this.removeAttempts(record, undefined);
+    if (record?.state === 'completed' && record.result) return record.result;
+    throw new UnrecoverableError(`export ${jobId} is not in flight: nothing to write`);
   }
 
   /** The last attempt failed: the export fails, freeing its owner's slots and its files. */

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { Types } from 'mongoose';
 import { QUEUES } from '../../src/queues/queues.constants.js';
 import { ExportFilesService } from '../../src/exports/export-files.service.js';
 import type { JobViewDto } from '../../src/job-status/job-view.dto.js';
@@ -140,8 +141,36 @@ describe('worker killed repeatedly during a stream of exports (chaos)', () => {
       throw new Error(`${String(error)}: ${JSON.stringify(stored)}\n${output}`);
     });
     const notCompleted = [...states.values()].filter((j) => j.state !== 'completed');
-    const withoutOneFile: string[] = [];
-    for (const id of exports.jobs) if ((await files.countFor(id)) !== 1) withoutOneFile.push(id);
+    // The run that settles an export deletes the other attempts' files just after: each
+    // export is left with one file within moments, not at the instant it reads completed.
+    const filesOf = async () => {
+      const counts: Record<string, number> = {};
+      for (const id of exports.jobs) counts[id] = await files.countFor(id);
+      return counts;
+    };
+    const oneEach = { ...RECOVERY, timeoutMs: 10_000, message: 'one file per export' };
+    const counts = await until(
+      filesOf,
+      (c) => Object.values(c).every((n) => n === 1),
+      oneEach,
+    ).catch(async (error: unknown) => {
+      // How many files each wrong export has, and what its record says: the clue.
+      const wrong = Object.entries(await filesOf()).filter(([, n]) => n !== 1);
+      const records = api.todos.db.collection('export_records');
+      const detail = await Promise.all(
+        wrong.map(async ([id, n]) => ({
+          id,
+          files: n,
+          record: await records.findOne(
+            { _id: new Types.ObjectId(id) },
+            { projection: { state: 1, file_id: 1, attempt_files: 1, attempts_made: 1 } },
+          ),
+        })),
+      );
+      console.error(`${String(error)}: ${JSON.stringify(detail)}`);
+      return Object.fromEntries(wrong);
+    });
+    const withoutOneFile = Object.keys(counts).filter((id) => counts[id] !== 1);
     const jobsLost = new Set([...notCompleted.map((j) => j.id), ...withoutOneFile]).size;
     load.report(
       `worker SIGKILLed ${KILLS}x (${exports.jobs.length} exports, ${interrupted} interrupted mid-run, ` +
