@@ -49,8 +49,10 @@ start_postgresql() {
       >"$pg_dir.init.log" 2>&1 || { cat "$pg_dir.init.log" >&2; return 1; }
   fi
   log "starting PostgreSQL on 127.0.0.1:$pg_port (data in $pg_dir)"
+  # Above the 400 connections each FerretDB's pool may open (tools/ferretdb/main.go says why
+  # its pool is that large); a test's FerretDB shares this server with the others.
   as_pg_owner "$bin/pg_ctl" -D "$pg_dir" -l "$pg_dir/server.log" -s -w -t 30 start \
-    -o "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories=''" >&2
+    -o "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories='' -c max_connections=500" >&2
 }
 
 # Creates the database when it is not there yet.
