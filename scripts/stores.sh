@@ -4,9 +4,9 @@
 # CACHE_REDIS_MAXMEMORY, default 256mb).
 # Idempotent and quick when they already answer. Otherwise, for a local address only, it
 # starts them: redis-server (installed from Debian when missing), and mongod when on PATH,
-# else FerretDB built from tools/ferretdb (no registry reachable here ships mongod) on SQLite
-# files, or with EMBEDDED_DB=postgresql on a private PostgreSQL (Debian's, installed when
-# missing): not yet the default, see docs/decisions.md ("FerretDB on PostgreSQL").
+# else FerretDB built from tools/ferretdb (no registry reachable here ships mongod) on a
+# private PostgreSQL (Debian's, installed when missing), or with EMBEDDED_DB=sqlite on SQLite
+# files, for a machine without PostgreSQL: docs/decisions.md, "FerretDB on PostgreSQL".
 # Data lives under $DATA_DIR (default .data/, ignored by git).
 # `stores.sh --fresh-pg-database NAME` makes an empty database there (a test's own FerretDB).
 set -euo pipefail
@@ -16,7 +16,7 @@ data=${DATA_DIR:-$root/.data}
 mongodb_uri=${MONGODB_URI:-mongodb://127.0.0.1:27017/todo}
 redis_url=${REDIS_URL:-redis://127.0.0.1:6379}
 cache_redis_url=${CACHE_REDIS_URL:-$redis_url}
-embedded_db=${EMBEDDED_DB:-sqlite}
+embedded_db=${EMBEDDED_DB:-postgresql}
 case $embedded_db in postgresql | sqlite) ;; *)
   log "EMBEDDED_DB must be postgresql or sqlite, got $embedded_db"
   exit 78

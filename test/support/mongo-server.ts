@@ -5,9 +5,9 @@ import { freePort } from './process.js';
 import { PrivateServer } from './private-server.js';
 
 /**
- * A MongoDB-compatible server of the test's own: the FerretDB `npm test` builds, on SQLite
- * files in its folder (with EMBEDDED_DB=postgresql, on a PostgreSQL database of its own in
- * the private cluster), else mongod. Killing or freezing it touches no other test's data.
+ * A MongoDB-compatible server of the test's own: the FerretDB `npm test` builds, on a
+ * PostgreSQL database of its own in the private cluster (with EMBEDDED_DB=sqlite, on SQLite
+ * files in its folder), else mongod. Killing or freezing it touches no other test's data.
  */
 export class PrivateMongo extends PrivateServer {
   private backend?: string[];
