@@ -9,18 +9,8 @@
 // (also written as JSON and Markdown under bench/results/owners-*); figures only, comparable
 // within one run.
 //   BENCH_DURATION  seconds per run (10)   BENCH_REPEATS  runs per cell, median kept (3)
-import { execFileSync, spawn } from 'node:child_process';
-import {
-  closeSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { connect } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -33,6 +23,16 @@ import {
   median,
   waitFor,
 } from './lib.mjs';
+import {
+  answersTcp,
+  buildFerretdb,
+  FERRETDB,
+  freshPgDatabase,
+  start,
+  stop,
+  stopAll,
+  waitForTcp,
+} from './processes.mjs';
 import { runWrk } from './wrk.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -44,7 +44,6 @@ const CORES = availableParallelism();
 // The MongoDB database on each FerretDB, and the PostgreSQL database under one of them.
 const DATABASE = 'todo_bench_owners';
 const DATA_DIR = process.env.DATA_DIR ?? '.data';
-const FERRETDB = join(DATA_DIR, 'bin/ferretdb');
 // FerretDB's logs, kept after the run: it logs every command it refuses, too many to print.
 const LOGS = join(DATA_DIR, 'bench-owners');
 const SCRIPT = 'bench/scripts/owners.lua';
@@ -74,71 +73,12 @@ const SCENARIOS = [
   { name: 'POST /todos @100', connections: 100, timeout: '2s', writes: 1 },
 ];
 
-// --- processes ----------------------------------------------------------------------------
-const children = new Set();
-const stopped = new WeakSet();
 let scratch;
-
-function start(name, command, args, { env = {}, log } = {}) {
-  const output = log ? openSync(log, 'w') : 'ignore';
-  const child = spawn(command, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', output, log ? output : 'inherit'],
-  });
-  if (log) closeSync(output); // the child has its own copy
-  children.add(child);
-  child.on('exit', (code, signal) => {
-    children.delete(child);
-    if (!stopped.has(child)) {
-      console.error(`${name} exited with ${signal ?? code}${log ? ` (its log: ${log})` : ''}`);
-    }
-  });
-  return child;
-}
 
 /** Whatever this section started goes with it, however it ends. */
 function cleanUp() {
-  for (const child of children) {
-    stopped.add(child);
-    child.kill('SIGTERM');
-  }
+  stopAll();
   if (scratch) rmSync(scratch, { recursive: true, force: true });
-}
-
-/** SIGTERM to each, resolved once all have exited (SIGKILL for one still up after 30 s). */
-function stop(processes) {
-  return Promise.all(
-    processes
-      .filter((child) => child.exitCode === null && child.signalCode === null)
-      .map(
-        (child) =>
-          new Promise((resolve) => {
-            stopped.add(child);
-            child.once('exit', resolve);
-            child.kill('SIGTERM');
-            setTimeout(() => child.kill('SIGKILL'), 30_000).unref();
-          }),
-      ),
-  );
-}
-
-function answersTcp(port) {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-async function waitForTcp(port) {
-  for (let i = 0; i < 300; i++) {
-    if (await answersTcp(port)) return;
-    await sleep(100);
-  }
-  throw new Error(`nothing answered on 127.0.0.1:${port}`);
 }
 
 const storeUri = (port) => `mongodb://127.0.0.1:${port}/${DATABASE}`;
@@ -147,14 +87,8 @@ const storeUri = (port) => `mongodb://127.0.0.1:${port}/${DATABASE}`;
 function startFerretdb(backend) {
   let storage;
   if (backend.name === 'postgresql') {
-    // An empty database on the private PostgreSQL the tests use (started when it is not up),
-    // whatever EMBEDDED_DB says: this section measures both backends.
-    const url = execFileSync('bash', ['scripts/stores.sh', '--fresh-pg-database', DATABASE], {
-      env: { ...process.env, EMBEDDED_DB: 'postgresql' },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    }).trim();
-    storage = ['-handler', 'postgresql', '-postgresql-url', url];
+    // Whatever EMBEDDED_DB says: this section measures both backends.
+    storage = ['-handler', 'postgresql', '-postgresql-url', freshPgDatabase(DATABASE)];
   } else {
     storage = ['-handler', 'sqlite', '-data', join(scratch, 'sqlite')];
   }
@@ -471,9 +405,7 @@ export async function ownersBench() {
     }
   }
   // Built once, and again when its source changes, as the tests have it.
-  execFileSync('bash', ['scripts/stores.sh', '--ferretdb-binary'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  buildFerretdb();
   mkdirSync(LOGS, { recursive: true });
   scratch = mkdtempSync(join(tmpdir(), 'todo-owners-'));
 

@@ -39,9 +39,10 @@ export class OriginalTodosRepository {
   }
 
   /**
-   * The next `limit` stored todos after `after` in `_id` order, in one batch (the migration):
-   * read whole before the writes that follow, as a cursor open across writes can deadlock
-   * FerretDB's SQLite backend. Only ObjectId ids are visited; any other is no todo.
+   * Up to `limit` stored todos after `after` in `_id` order, read whole in one batch before
+   * the writes that follow: a cursor open across writes hangs FerretDB's SQLite backend. The
+   * migration reads thousands at a time, as FerretDB pushes no range on `_id` down and so
+   * reads the whole collection for each. Only ObjectId ids are visited; any other is no todo.
    */
   batchAfter(after: Types.ObjectId, limit: number): Promise<StoredTodo[]> {
     return this.todos.collection
@@ -49,6 +50,19 @@ export class OriginalTodosRepository {
       .sort({ _id: 1 })
       .limit(limit)
       .toArray();
+  }
+
+  /** The ids of up to `limit` todos without an owner after `after`, as `batchAfter` reads. */
+  async ownerlessAfter(after: Types.ObjectId, limit: number): Promise<Types.ObjectId[]> {
+    const rows = await this.todos.collection
+      .find(
+        { owner_id: null, _id: { $gt: after } },
+        { projection: { _id: 1 }, batchSize: limit + 1 },
+      )
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+    return rows.map((row) => row._id);
   }
 
   /** How many todos there are, about: for a progress bar. */
@@ -70,20 +84,16 @@ export class OriginalTodosRepository {
   }
 
   /**
-   * Gives up to `batch` todos without an owner to `ownerId` (`npm run migrate -- --owner`);
-   * how many. A todo adopted meanwhile by another run is left as that run left it.
+   * Gives these todos to `ownerId` (`npm run migrate -- --owner`), each only while it still
+   * has no owner, so another run's adoption is left as it was; how many. One update per id:
+   * FerretDB finds a document by `_id` through an index, but scans for an `$in`.
    */
-  async adoptOwnerless(ownerId: string, batch: number): Promise<number> {
-    const ids = await this.todos.find({ owner_id: null }, { _id: 1 }).limit(batch).lean().exec();
-    if (ids.length === 0) return 0;
-    // Only those still without an owner: another run's adoption is left as it was.
-    return this.writer.write([
-      {
-        updateMany: {
-          filter: { _id: { $in: ids.map((todo) => todo._id) }, owner_id: null },
-          update: { $set: { owner_id: new Types.ObjectId(ownerId) } },
-        },
-      },
-    ]);
+  adopt(ids: Types.ObjectId[], ownerId: string): Promise<number> {
+    const owner = new Types.ObjectId(ownerId);
+    return this.writer.write(
+      ids.map((_id) => ({
+        updateOne: { filter: { _id, owner_id: null }, update: { $set: { owner_id: owner } } },
+      })),
+    );
   }
 }

@@ -13,6 +13,19 @@ export interface MigrationCounts {
   unreadable: number;
 }
 
+/**
+ * Documents read at once, then written `--batch` at a time, all their writes at once. Reads
+ * are few and large because FerretDB reads the whole collection for each (10,000 documents:
+ * two reads), and bounded so that the command's memory does not grow with the collection.
+ */
+const READ = 5_000;
+
+/** How the migration writes: `batch` documents to a write, `writers` writes in flight at once. */
+export interface Writes {
+  batch: number;
+  writers: number;
+}
+
 /** A progress bar on stderr, so that stdout holds only the command's summary. */
 const bar = (what: string) =>
   new SingleBar(
@@ -30,14 +43,13 @@ const bar = (what: string) =>
 export class TodoMigration {
   constructor(private readonly todos: OriginalTodosRepository) {}
 
-  /** Converts every todo, `batch` at a time; `dryRun`: counts what it would convert. */
-  async convertAll(dryRun: boolean, batch: number): Promise<MigrationCounts> {
+  /** Converts every todo; `dryRun`: counts what it would convert. */
+  async convertAll(dryRun: boolean, writes: Writes): Promise<MigrationCounts> {
     const counts = { read: 0, converted: 0, current: 0, unreadable: 0 };
     const progress = bar('migrating');
     progress.start(await this.todos.estimatedCount(), 0);
-    // Read a batch whole, then write it: never a cursor open across writes.
     for (let after = new Types.ObjectId(LOWEST_OBJECT_ID); ;) {
-      const rows = await this.todos.batchAfter(after, batch);
+      const rows = await this.todos.batchAfter(after, READ);
       if (rows.length === 0) break;
       const pending: Conversion[] = [];
       for (const stored of rows) {
@@ -45,7 +57,9 @@ export class TodoMigration {
         if (conversion === 'current' || conversion === 'unreadable') counts[conversion]++;
         else pending.push(conversion);
       }
-      counts.converted += dryRun ? pending.length : await this.todos.convert(pending);
+      counts.converted += dryRun
+        ? pending.length
+        : await inParallel(pending, writes, (part) => this.todos.convert(part));
       counts.read += rows.length;
       progress.update(counts.read);
       after = rows[rows.length - 1]._id as Types.ObjectId;
@@ -59,17 +73,43 @@ export class TodoMigration {
     return this.todos.countOwnerless();
   }
 
-  /** Gives every ownerless todo to `ownerId`, `batch` at a time; how many. */
-  async adoptAll(ownerId: string, batch: number): Promise<number> {
+  /** Gives every ownerless todo to `ownerId`; how many. */
+  async adoptAll(ownerId: string, writes: Writes): Promise<number> {
     const progress = bar('adopting');
     progress.start(await this.todos.countOwnerless(), 0);
     let adopted = 0;
-    for (let done = await this.todos.adoptOwnerless(ownerId, batch); done > 0;) {
-      adopted += done;
+    for (let after = new Types.ObjectId(LOWEST_OBJECT_ID); ;) {
+      const ids = await this.todos.ownerlessAfter(after, READ);
+      if (ids.length === 0) break;
+      adopted += await inParallel(ids, writes, (part) => this.todos.adopt(part, ownerId));
       progress.update(adopted);
-      done = await this.todos.adoptOwnerless(ownerId, batch);
+      after = ids[ids.length - 1];
     }
     progress.stop();
     return adopted;
   }
+}
+
+/**
+ * Writes `items` in parts of `batch`, `writers` parts at a time; the documents changed,
+ * summed. Every write is conditional on the document it changes, so their order does not
+ * matter, and a server that commits each document on its own (FerretDB) works on several at
+ * once.
+ */
+async function inParallel<T>(
+  items: T[],
+  { batch, writers }: Writes,
+  write: (part: T[]) => Promise<number>,
+): Promise<number> {
+  const parts: T[][] = [];
+  for (let i = 0; i < items.length; i += batch) parts.push(items.slice(i, i + batch));
+  let changed = 0;
+  const next = async (): Promise<void> => {
+    for (let part = parts.shift(); part; part = parts.shift()) {
+      const n = await write(part); // not `changed += await …`, which would add to a stale sum
+      changed += n;
+    }
+  };
+  await Promise.all(Array.from({ length: writers }, next));
+  return changed;
 }
