@@ -94,9 +94,9 @@ func withPoolSize(raw string, size int) (string, error) {
 	q := u.Query()
 	defaults := map[string]string{
 		"pool_max_conns": strconv.Itoa(size),
-		// A burst's connections go back within a minute, not pgx's 30: the FerretDBs of the
-		// tests share one PostgreSQL and its max_connections.
-		"pool_max_conn_idle_time":  "30s",
+		// Idle connections close within a minute, not pgx's 30 (FerretDB turns any value
+		// given into one minute): the tests' FerretDBs share one PostgreSQL's connections.
+		"pool_max_conn_idle_time":  "1m",
 		"pool_health_check_period": "15s",
 	}
 	for key, value := range defaults {
