@@ -1,9 +1,8 @@
 // Command ferretdb runs FerretDB, a MongoDB wire-compatible server, embedded with its
-// SQLite backend (the default of scripts/stores.sh) or its PostgreSQL one
-// (EMBEDDED_DB=postgresql, for which scripts/stores.sh starts a private PostgreSQL). It
-// exists because no mongod binary can be installed on the machines this project develops
-// and tests on; scripts/stores.sh builds and starts it only when neither MONGODB_URI answers
-// nor mongod is on PATH.
+// PostgreSQL backend (the default of scripts/stores.sh, which starts a private PostgreSQL for
+// it) or its SQLite one (EMBEDDED_DB=sqlite). It exists because no mongod binary can be
+// installed on the machines this project develops and tests on; scripts/stores.sh builds and
+// starts it only when neither MONGODB_URI answers nor mongod is on PATH.
 package main
 
 import (
