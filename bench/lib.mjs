@@ -1,7 +1,12 @@
-// What the benchmarks share: where their data lives, accounts, waiting and medians, memory.
+// What the benchmarks share: their run length, where their data lives, accounts, waiting and
+// medians, memory.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+
+/** Seconds per wrk run, and runs per cell whose median is kept (BENCH_DURATION, BENCH_REPEATS). */
+export const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+export const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 
 /**
  * The cursor secret of this run's API processes: production refuses the public development

@@ -19,8 +19,10 @@ import {
   authHeaders,
   BENCH_CURSOR_SECRET,
   benchToken,
+  DURATION,
   markdownTable,
   median,
+  REPEATS,
   waitFor,
 } from './lib.mjs';
 import {
@@ -35,8 +37,6 @@ import {
 } from './processes.mjs';
 import { runWrk } from './wrk.mjs';
 
-const DURATION = Number(process.env.BENCH_DURATION ?? 10);
-const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const OWNERS = 100;
 const TODOS_PER_OWNER = 1_000;
 const THREADS = 2;

@@ -17,8 +17,10 @@ import {
   authHeaders,
   BENCH_CURSOR_SECRET,
   benchToken,
+  DURATION,
   markdownTable,
   median,
+  REPEATS,
   mongoUri,
   peakRssMb,
   waitFor,
@@ -26,8 +28,6 @@ import {
 import { ownersBench } from './owners.mjs';
 import { runWrk } from './wrk.mjs';
 
-const DURATION = Number(process.env.BENCH_DURATION ?? 10);
-const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const TODOS = 10_000;
 const CORES = availableParallelism();
 const PEER_DIR = resolve(process.env.PEER_FLASK_DIR ?? '../shared/peer-flask');
