@@ -9,6 +9,7 @@
 // (also written as JSON and Markdown under bench/results/owners-*); figures only, comparable
 // within one run.
 //   BENCH_DURATION  seconds per run (10)   BENCH_REPEATS  runs per cell, median kept (3)
+//   BENCH_OWNERS_BACKENDS  which backends, comma-separated (postgresql,sqlite)
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -52,10 +53,14 @@ const CACHE_TTL_MS = Number(process.env.CACHE_TTL_SECONDS ?? 60) * 1000;
 // store (and its row says so) rather than the benchmark taking an hour.
 const STORE_IDLE_WAIT_MS = 120_000;
 // Ports apart from bench/run.mjs's (39xx below 3940), which may still be up when it calls this.
-const BACKENDS = [
+const ALL_BACKENDS = [
   { name: 'postgresql', mongoPort: 3941, apiPort: 3951 },
   { name: 'sqlite', mongoPort: 3942, apiPort: 3953 },
 ];
+const CHOSEN = (process.env.BENCH_OWNERS_BACKENDS ?? 'postgresql,sqlite').split(',');
+const BACKENDS = ALL_BACKENDS.filter((backend) => CHOSEN.includes(backend.name));
+if (BACKENDS.length === 0)
+  throw new Error(`BENCH_OWNERS_BACKENDS names none of ${ALL_BACKENDS.map((b) => b.name)}`);
 
 const SCENARIOS = [
   { name: 'reads only @100', connections: 100, timeout: '2s', writes: 0 },
