@@ -40,7 +40,7 @@ export class CacheKeyFactory {
             metatype: options.query,
           })) as object)
         : {};
-    const key = `${options.name}:${id}?${canonicalQuery(query, options.defaults)}`;
+    const key = viewName(options, id, query);
 
     if (this.memo.size >= MEMO_SIZE) this.memo.delete(this.memo.keys().next().value as string);
     this.memo.set(memoKey, key);
@@ -56,6 +56,13 @@ export class CacheKeyFactory {
 /** Route pattern and URL: the same URL on another route is another view. */
 const memoKeyOf = (request: FastifyRequest) =>
   `${request.method} ${request.routeOptions.url ?? ''} ${request.url}`;
+
+/**
+ * A view's name in its cache key, from the route's options, the id and the validated query:
+ * also how a write names the view it carries (`ViewCarry`).
+ */
+export const viewName = (options: CacheViewOptions, id: string, query: object) =>
+  `${options.name}:${id}?${canonicalQuery(query, options.defaults)}`;
 
 /** `b=2&a=1` and `a=1&b=2` give the same string; absent and default values are left out. */
 export function canonicalQuery(query: object, defaults: Record<string, unknown> = {}): string {

@@ -10,6 +10,8 @@ export class CacheStats {
   misses = 0;
   errors = 0;
   invalidations = 0;
+  /** Invalidations that carried the owner's view forward instead of dropping it (`ViewCarry`). */
+  carried = 0;
   /** Requests answered without the cache because Redis was failing. */
   bypassed = 0;
   /** Bodies served but not stored, being over CACHE_MAX_BODY_BYTES. */

@@ -9,6 +9,7 @@ import { lastValueFrom, of, type Observable } from 'rxjs';
 import { markCachedAnswer } from './cached-answer.js';
 import { CacheKeyFactory } from './cache-key.factory.js';
 import { ResponseCache } from './response-cache.service.js';
+import { noteOf } from './view-note.js';
 
 /**
  * Answers `@CacheView()` routes from the response cache. The handler's result is serialized
@@ -28,9 +29,10 @@ export class HttpCacheInterceptor implements NestInterceptor {
     const owner = http.getRequest<FastifyRequest>().principal?.id;
     if (owner === undefined) return next.handle();
     const view = await this.keys.forRequest(context);
-    const answer = await this.cache.serve(owner, view, async () =>
-      JSON.stringify(await lastValueFrom(next.handle())),
-    );
+    const answer = await this.cache.serve(owner, view, async () => {
+      const result: unknown = await lastValueFrom(next.handle());
+      return { body: JSON.stringify(result), note: noteOf(result) };
+    });
     markCachedAnswer(http.getResponse<FastifyReply>(), answer, answer.hit);
     return of(answer.body);
   }

@@ -11,13 +11,16 @@ import { AppConfig } from '../config/configuration.js';
 import { epochKey, generationKey, sideKey, viewKey } from './cache.constants.js';
 import { newGeneration, Stamps } from './cache-stamps.js';
 import type { CachedResponse, Lookup } from './cache-lookup.js';
-import { represent, unwrapStamped, unwrapView, wrap, type Representation } from './cache-entry.js';
+import { represent, unwrapStamped, unwrapView } from './cache-entry.js';
 import { storedValue } from './redis-keyv.js';
 import { blockSideEntries, fillSideEntry } from './side-entries.js';
 import { CacheStats } from './cache-stats.js';
 import { KeptBodies } from './kept-bodies.js';
 import { RedisCircuit } from './redis-circuit.js';
+import type { ViewCarry } from './view-carry.js';
 import { ViewLoads } from './view-loads.js';
+import { loadedParts, type Loaded } from './view-note.js';
+import { ViewWrites } from './view-writes.js';
 import { CACHE_REDIS_CLIENT, type RedisClient } from '../redis/redis.module.js';
 
 export type { CachedResponse, Lookup } from './cache-lookup.js';
@@ -40,7 +43,8 @@ export type { CachedResponse, Lookup } from './cache-lookup.js';
 @Injectable()
 export class ResponseCache implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ResponseCache.name);
-  private readonly loads = new ViewLoads((key, stamp, made) => this.store(key, stamp, made));
+  private readonly loads = new ViewLoads((key, stamp, made) => this.writes.store(key, stamp, made));
+  private readonly writes: ViewWrites;
   private readonly kept: KeptBodies;
   private readonly redis: RedisCircuit;
   private readonly stamps: Stamps;
@@ -58,6 +62,7 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
       this.stamps.replace(epochKey(this.prefix)),
     );
     this.stamps = new Stamps(cache, client, this.redis);
+    this.writes = new ViewWrites(cache, client, this.redis, config, stats);
   }
 
   async onModuleInit(): Promise<void> {
@@ -81,8 +86,8 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Answers the owner's view from the cache, or loads it (once per stamp) and stores it. */
-  async serve(owner: string, view: string, load: () => Promise<string>): Promise<CachedResponse> {
-    if (!this.enabled) return { ...represent(await load()), hit: false };
+  async serve(owner: string, view: string, load: () => Promise<Loaded>): Promise<CachedResponse> {
+    if (!this.enabled) return { ...represent(loadedParts(await load()).body), hit: false };
     if (!this.redis.healthy) return this.bypass(owner, view, load);
 
     const found = await this.lookup(owner, view);
@@ -98,7 +103,8 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
       ? await this.stamps.renew(generationKey(this.prefix, owner), found.epoch)
       : found.stamp;
     if (stamp === undefined) return this.bypass(owner, view, load);
-    return { ...(await this.loads.once(key, stamp, load)), hit: false };
+    const { body, etag } = await this.loads.once(key, stamp, load);
+    return { body, etag, hit: false };
   }
 
   /**
@@ -154,12 +160,16 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
    * Makes the owner's cached views stale (without an owner: every entry, sessions too);
    * resolves once no process can serve one any more. Tried even while this process sees Redis
    * failing (other processes may still reach it); if it fails, the recovery replaces the
-   * epoch before the cache is used again.
+   * epoch before the cache is used again. With a `carry`, that view of the owner's is
+   * stored as the write leaves it, under the new generation, when it can be (`carryView`).
    */
-  async invalidate(owner?: string): Promise<void> {
+  async invalidate(owner?: string, carry?: ViewCarry): Promise<void> {
     if (!this.enabled) return;
     this.loads.wrote();
     this.stats.invalidations++;
+    if (owner !== undefined && carry !== undefined && (await this.writes.carry(owner, carry))) {
+      return;
+    }
     await this.stamps.replace(
       owner === undefined ? epochKey(this.prefix) : generationKey(this.prefix, owner),
     );
@@ -182,17 +192,9 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
     return (await this.redis.call(blockSideEntries(this.client, keys, ttlMs))) !== undefined;
   }
 
-  /** A body over CACHE_MAX_BODY_BYTES is served but not stored: one view must not fill Redis. */
-  private async store(key: string, stamp: string, made: Representation): Promise<void> {
-    if (Buffer.byteLength(made.body) > this.config.cacheMaxBodyBytes) {
-      this.stats.oversized++;
-      return;
-    }
-    await this.redis.call(this.cache.set(key, wrap(stamp, made)));
-  }
-
-  private async bypass(owner: string, view: string, load: () => Promise<string>) {
+  private async bypass(owner: string, view: string, load: () => Promise<Loaded>) {
     this.stats.bypassed++;
-    return { ...(await this.loads.bypassing(owner, view, load)), hit: false };
+    const { body, etag } = await this.loads.bypassing(owner, view, load);
+    return { body, etag, hit: false };
   }
 }

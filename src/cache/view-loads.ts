@@ -1,18 +1,20 @@
 import { represent, type Representation } from './cache-entry.js';
 import { SingleFlight } from './single-flight.js';
+import { loadedParts, type Loaded } from './view-note.js';
+
+/** A loaded view: its representation, and its note if the handler gave one. */
+export type Made = Representation & { note?: string };
 
 /**
  * The database loads of views in this process: concurrent reads of one view share one.
  * `store` keeps a loaded view in the cache (the response cache decides whether and where).
  */
 export class ViewLoads {
-  private readonly flights = new SingleFlight<Representation>();
+  private readonly flights = new SingleFlight<Made>();
   /** Writes this process has made: a bypassing read never shares a load begun before one. */
   private writes = 0;
 
-  constructor(
-    private readonly store: (key: string, stamp: string, made: Representation) => Promise<void>,
-  ) {}
+  constructor(private readonly store: (key: string, stamp: string, made: Made) => Promise<void>) {}
 
   /** This process wrote: loads begun before it are not shared with bypassing reads after it. */
   wrote(): void {
@@ -20,10 +22,13 @@ export class ViewLoads {
   }
 
   /** One load per (stamp, key), stored under the stamp before the key is free again. */
-  once(key: string, stamp: string, load: () => Promise<string>): Promise<Representation> {
+  once(key: string, stamp: string, load: () => Promise<Loaded>): Promise<Made> {
     return this.flights.run(
       `${stamp}\n${key}`,
-      async () => represent(await load()),
+      async () => {
+        const { body, note } = loadedParts(await load());
+        return { ...represent(body), note };
+      },
       (made) => this.store(key, stamp, made),
     );
   }
@@ -35,9 +40,9 @@ export class ViewLoads {
    * write; a write in another process meanwhile (it cannot reach Redis either) is seen from
    * the next load on, at most one query later.
    */
-  bypassing(owner: string, view: string, load: () => Promise<string>): Promise<Representation> {
+  bypassing(owner: string, view: string, load: () => Promise<Loaded>): Promise<Made> {
     return this.flights.run(`bypass ${this.writes} ${owner} ${view}`, async () =>
-      represent(await load()),
+      represent(loadedParts(await load()).body),
     );
   }
 }

@@ -65,6 +65,7 @@ export class MetricsService implements OnModuleInit {
       'misses',
       'errors',
       'invalidations',
+      'carried',
       'bypassed',
       'oversized',
     ] as const) {

@@ -55,6 +55,12 @@ function bsonType(value: unknown): string {
   return (tag && BSON_TYPE_OF[tag]) ?? 'object';
 }
 
+/** Where a value's type sorts newest-first: a lower group comes first (`DESCENDING_TYPE_GROUPS`). */
+export function typeGroup(value: unknown): number {
+  const type = bsonType(value);
+  return DESCENDING_TYPE_GROUPS.findIndex((types) => types.includes(type));
+}
+
 /**
  * The filter for "strictly after this position" in newest-first order (`created_at` desc,
  * `_id` desc), for a position of any BSON type. Its operators are ours, built from a
@@ -63,7 +69,7 @@ function bsonType(value: unknown): string {
 export function afterPosition(position: PagePosition): QueryFilter<Todo> {
   const value = position.createdAt ?? null;
   const id = new Types.ObjectId(position.id);
-  const group = DESCENDING_TYPE_GROUPS.findIndex((types) => types.includes(bsonType(value)));
+  const group = typeGroup(value);
   const later = DESCENDING_TYPE_GROUPS.slice(group + 1).flat();
   const clauses: Record<string, unknown>[] = [
     // Equality on null also matches a missing field, which sorts as null does.

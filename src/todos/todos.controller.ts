@@ -37,6 +37,7 @@ import { CreateTodoDto } from './dto/create-todo.dto.js';
 import { ListTodosQueryDto } from './dto/list-todos-query.dto.js';
 import { TodoDto, TodoPageDto } from './dto/todo.dto.js';
 import { UpdateTodoDto } from './dto/update-todo.dto.js';
+import { LIST_VIEW } from './first-page-carry.js';
 import { TodosService } from './todos.service.js';
 import { locationHeader } from '../http/response-headers.js';
 
@@ -58,7 +59,7 @@ export class TodosController {
   })
   @ApiOkResponse({ type: TodoPageDto, headers: { ...X_CACHE_HEADER, ...ETAG_HEADER } })
   @ApiConditionalGet()
-  @CacheView({ name: 'list', query: ListTodosQueryDto, defaults: { start: 0 } })
+  @CacheView(LIST_VIEW)
   list(@CurrentOwner() owner: Principal, @Query() query: ListTodosQueryDto): Promise<TodoPageDto> {
     return this.todos.list(owner, query);
   }

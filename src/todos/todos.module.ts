@@ -4,6 +4,7 @@ import { ResponseCacheModule } from '../cache/cache.module.js';
 import { forRoles, only } from '../config/process-role.js';
 import { IdempotencyModule } from '../idempotency/idempotency.module.js';
 import { RedisLock } from '../redis/redis-lock.js';
+import { FirstPageCarry } from './first-page-carry.js';
 import { PageCursorCodec } from './page-cursor.js';
 import { RemindersProcessor } from './reminders.processor.js';
 import { RemindersScheduler } from './reminders.scheduler.js';
@@ -35,7 +36,13 @@ export class TodosModule {
     providers: [
       TodoReader,
       TodosRepository,
-      ...only('api', role, [TodosService, PageCursorCodec, RedisLock, RemindersScheduler]),
+      ...only('api', role, [
+        TodosService,
+        FirstPageCarry,
+        PageCursorCodec,
+        RedisLock,
+        RemindersScheduler,
+      ]),
       ...only('worker', role, [RemindersProcessor, RetentionProcessor]),
     ],
     exports: [MongooseModule, TodoReader, TodosRepository, ...only('api', role, [TodosService])],

@@ -4,6 +4,7 @@ import type { AnyBulkWriteOperation, Document, Filter } from 'mongodb';
 import { Model, trusted, Types, type QueryFilter } from 'mongoose';
 import { ownedBy, type Owner } from '../auth/owner.js';
 import { ResponseCache } from '../cache/response-cache.service.js';
+import type { ViewCarry } from '../cache/view-carry.js';
 import {
   finishedBefore,
   READABLE,
@@ -61,11 +62,18 @@ export class TodosRepository {
     return (await this.todos.exists(this.due(id, remindAt)).exec()) !== null;
   }
 
-  /** Creates the owner's todo now, in the form `TodoShape` gives it. */
-  async create(owner: Owner, todo: TodoFields & { _id: Types.ObjectId }): Promise<StoredTodo> {
+  /**
+   * Creates the owner's todo now, in the form `TodoShape` gives it; `carry`: how the owner's
+   * cached view the create changes is carried forward instead of dropped, if it can be.
+   */
+  async create(
+    owner: Owner,
+    todo: TodoFields & { _id: Types.ObjectId },
+    carry?: (created: StoredTodo) => ViewCarry,
+  ): Promise<StoredTodo> {
     const created = this.shape.created(owner, { created_at: new Date(), ...todo });
     await this.todos.collection.insertOne(created as never);
-    await this.cache.invalidate(owner.id);
+    await this.cache.invalidate(owner.id, carry?.(created));
     return created;
   }
 

@@ -73,6 +73,7 @@ describe('TodosService', () => {
       expect(repository.mocks.create).toHaveBeenCalledWith(
         BOB,
         expect.objectContaining({ content: 'Call Bob', remind_at: null }),
+        expect.any(Function),
       );
       expect(created.remind_at).toBeNull();
     });

@@ -14,6 +14,8 @@ import type { CreateTodoDto } from './dto/create-todo.dto.js';
 import type { ListTodosQueryDto } from './dto/list-todos-query.dto.js';
 import type { TodoDto, TodoPageDto } from './dto/todo.dto.js';
 import type { UpdateTodoDto } from './dto/update-todo.dto.js';
+import { withNote } from '../cache/view-note.js';
+import { FirstPageCarry, isFirstPage } from './first-page-carry.js';
 import { afterPosition } from './keyset.js';
 import { PageCursorCodec, type PagePosition } from './page-cursor.js';
 import { LOWEST_OBJECT_ID, storedIdOf, storedInstant, type StoredTodo } from './stored-todo.js';
@@ -35,6 +37,7 @@ export class TodosService {
     private readonly reminders: RemindersScheduler,
     private readonly reader: TodoReader,
     private readonly locks: RedisLock,
+    private readonly firstPage: FirstPageCarry,
   ) {}
 
   async list(owner: Owner, query: ListTodosQueryDto): Promise<TodoPageDto> {
@@ -52,10 +55,12 @@ export class TodosService {
     // The next page starts after the last row, whether it was read or skipped.
     const last = items.at(-1);
     const more = rows.length > query.limit && last !== undefined;
-    return {
+    const page = {
       items: this.reader.readAll(items, 'a list'),
       next_cursor: more ? this.cursors.encode(owner.id, this.positionOf(last)) : null,
     };
+    // The page a create carries forward in the cache, with what that needs (`FirstPageCarry`).
+    return isFirstPage(query) ? withNote(page, this.firstPage.note(items, page.items)) : page;
   }
 
   async get(owner: Owner, id: string): Promise<TodoDto> {
@@ -67,10 +72,9 @@ export class TodosService {
     const remindAt = typeof input.remind_at === 'string' ? new Date(input.remind_at) : null;
     // First (a new id: no one else's job), so a queue that is down fails it (503) unwritten.
     if (remindAt) await this.reminders.schedule(owner.id, _id.toHexString(), remindAt);
-    return this.read(
-      _id.toHexString(),
-      await this.todos.create(owner, { _id, content: input.content, remind_at: remindAt }),
-    );
+    const fields = { _id, content: input.content, remind_at: remindAt };
+    const carry = (created: StoredTodo) => this.firstPage.after(owner, created);
+    return this.read(_id.toHexString(), await this.todos.create(owner, fields, carry));
   }
 
   /**

@@ -7,6 +7,7 @@ import type { RemindersScheduler } from '../../src/todos/reminders.scheduler.js'
 import { ALICE } from './owners.js';
 import { strictFake } from './strict-fake.js';
 import type { ListTodosQueryDto } from '../../src/todos/dto/list-todos-query.dto.js';
+import { FirstPageCarry } from '../../src/todos/first-page-carry.js';
 import { PageCursorCodec } from '../../src/todos/page-cursor.js';
 import { TodoReader } from '../../src/todos/todo-reader.js';
 import type { TodoRecord } from '../../src/todos/todo.schema.js';
@@ -67,7 +68,14 @@ export function setup(
     holding: (_owner: string, _name: string, work: () => Promise<unknown>) => work(),
   });
   return {
-    service: new TodosService(repository, cursors, scheduler, new TodoReader(), locks),
+    service: new TodosService(
+      repository,
+      cursors,
+      scheduler,
+      new TodoReader(),
+      locks,
+      new FirstPageCarry(cursors, new TodoReader()),
+    ),
     repository,
     scheduler,
     locks,
