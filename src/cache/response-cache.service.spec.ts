@@ -235,6 +235,29 @@ describe('ResponseCache', () => {
     expect(await setup.responses.serve(A, 'list', load)).toEqual(served('{"v":"b"}', false));
   });
 
+  it('never lets a load a write overtook overwrite what was stored after the write', async () => {
+    let release!: () => void;
+    let read!: () => void;
+    const hasRead = new Promise<void>((resolve) => (read = resolve));
+    const held = setup.responses.serve(A, 'list', async () => {
+      const body = await load();
+      read();
+      await new Promise<void>((resolve) => (release = resolve));
+      return body;
+    });
+    await hasRead;
+    version = 'b';
+    await setup.responses.invalidate(A);
+    // A read after the write loads "b" and stores it under the new generation...
+    expect(await setup.responses.serve(A, 'list', load)).toEqual(served('{"v":"b"}', false));
+    release(); // ...then the overtaken load of "a" ends: it must not replace that entry.
+    await held;
+    await sleep(1);
+    const other = anotherProcess(setup); // no body kept in process: it reads Redis
+    expect(await other.serve(A, 'list', load)).toEqual(served('{"v":"b"}', true));
+    expect(loads).toBe(2);
+  });
+
   it('runs one load for concurrent misses of one view', async () => {
     const answers = await Promise.all(
       Array.from({ length: 50 }, () => setup.responses.serve(A, 'list', load)),

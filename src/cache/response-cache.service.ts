@@ -18,7 +18,7 @@ import { CacheStats } from './cache-stats.js';
 import { KeptBodies } from './kept-bodies.js';
 import { RedisCircuit } from './redis-circuit.js';
 import type { ViewCarry } from './view-carry.js';
-import { ViewLoads } from './view-loads.js';
+import { ViewLoads, type Made } from './view-loads.js';
 import { loadedParts, type Loaded } from './view-note.js';
 import { ViewWrites } from './view-writes.js';
 import { CACHE_REDIS_CLIENT, type RedisClient } from '../redis/redis.module.js';
@@ -43,7 +43,7 @@ export type { CachedResponse, Lookup } from './cache-lookup.js';
 @Injectable()
 export class ResponseCache implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ResponseCache.name);
-  private readonly loads = new ViewLoads((key, stamp, made) => this.writes.store(key, stamp, made));
+  private readonly loads = new ViewLoads();
   private readonly writes: ViewWrites;
   private readonly kept: KeptBodies;
   private readonly redis: RedisCircuit;
@@ -62,7 +62,7 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
       this.stamps.replace(epochKey(this.prefix)),
     );
     this.stamps = new Stamps(cache, client, this.redis);
-    this.writes = new ViewWrites(cache, client, this.redis, config, stats);
+    this.writes = new ViewWrites(client, this.redis, config, stats);
   }
 
   async onModuleInit(): Promise<void> {
@@ -98,12 +98,13 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
       return { ...found.cached, hit: true };
     }
     this.stats.misses++;
-    const key = viewKey(this.prefix, owner, view);
     const stamp = found.generationLost
       ? await this.stamps.renew(generationKey(this.prefix, owner), found.epoch)
       : found.stamp;
     if (stamp === undefined) return this.bypass(owner, view, load);
-    const { body, etag } = await this.loads.once(key, stamp, load);
+    const store = (made: Made) => this.writes.store(owner, view, stamp, made);
+    const key = viewKey(this.prefix, owner, view);
+    const { body, etag } = await this.loads.once(key, stamp, load, store);
     return { body, etag, hit: false };
   }
 
@@ -167,9 +168,7 @@ export class ResponseCache implements OnModuleInit, OnModuleDestroy {
     if (!this.enabled) return;
     this.loads.wrote();
     this.stats.invalidations++;
-    if (owner !== undefined && carry !== undefined && (await this.writes.carry(owner, carry))) {
-      return;
-    }
+    if (owner !== undefined && carry && (await this.writes.carry(owner, carry))) return;
     await this.stamps.replace(
       owner === undefined ? epochKey(this.prefix) : generationKey(this.prefix, owner),
     );

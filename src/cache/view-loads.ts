@@ -5,31 +5,34 @@ import { loadedParts, type Loaded } from './view-note.js';
 /** A loaded view: its representation, and its note if the handler gave one. */
 export type Made = Representation & { note?: string };
 
-/**
- * The database loads of views in this process: concurrent reads of one view share one.
- * `store` keeps a loaded view in the cache (the response cache decides whether and where).
- */
+/** The database loads of views in this process: concurrent reads of one view share one. */
 export class ViewLoads {
   private readonly flights = new SingleFlight<Made>();
   /** Writes this process has made: a bypassing read never shares a load begun before one. */
   private writes = 0;
-
-  constructor(private readonly store: (key: string, stamp: string, made: Made) => Promise<void>) {}
 
   /** This process wrote: loads begun before it are not shared with bypassing reads after it. */
   wrote(): void {
     this.writes++;
   }
 
-  /** One load per (stamp, key), stored under the stamp before the key is free again. */
-  once(key: string, stamp: string, load: () => Promise<Loaded>): Promise<Made> {
+  /**
+   * One load per (stamp, key), kept in the cache by `store` (the response cache decides
+   * whether and where) before the key is free again.
+   */
+  once(
+    key: string,
+    stamp: string,
+    load: () => Promise<Loaded>,
+    store: (made: Made) => Promise<void>,
+  ): Promise<Made> {
     return this.flights.run(
       `${stamp}\n${key}`,
       async () => {
         const { body, note } = loadedParts(await load());
         return { ...represent(body), note };
       },
-      (made) => this.store(key, stamp, made),
+      store,
     );
   }
 

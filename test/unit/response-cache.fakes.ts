@@ -4,6 +4,7 @@ import type { AppConfig } from '../../src/config/configuration.js';
 import { CacheStats } from '../../src/cache/cache-stats.js';
 import type { RedisClient } from '../../src/redis/redis.module.js';
 import { ResponseCache } from '../../src/cache/response-cache.service.js';
+import { STORE_IF_CURRENT } from '../../src/cache/view-writes.js';
 
 /**
  * An in-memory stand-in for cache-manager over Redis, for unit tests only. Like the real
@@ -84,12 +85,35 @@ function fakeClientMGet(cache: FakeCache) {
   };
 }
 
+/**
+ * The Redis client's EVAL of the one script a view's store runs (`STORE_IF_CURRENT`), over the
+ * fake cache's map: the view (and its note) land only while the generation holds the value
+ * given. Any other script is refused, so a spec cannot pass on a script this does not model.
+ */
+function fakeClientEval(cache: FakeCache) {
+  const value = (raw: string) => raw.slice(raw.indexOf('\n') + 1);
+  return async (
+    script: string,
+    { keys, arguments: args }: { keys: string[]; arguments: string[] },
+  ) => {
+    if (script !== STORE_IF_CURRENT) throw new Error('a script the fake does not model');
+    if (cache.mode === 'frozen') return new Promise<never>(() => undefined);
+    if (cache.mode === 'failing') throw new Error('connection refused');
+    const [generation, view, note] = keys;
+    if (cache.data.get(generation) !== args[0]) return 0;
+    cache.data.set(view, value(args[1]));
+    if (args[2] !== '') cache.data.set(note, value(args[2]));
+    return 1;
+  };
+}
+
 export function createTestCache(options: Partial<AppConfig> = {}) {
   const cache = new FakeCache();
   const client = Object.assign(new EventEmitter(), {
     connect: () => Promise.resolve(),
     set: fakeClientSet(cache),
     mGet: fakeClientMGet(cache),
+    eval: fakeClientEval(cache),
     get: async (key: string) => (await fakeClientMGet(cache)([key]))[0],
   });
   const config = {
