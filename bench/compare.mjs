@@ -1,8 +1,9 @@
 // Two builds of the API side by side in one run, for "what does this change cost the hit
-// path": `npm run bench:compare -- <dir-a> <dir-b>`, each a checkout with `dist/` built (a
-// `git worktree` of another commit, say). Both run in production form on the bench database;
-// wrk loads cached page 1 on each in turn, in A-B-B-A order so a drift of the shared machine
-// falls on both, and the median of BENCH_REPEATS (4) runs per cell is printed with B ÷ A.
+// path, and a create": `npm run bench:compare -- <dir-a> <dir-b>`, each a checkout with
+// `dist/` built (a `git worktree` of another commit, say). Both run in production form on the
+// bench database; wrk loads cached page 1, then POST /todos, on each in turn, in A-B-B-A
+// order so a drift of the shared machine falls on both, and the median of BENCH_REPEATS (4)
+// runs per cell is printed with B ÷ A. The creates come last: they grow the collection.
 //   BENCH_DURATION  seconds per run (10)
 import { execFileSync, spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -83,8 +84,13 @@ const median = (values) => {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
+const SCENARIOS = [
+  { name: 'page 1 cached @100', connections: 100 },
+  { name: 'page 1 cached @1000', connections: 1000 },
+  { name: 'POST /todos @100', connections: 100, script: 'bench/scripts/post-json.lua' },
+];
 const rows = [];
-for (const connections of [100, 1000]) {
+for (const { name, connections, script } of SCENARIOS) {
   const runs = { A: [], B: [] };
   for (let i = 0; i < REPEATS; i++) {
     for (const target of i % 2 === 0 ? targets : [...targets].reverse()) {
@@ -92,15 +98,22 @@ for (const connections of [100, 1000]) {
         connections,
         duration: DURATION,
         headers: target.headers,
+        script,
       });
       runs[target.name].push(run.goodRps);
-      console.log(
-        `page 1 cached @${connections} / ${target.name}: ${Math.round(run.goodRps)} req/s`,
-      );
+      console.log(`${name} / ${target.name}: ${Math.round(run.goodRps)} req/s`);
     }
   }
   const [a, b] = [median(runs.A), median(runs.B)];
-  rows.push([`page 1 cached @${connections}`, Math.round(a), Math.round(b), (b / a).toFixed(3)]);
+  const spread = (values) => values.map(Math.round).join(' · ');
+  rows.push([
+    name,
+    spread(runs.A),
+    spread(runs.B),
+    Math.round(a),
+    Math.round(b),
+    (b / a).toFixed(3),
+  ]);
 }
 const rss = targets.map((t) => `${t.name} ${peakRssMb(t.pid).toFixed(0)} MB`).join(', ');
 
@@ -108,7 +121,9 @@ console.log(`\nA = ${dirA}\nB = ${dirB}`);
 console.log(
   `${DURATION} s per run, median of ${REPEATS}, A-B-B-A order, one API process each, ${availableParallelism()} cores\n`,
 );
-console.log('| scenario | A req/s | B req/s | B ÷ A |\n| --- | --- | --- | --- |');
+console.log(
+  '| scenario | A runs | B runs | A req/s | B req/s | B ÷ A |\n| --- | --- | --- | --- | --- | --- |',
+);
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
 console.log(`\nAPI peak RSS (VmHWM): ${rss}`);
 // The children's handles would keep this process alive: exit, and the 'exit' handler stops them.
