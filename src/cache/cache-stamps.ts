@@ -3,7 +3,7 @@ import type { Cache } from 'cache-manager';
 import type { RedisClient } from '../redis/redis.module.js';
 import { GENERATION_TTL_MS } from './cache.constants.js';
 import type { RedisCircuit } from './redis-circuit.js';
-import { storedValue } from './redis-keyv.js';
+import { storedForm, storedValue } from './redis-keyv.js';
 
 /** A fresh epoch or generation: random, so no value ever comes back once replaced. */
 export const newGeneration = () => randomBytes(9).toString('base64url');
@@ -34,7 +34,7 @@ export async function currentGeneration(
   if (found !== undefined) return found;
   const mine = newGeneration();
   // The form cache-manager's store writes (`<expires>\n<value>`), as `replace` does.
-  const raw = `${Date.now() + GENERATION_TTL_MS}\n${mine}`;
+  const raw = storedForm(mine, Date.now() + GENERATION_TTL_MS);
   const before = await setIfAbsent(key, raw, GENERATION_TTL_MS);
   if (before === undefined) return undefined;
   return before === null ? mine : storedValue(before);

@@ -14,7 +14,7 @@ export function createRawKeyv(client: RedisClient, ttlMs: number): Keyv<string> 
     ttl: ttlMs,
     useKeyPrefix: false,
     throwOnErrors: true,
-    serialize: ({ value, expires }) => `${expires ?? ''}\n${String(value)}`,
+    serialize: ({ value, expires }) => storedForm(String(value), expires),
     deserialize: <Value>(raw: string) => {
       const newline = raw.indexOf('\n');
       if (newline < 0) return undefined;
@@ -27,10 +27,19 @@ export function createRawKeyv(client: RedisClient, ttlMs: number): Keyv<string> 
 }
 
 /**
+ * A value in the store's serialized form, `<expires>\n<value>` (`expires` in ms since the
+ * epoch, empty for none), for what is written past Keyv: a conditional SET or a script.
+ */
+export const storedForm = (value: string, expires?: number): string => `${expires ?? ''}\n${value}`;
+
+/** When a value in the store's serialized form expires, in ms since the epoch; 0 for never. */
+export const expiryOf = (raw: string): number => Number(raw.slice(0, raw.indexOf('\n')));
+
+/**
  * A value in the store's serialized form with no expiry of its own, for an entry written with
  * the Redis client directly (a conditional SET, which Keyv cannot make; Redis expires it).
  */
-export const sideEntry = (value: string): string => `\n${value}`;
+export const sideEntry = (value: string): string => storedForm(value);
 
 /**
  * A value as `mGet` on the client returns it, read from the store's serialized form:

@@ -2,7 +2,7 @@ import { GENERATION_TTL_MS } from './cache.constants.js';
 import { represent, unwrapView, wrap } from './cache-entry.js';
 import { newGeneration } from './cache-stamps.js';
 import type { RedisCircuit } from './redis-circuit.js';
-import { storedValue } from './redis-keyv.js';
+import { expiryOf, storedForm, storedValue } from './redis-keyv.js';
 import type { RedisClient } from '../redis/redis.module.js';
 
 /** A view as a write carries it: its body and the note kept beside it. */
@@ -44,9 +44,6 @@ redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[6])
 redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[6])
 return 1`;
-
-/** When Keyv's serialized form `<expires>\n<value>` expires, in ms since the epoch. */
-const expiryOf = (raw: string) => Number(raw.slice(0, raw.indexOf('\n')));
 
 /** How often a carry is tried again after another write of the owner's came in between. */
 const CARRY_ATTEMPTS = 3;
@@ -117,10 +114,10 @@ async function carryOnce(
       keys: [keys.generation, keys.view, keys.note],
       arguments: [
         rawGeneration,
-        `${Date.now() + GENERATION_TTL_MS}\n${fresh}`,
+        storedForm(fresh, Date.now() + GENERATION_TTL_MS),
         String(GENERATION_TTL_MS),
-        `${expires}\n${wrap(carried, made)}`,
-        `${expires}\n${wrap(carried, { etag: made.etag, body: next.note })}`,
+        storedForm(wrap(carried, made), expires),
+        storedForm(wrap(carried, { etag: made.etag, body: next.note }), expires),
         String(ttlMs),
       ],
     }),

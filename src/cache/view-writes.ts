@@ -4,6 +4,7 @@ import { epochKey, generationKey, noteKey, viewKey } from './cache.constants.js'
 import { wrap } from './cache-entry.js';
 import type { CacheStats } from './cache-stats.js';
 import type { RedisCircuit } from './redis-circuit.js';
+import { storedForm } from './redis-keyv.js';
 import { carryView, type ViewCarry } from './view-carry.js';
 import type { Made } from './view-loads.js';
 
@@ -53,8 +54,8 @@ export class ViewWrites {
       keys: [generationKey(prefix, owner), key, noteKey(key)],
       arguments: [
         stamp.slice(stamp.indexOf('.') + 1),
-        `${expires}\n${wrap(stamp, made)}`,
-        note === undefined ? '' : `${expires}\n${wrap(stamp, note)}`,
+        storedForm(wrap(stamp, made), expires),
+        note === undefined ? '' : storedForm(wrap(stamp, note), expires),
         String(ttlMs),
       ],
     });
