@@ -19,7 +19,7 @@ export const viewKey = (prefix: string, owner: string, view: string) =>
  * The note kept beside a view that a write can carry forward (`ViewCarry`), by the view's
  * key: a view's name has its query URI-encoded, so no view key ends in `#note`.
  */
-export const noteKey = (viewKeyOfIt: string) => `${viewKeyOfIt}#note`;
+export const noteKey = (key: string) => `${key}#note`;
 /** An entry beside the views (a session), read in the same round trip as them. */
 export const sideKey = (prefix: string, name: string) => `${prefix}:${name}`;
 

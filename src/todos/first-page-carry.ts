@@ -21,12 +21,16 @@ export const LIST_VIEW: CacheViewOptions = {
 /** The view a create carries: the owner's first page as `GET /todos` asks for it. */
 const FIRST_PAGE = viewName(LIST_VIEW, '', { limit: DEFAULT_PAGE_SIZE });
 
-/** Whether a list query asks for that first page. */
+/** Whether a list query asks for that first page: its view is the one a create carries. */
 export const isFirstPage = (query: ListTodosQueryDto) =>
-  query.limit === DEFAULT_PAGE_SIZE &&
-  !query.start &&
-  query.cursor === undefined &&
-  query.finished === undefined;
+  viewName(LIST_VIEW, '', query) === FIRST_PAGE;
+
+/** The note of a page whose rows have these stored `created_at`: Extended JSON keeps types. */
+const noteOf = (times: unknown[]) =>
+  BSON.EJSON.stringify(
+    times.map((time) => time ?? null),
+    { relaxed: true },
+  );
 
 interface Row {
   item: TodoDto;
@@ -72,20 +76,16 @@ export class FirstPageCarry {
    * none when a row was unreadable (skipped from the items, it is not on the page).
    */
   note(rows: StoredTodo[], items: TodoDto[]): string | undefined {
-    if (items.length !== rows.length) return undefined;
-    return BSON.EJSON.stringify(
-      rows.map((row) => row.created_at ?? null),
-      { relaxed: true },
-    );
+    return items.length === rows.length ? noteOf(rows.map((row) => row.created_at)) : undefined;
   }
 
   /** The carry of the owner's first page across the create of `created`. */
   after(owner: Owner, created: StoredTodo): ViewCarry {
+    const todo = this.reader.read(created, 'a created todo');
+    const id = storedIdOf(created);
     return {
       view: FIRST_PAGE,
       next: ({ body, note }) => {
-        const todo = this.reader.read(created, 'a created todo');
-        const id = storedIdOf(created);
         if (todo === undefined || id === undefined) return undefined;
         const page = JSON.parse(body) as TodoPageDto;
         const parsed = BSON.EJSON.parse(note, { relaxed: true }) as unknown;
@@ -112,7 +112,10 @@ export class FirstPageCarry {
               ? this.cursors.encode(owner.id, last.position)
               : page.next_cursor,
         };
-        return { body: JSON.stringify(next), note: this.noteOf(kept) };
+        return {
+          body: JSON.stringify(next),
+          note: noteOf(kept.map((row) => row.position.createdAt)),
+        };
       },
     };
   }
@@ -125,12 +128,5 @@ export class FirstPageCarry {
       if (order < 0) return at;
     }
     return rows.length;
-  }
-
-  private noteOf(rows: Row[]): string {
-    return BSON.EJSON.stringify(
-      rows.map((row) => row.position.createdAt ?? null),
-      { relaxed: true },
-    );
   }
 }
